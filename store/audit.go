@@ -1,0 +1,337 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// GenesisHash is the prev_hash of the first audit entry.
+var GenesisHash = strings.Repeat("0", 64)
+
+// AuditEntry is one row of the hash-chained audit log.
+type AuditEntry struct {
+	Seq            int64
+	At             time.Time
+	Staff          string
+	Role           Role
+	Action         string
+	Object         string
+	Reason         string
+	Details        string // JSON object, keys sorted
+	PersonalSHA256 string // "" when the entry keeps no personal data
+	PrevHash       string
+	Hash           string
+	// Personal is the personal-data payload, "" when there is none or it
+	// was erased by a destruction (PersonalErased tells which).
+	Personal       string
+	PersonalErased bool
+}
+
+// auditTimeFormat is fixed width so that the stored text, which the hash
+// covers, never depends on trailing zeros.
+const auditTimeFormat = "2006-01-02T15:04:05.000000000Z"
+
+// canonical is the byte string the hash covers: a version tag, then each
+// field as a uvarint length and its UTF-8 bytes, in a fixed order. It is
+// unambiguous whatever the fields contain. See docs/audit-log.md.
+func (e *AuditEntry) canonical(at string) []byte {
+	fields := []string{"legco-audit/v1", strconv.FormatInt(e.Seq, 10), at, e.Staff, string(e.Role),
+		e.Action, e.Object, e.Reason, e.Details, e.PersonalSHA256}
+	var b []byte
+	for _, f := range fields {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
+	}
+	return b
+}
+
+// ChainHash computes an entry's hash from the previous entry's hash.
+func chainHash(prevHex string, canonical []byte) (string, error) {
+	prev, err := hex.DecodeString(prevHex)
+	if err != nil || len(prev) != sha256.Size {
+		return "", fmt.Errorf("previous hash %q is not 64 hex digits", prevHex)
+	}
+	h := sha256.New()
+	h.Write(prev)
+	h.Write(canonical)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func appendAudit(ctx context.Context, tx *sql.Tx, now time.Time, who Staff, c Change) (*AuditEntry, error) {
+	e := &AuditEntry{At: now.UTC(), Staff: who.Name, Role: who.Role, Action: c.Action, Object: c.Object, Reason: c.Reason, PrevHash: GenesisHash}
+	details := c.Details
+	if details == nil {
+		details = map[string]any{}
+	}
+	d, err := json.Marshal(details) // map keys come out sorted: canonical
+	if err != nil {
+		return nil, err
+	}
+	e.Details = string(d)
+	var payload []byte
+	if c.Personal != nil {
+		if payload, err = json.Marshal(c.Personal.Data); err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(payload)
+		e.PersonalSHA256 = hex.EncodeToString(sum[:])
+	}
+	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&e.Seq, &e.PrevHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	e.Seq++
+	at := e.At.Format(auditTimeFormat)
+	if e.Hash, err = chainHash(e.PrevHash, e.canonical(at)); err != nil {
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log(seq, at, staff, role, action, object, reason, details, personal_sha256, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Seq, at, e.Staff, string(e.Role), e.Action, e.Object, e.Reason, e.Details, e.PersonalSHA256, e.PrevHash, e.Hash); err != nil {
+		return nil, err
+	}
+	if payload != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_personal(seq, subject, data) VALUES (?, ?, ?)`, e.Seq, c.Personal.Subject, string(payload)); err != nil {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// AuditHead is the newest entry's sequence number and hash: printed on
+// every report and shown in the status bar, it pins the whole history.
+type AuditHead struct {
+	Seq  int64
+	Hash string
+}
+
+func (h AuditHead) String() string {
+	if h.Seq == 0 {
+		return "#0 (empty)"
+	}
+	return fmt.Sprintf("#%d %s", h.Seq, h.Hash)
+}
+
+// Short is the head for narrow places: sequence and the first 16 hex digits.
+func (h AuditHead) Short() string {
+	if len(h.Hash) < 16 {
+		return h.String()
+	}
+	return fmt.Sprintf("#%d %s…", h.Seq, h.Hash[:16])
+}
+
+// AuditHead reads the current chain head.
+func (w *Workspace) AuditHead(ctx context.Context) (AuditHead, error) {
+	var h AuditHead
+	err := w.db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return AuditHead{Hash: GenesisHash}, nil
+	}
+	return h, err
+}
+
+// AuditFilter selects audit entries; zero fields match everything.
+type AuditFilter struct {
+	Object      string // exact object, e.g. "user:LC-000001"
+	ObjectLike  string // prefix, e.g. "policy:"
+	Staff       string
+	Action      string // prefix, e.g. "user."
+	BeforeSeq   int64  // entries with seq < BeforeSeq (paging backwards)
+	Limit       int    // default 200
+	WithPayload bool
+}
+
+// AuditEntries lists entries newest first.
+func (w *Workspace) AuditEntries(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	var where []string
+	var args []any
+	if f.Object != "" {
+		where, args = append(where, "a.object = ?"), append(args, f.Object)
+	}
+	if f.ObjectLike != "" {
+		where, args = append(where, "a.object >= ? AND a.object < ?"), append(args, f.ObjectLike, f.ObjectLike+"\U0010FFFF")
+	}
+	if f.Staff != "" {
+		where, args = append(where, "a.staff = ?"), append(args, f.Staff)
+	}
+	if f.Action != "" {
+		where, args = append(where, "a.action >= ? AND a.action < ?"), append(args, f.Action, f.Action+"\U0010FFFF")
+	}
+	if f.BeforeSeq > 0 {
+		where, args = append(where, "a.seq < ?"), append(args, f.BeforeSeq)
+	}
+	if f.Limit <= 0 {
+		f.Limit = 200
+	}
+	q := `SELECT a.seq, a.at, a.staff, a.role, a.action, a.object, a.reason, a.details, a.personal_sha256, a.prev_hash, a.hash, p.data
+		FROM audit_log a LEFT JOIN audit_personal p ON p.seq = a.seq`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY a.seq DESC LIMIT ?"
+	args = append(args, f.Limit)
+	rows, err := w.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AuditEntry
+	for rows.Next() {
+		e, _, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		if !f.WithPayload {
+			e.Personal = ""
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanAudit(s scanner) (AuditEntry, string, error) {
+	var e AuditEntry
+	var at, role string
+	var payload sql.NullString
+	if err := s.Scan(&e.Seq, &at, &e.Staff, &role, &e.Action, &e.Object, &e.Reason, &e.Details, &e.PersonalSHA256, &e.PrevHash, &e.Hash, &payload); err != nil {
+		return e, "", err
+	}
+	e.Role = Role(role)
+	e.At, _ = time.Parse(time.RFC3339Nano, at)
+	e.Personal = payload.String
+	e.PersonalErased = e.PersonalSHA256 != "" && !payload.Valid
+	return e, at, nil
+}
+
+// VerifyReport is the result of recomputing the chain.
+type VerifyReport struct {
+	Entries int64
+	Head    AuditHead
+	// Broken is the first entry that does not verify (nil: intact).
+	Broken *BrokenEntry
+	// Erased counts entries whose personal payload a destruction erased.
+	Erased int64
+	// Warnings are problems that do not break the chain, such as missing
+	// append-only triggers.
+	Warnings []string
+}
+
+// BrokenEntry names the first entry that fails verification and why.
+type BrokenEntry struct {
+	Seq    int64
+	Reason string
+}
+
+func (b *BrokenEntry) Error() string {
+	return fmt.Sprintf("audit entry #%d: %s", b.Seq, b.Reason)
+}
+
+// VerifyAudit recomputes every hash from the first entry on and names the
+// first entry that does not match. expectHead, if given, is a head
+// recorded earlier (e.g. printed on a report) that must still be in the
+// chain: this catches the removal of the newest entries.
+func (w *Workspace) VerifyAudit(ctx context.Context, expectHead string, progress func(done, total int64)) (*VerifyReport, error) {
+	return verifyAudit(ctx, w.db, expectHead, progress)
+}
+
+func verifyAudit(ctx context.Context, db *sql.DB, expectHead string, progress func(done, total int64)) (*VerifyReport, error) {
+	rep := &VerifyReport{Head: AuditHead{Hash: GenesisHash}}
+	var total int64
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM audit_log`).Scan(&total); err != nil {
+		return nil, err
+	}
+	for _, trg := range []string{"audit_log_no_update", "audit_log_no_delete"} {
+		var n int
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?`, trg).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			rep.Warnings = append(rep.Warnings, "append-only trigger "+trg+" is missing: the log was opened for editing outside this program")
+		}
+	}
+	rows, err := db.QueryContext(ctx, `SELECT a.seq, a.at, a.staff, a.role, a.action, a.object, a.reason, a.details, a.personal_sha256, a.prev_hash, a.hash, p.data
+		FROM audit_log a LEFT JOIN audit_personal p ON p.seq = a.seq ORDER BY a.seq`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	prev := GenesisHash
+	var want int64 = 1
+	foundExpected := expectHead == ""
+	for rows.Next() {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		e, at, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		rep.Entries++
+		broken := func(reason string) (*VerifyReport, error) {
+			rep.Broken = &BrokenEntry{Seq: e.Seq, Reason: reason}
+			return rep, nil
+		}
+		if e.Seq != want {
+			if e.Seq > want {
+				rep.Broken = &BrokenEntry{Seq: want, Reason: fmt.Sprintf("missing: the chain jumps from #%d to #%d", want-1, e.Seq)}
+				return rep, nil
+			}
+			return broken("sequence out of order")
+		}
+		if e.PrevHash != prev {
+			return broken(fmt.Sprintf("prev_hash %s does not match the hash of entry #%d (%s)", short(e.PrevHash), e.Seq-1, short(prev)))
+		}
+		h, err := chainHash(prev, e.canonical(at))
+		if err != nil {
+			return broken(err.Error())
+		}
+		if h != e.Hash {
+			return broken(fmt.Sprintf("content does not match its hash: stored %s, recomputed %s (the entry was altered)", short(e.Hash), short(h)))
+		}
+		if e.Personal != "" {
+			sum := sha256.Sum256([]byte(e.Personal))
+			if hex.EncodeToString(sum[:]) != e.PersonalSHA256 {
+				return broken("personal-data payload does not match its digest (the payload was altered)")
+			}
+		} else if e.PersonalErased {
+			rep.Erased++
+		}
+		if !foundExpected && (e.Hash == expectHead || strings.HasPrefix(e.Hash, expectHead) && len(expectHead) >= 16) {
+			foundExpected = true
+		}
+		prev = e.Hash
+		rep.Head = AuditHead{Seq: e.Seq, Hash: e.Hash}
+		want++
+		if progress != nil && rep.Entries%4096 == 0 {
+			progress(rep.Entries, total)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if progress != nil {
+		progress(rep.Entries, total)
+	}
+	if !foundExpected {
+		rep.Broken = &BrokenEntry{Seq: rep.Head.Seq + 1, Reason: fmt.Sprintf("the expected head %s is not in the chain: entries after #%d were removed or the chain was rebuilt", short(expectHead), rep.Head.Seq)}
+	}
+	return rep, nil
+}
+
+func short(h string) string {
+	if len(h) > 16 {
+		return h[:16] + "…"
+	}
+	return h
+}

@@ -1,0 +1,276 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"legco.kz/compliance/store/keyslot"
+)
+
+// Staff is a member of K&T Partners' staff with access to the workspace.
+type Staff struct {
+	ID        int64
+	Name      string
+	Role      Role
+	CreatedAt time.Time
+	CreatedBy string
+	Removed   bool
+	// HasSlot is false after a key rotation until the member is
+	// re-enrolled with a new passphrase.
+	HasSlot bool
+}
+
+func (w *Workspace) staffByName(ctx context.Context, name string) (Staff, error) {
+	var s Staff
+	var created string
+	var removed sql.NullString
+	err := w.db.QueryRowContext(ctx, `SELECT id, name, role, created_at, created_by, removed_at FROM staff WHERE name = ?`, name).
+		Scan(&s.ID, &s.Name, &s.Role, &created, &s.CreatedBy, &removed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, fmt.Errorf("staff %q: %w", name, ErrNotFound)
+	}
+	s.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
+	s.Removed = removed.Valid
+	s.HasSlot = w.slots.Has(s.Name)
+	return s, err
+}
+
+// ListStaff lists current staff (and, with removed, former staff).
+func (w *Workspace) ListStaff(ctx context.Context, removed bool) ([]Staff, error) {
+	q := `SELECT id, name, role, created_at, created_by, removed_at FROM staff`
+	if !removed {
+		q += ` WHERE removed_at IS NULL`
+	}
+	rows, err := w.db.QueryContext(ctx, q+` ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Staff
+	for rows.Next() {
+		var s Staff
+		var created string
+		var rm sql.NullString
+		if err := rows.Scan(&s.ID, &s.Name, &s.Role, &created, &s.CreatedBy, &rm); err != nil {
+			return nil, err
+		}
+		s.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
+		s.Removed = rm.Valid
+		w.mu.Lock()
+		s.HasSlot = w.slots.Has(s.Name)
+		w.mu.Unlock()
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// AddStaff enrols a new member, or re-enrols one who lost their slot in
+// a key rotation (same name and role). Admins only.
+func (w *Workspace) AddStaff(ctx context.Context, name string, role Role, passphrase []byte, kdf keyslot.Params) error {
+	name = strings.TrimSpace(keyslot.NormalizeName(name))
+	if name == "" {
+		return &ValidationError{Field: "name", Reason: "a staff name is required"}
+	}
+	if _, err := ParseRole(string(role)); err != nil {
+		return err
+	}
+	if err := checkPassphrase(passphrase); err != nil {
+		return err
+	}
+	if kdf.Time == 0 {
+		kdf = keyslot.DefaultParams
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.change(ctx, Change{Perm: PermStaffManage, Action: "staff.add", Object: "staff:" + name, Reason: "enrol staff member",
+		Details: map[string]any{"name": name, "role": string(role)}},
+		func(tx *sql.Tx, c *Change) error {
+			var existing string
+			var removed sql.NullString
+			err := tx.QueryRowContext(ctx, `SELECT role, removed_at FROM staff WHERE name = ?`, name).Scan(&existing, &removed)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				if _, err := tx.ExecContext(ctx, `INSERT INTO staff(name, role, created_at, created_by) VALUES (?, ?, ?, ?)`, name, string(role), w.stamp(), w.me.Name); err != nil {
+					return err
+				}
+			case err != nil:
+				return err
+			case removed.Valid:
+				c.Action = "staff.readd"
+				if _, err := tx.ExecContext(ctx, `UPDATE staff SET role = ?, removed_at = NULL WHERE name = ?`, string(role), name); err != nil {
+					return err
+				}
+			case w.slots.Has(name):
+				return &ValidationError{Field: "name", Reason: fmt.Sprintf("%q is already enrolled; to change a passphrase the member signs in and changes it", name)}
+			default:
+				c.Action = "staff.reenrol"
+				if existing != string(role) {
+					if _, err := tx.ExecContext(ctx, `UPDATE staff SET role = ? WHERE name = ?`, string(role), name); err != nil {
+						return err
+					}
+				}
+			}
+			return w.putSlot(name, passphrase, kdf)
+		})
+}
+
+// putSlot seals the workspace key for name and saves the sidecar. It runs
+// inside the change's transaction: if saving fails, nothing is committed.
+func (w *Workspace) putSlot(name string, passphrase []byte, kdf keyslot.Params) error {
+	next := *w.slots
+	next.Slots = append([]keyslot.Slot(nil), w.slots.Slots...)
+	if err := next.Put(name, passphrase, w.key, kdf); err != nil {
+		return err
+	}
+	if err := next.Save(keyslot.Path(w.path)); err != nil {
+		return err
+	}
+	*w.slots = next
+	return nil
+}
+
+// RemoveStaff removes a member's access: their key slot goes at once, the
+// staff record stays (marked removed) because the audit log names them.
+func (w *Workspace) RemoveStaff(ctx context.Context, name, reason string) error {
+	name = strings.TrimSpace(keyslot.NormalizeName(name))
+	if name == w.me.Name {
+		return &ValidationError{Field: "name", Reason: "you cannot remove yourself; ask another admin"}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.change(ctx, Change{Perm: PermStaffManage, Action: "staff.remove", Object: "staff:" + name, Reason: reason},
+		func(tx *sql.Tx, c *Change) error {
+			res, err := tx.ExecContext(ctx, `UPDATE staff SET removed_at = ? WHERE name = ? AND removed_at IS NULL`, w.stamp(), name)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return fmt.Errorf("staff %q: %w", name, ErrNotFound)
+			}
+			next := *w.slots
+			next.Slots = append([]keyslot.Slot(nil), w.slots.Slots...)
+			next.Remove(name)
+			if err := next.Save(keyslot.Path(w.path)); err != nil {
+				return err
+			}
+			*w.slots = next
+			return nil
+		})
+}
+
+// ChangePassphrase re-seals the signed-in member's slot under a new
+// passphrase; the old one must be given again.
+func (w *Workspace) ChangePassphrase(ctx context.Context, old, new []byte, kdf keyslot.Params) error {
+	if err := checkPassphrase(new); err != nil {
+		return err
+	}
+	if kdf.Time == 0 {
+		kdf = keyslot.DefaultParams
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, err := w.slots.Unlock(w.me.Name, old); err != nil {
+		return err
+	}
+	return w.change(ctx, Change{Perm: PermOwnPassphrase, Action: "staff.passphrase", Object: "staff:" + w.me.Name, Reason: "passphrase changed by its owner"},
+		func(tx *sql.Tx, c *Change) error { return w.putSlot(w.me.Name, new, kdf) })
+}
+
+// RotateKey replaces the workspace key (PRAGMA rekey re-encrypts every
+// page). Only the admin's slot is re-sealed; every other member must be
+// re-enrolled with AddStaff. A crash at any point leaves a workspace the
+// admin can open: the new key is sealed as "pending" before the rekey.
+func (w *Workspace) RotateKey(ctx context.Context, passphrase []byte, reason string) error {
+	if !w.me.Role.Can(PermWorkspaceRekey) {
+		return &ForbiddenError{Staff: w.me.Name, Role: w.me.Role, Action: PermWorkspaceRekey}
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, err := w.slots.Unlock(w.me.Name, passphrase); err != nil {
+		return err
+	}
+	next, err := keyslot.NewKey()
+	if err != nil {
+		return err
+	}
+	pending := *w.slots
+	pending.Slots = append([]keyslot.Slot(nil), w.slots.Slots...)
+	if err := pending.SetPending(w.me.Name, passphrase, next); err != nil {
+		return err
+	}
+	if err := pending.Save(keyslot.Path(w.path)); err != nil {
+		return err
+	}
+	*w.slots = pending
+	others := len(w.slots.Slots) - 1
+	// Record the rotation first (under the old key); if the rekey then
+	// fails, the entry says it was attempted and the pending key is unused.
+	if err := w.change(ctx, Change{Perm: PermWorkspaceRekey, Action: "workspace.rekey", Object: "workspace", Reason: reason,
+		Details: map[string]any{"slots_invalidated": others}}, nil); err != nil {
+		return err
+	}
+	// PRAGMA rekey works on one connection; the others must be gone or
+	// they would keep the old key. Shrink the pool to one for the rekey.
+	w.db.SetMaxIdleConns(0)
+	w.db.SetMaxOpenConns(1)
+	w.db.SetMaxIdleConns(1)
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, fmt.Sprintf("PRAGMA rekey = \"x'%x'\"", next))
+	conn.Close()
+	if err != nil {
+		return fmt.Errorf("rekey: %w", err)
+	}
+	keyslot.Wipe(w.key)
+	w.key = next
+	if err := w.finishRotationLocked(w.me.Name, passphrase); err != nil {
+		return err
+	}
+	// Reopen the pool under the new key.
+	old := w.db
+	db, err := openDBWith(w.path, w.key, 0)
+	if err != nil {
+		return err
+	}
+	db.SetMaxOpenConns(4)
+	db.SetMaxIdleConns(4)
+	if err := checkCipher(ctx, db); err != nil {
+		db.Close()
+		return err
+	}
+	w.db = db
+	old.Close()
+	return nil
+}
+
+func (w *Workspace) finishRotation(staff string, passphrase []byte) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.finishRotationLocked(staff, passphrase)
+}
+
+// finishRotationLocked leaves only staff's slot, sealing the current key.
+func (w *Workspace) finishRotationLocked(staff string, passphrase []byte) error {
+	var me keyslot.Slot
+	for _, s := range w.slots.Slots {
+		if s.Staff == staff {
+			me = s
+		}
+	}
+	done := *w.slots
+	done.Slots = nil
+	if err := done.Put(staff, passphrase, w.key, me.Params); err != nil {
+		return err
+	}
+	if err := done.Save(keyslot.Path(w.path)); err != nil {
+		return err
+	}
+	*w.slots = done
+	return nil
+}

@@ -1,0 +1,325 @@
+// Package store is the workspace: one SQLCipher 4 database holding the
+// LegCo compliance data, unlocked through per-staff key slots, with every
+// change written in the same transaction as its hash-chained audit entry.
+// Domain types and rules live here with the SQL behind them; callers (the
+// UI, the CLI, reports) never see SQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"legco.kz/compliance/store/keyslot"
+)
+
+// Workspace is an unlocked workspace, opened by one staff member.
+type Workspace struct {
+	path  string
+	db    *sql.DB
+	slots *keyslot.File
+	me    Staff
+	now   func() time.Time
+
+	mu  sync.Mutex // guards key and slots
+	key []byte
+}
+
+// Options tune Create and Open. The zero value is right for production.
+type Options struct {
+	// KDF sets the Argon2id cost of slots written by this session;
+	// zero means keyslot.DefaultParams.
+	KDF keyslot.Params
+	// Now replaces the clock (tests).
+	Now func() time.Time
+	// CacheKiB is the page cache per connection; zero means the default.
+	CacheKiB int
+	// MaxConns bounds the connection pool; zero means 4.
+	MaxConns int
+	// Demo marks a new workspace as synthetic demo data: its credentials
+	// are published in the key-slot file for the unlock screen's banner.
+	Demo bool
+}
+
+func (o Options) kdf() keyslot.Params {
+	if o.KDF.Time == 0 {
+		return keyslot.DefaultParams
+	}
+	return o.KDF
+}
+
+func (o Options) clock() func() time.Time {
+	if o.Now != nil {
+		return func() time.Time { return o.Now().UTC() }
+	}
+	return func() time.Time { return time.Now().UTC() }
+}
+
+// Exists reports whether a workspace (database or key slots) is at path.
+func Exists(path string) bool {
+	for _, p := range []string{path, keyslot.Path(path)} {
+		if _, err := os.Stat(p); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// Create makes a new encrypted workspace at path with one admin.
+func Create(ctx context.Context, path, admin string, passphrase []byte, opts Options) (*Workspace, error) {
+	admin = strings.TrimSpace(keyslot.NormalizeName(admin))
+	if admin == "" {
+		return nil, &ValidationError{Field: "admin", Reason: "a staff name is required"}
+	}
+	if err := checkPassphrase(passphrase); err != nil {
+		return nil, err
+	}
+	if Exists(path) {
+		return nil, fmt.Errorf("create workspace %s: a workspace (or its .keys file) is already there; choose another path or remove it", path)
+	}
+	key, err := keyslot.NewKey()
+	if err != nil {
+		return nil, err
+	}
+	slots, err := keyslot.New()
+	if err != nil {
+		return nil, err
+	}
+	if err := slots.Put(admin, passphrase, key, opts.kdf()); err != nil {
+		return nil, err
+	}
+	if opts.Demo {
+		slots.Demo = &keyslot.Demo{Staff: admin, Passphrase: string(passphrase)}
+	}
+	// Key slots first: a database whose key was never written down would be
+	// lost, while a sidecar without a database is harmless and removed.
+	if err := slots.Save(keyslot.Path(path)); err != nil {
+		return nil, err
+	}
+	w, err := connect(ctx, path, key, slots, opts)
+	if err == nil {
+		err = w.bootstrap(ctx, admin)
+		if err != nil {
+			w.Close()
+		}
+	}
+	if err != nil {
+		os.Remove(path)
+		os.Remove(path + "-wal")
+		os.Remove(path + "-shm")
+		os.Remove(keyslot.Path(path))
+		return nil, fmt.Errorf("create workspace %s: %w", path, err)
+	}
+	return w, nil
+}
+
+func checkPassphrase(p []byte) error {
+	if len(p) < 8 {
+		return &ValidationError{Field: "passphrase", Reason: "must be at least 8 characters"}
+	}
+	return nil
+}
+
+// DemoCredentials returns the published credentials when the workspace at
+// path is a demo workspace; it reads only the key-slot file.
+func DemoCredentials(path string) (staff, passphrase string, ok bool) {
+	f, err := keyslot.Load(keyslot.Path(path))
+	if err != nil || f.Demo == nil {
+		return "", "", false
+	}
+	return f.Demo.Staff, f.Demo.Passphrase, true
+}
+
+// Open unlocks the workspace at path as staff. A wrong name or passphrase
+// returns ErrBadCredentials and touches no file.
+func Open(ctx context.Context, path, staff string, passphrase []byte, opts Options) (*Workspace, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("open workspace %s: %w (create one with `legco-compliance init` or `demo`)", path, err)
+	}
+	slots, err := keyslot.Load(keyslot.Path(path))
+	if err != nil {
+		return nil, fmt.Errorf("open workspace %s: %w", path, err)
+	}
+	u, err := slots.Unlock(strings.TrimSpace(staff), passphrase)
+	if err != nil {
+		return nil, err
+	}
+	w, err := connect(ctx, path, u.Key, slots, opts)
+	if err != nil && u.Pending != nil && isNotADatabase(err) {
+		// A key rotation stopped after PRAGMA rekey and before the key
+		// slots were rewritten: the pending key is the database's key now.
+		w, err = connect(ctx, path, u.Pending, slots, opts)
+		if err == nil {
+			err = w.finishRotation(u.Staff, passphrase)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open workspace %s: %w", path, err)
+	}
+	me, err := w.staffByName(ctx, u.Staff)
+	if err != nil || me.Removed {
+		w.Close()
+		return nil, ErrBadCredentials
+	}
+	w.me = me
+	return w, nil
+}
+
+func isNotADatabase(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "file is not a database")
+}
+
+// connect opens the database under key, checks that SQLCipher is really
+// there, and brings the schema up to date.
+func connect(ctx context.Context, path string, key []byte, slots *keyslot.File, opts Options) (*Workspace, error) {
+	db, err := openDBWith(path, key, opts.CacheKiB)
+	if err != nil {
+		return nil, err
+	}
+	n := opts.MaxConns
+	if n <= 0 {
+		n = 4
+	}
+	db.SetMaxOpenConns(n)
+	db.SetMaxIdleConns(n)
+	if err := checkCipher(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := migrate(ctx, db, len(migrations)); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &Workspace{path: path, db: db, slots: slots, now: opts.clock(), key: append([]byte(nil), key...)}, nil
+}
+
+func checkCipher(ctx context.Context, db *sql.DB) error {
+	var v sql.NullString
+	if err := db.QueryRowContext(ctx, "PRAGMA cipher_version").Scan(&v); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if strings.TrimSpace(v.String) == "" {
+		return ErrNotEncrypted
+	}
+	// The first real read is where a wrong key shows.
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master").Scan(&n); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (w *Workspace) bootstrap(ctx context.Context, admin string) error {
+	w.me = Staff{Name: admin, Role: RoleAdmin}
+	return w.change(ctx, Change{Perm: PermStaffManage, Action: "workspace.create", Object: "workspace", Reason: "new workspace",
+		Details: map[string]any{"admin": admin, "workspace_id": w.slots.Workspace}},
+		func(tx *sql.Tx, c *Change) error {
+			now := w.stamp()
+			if _, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES ('workspace_id', ?), ('created_at', ?)`, w.slots.Workspace, now); err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO staff(name, role, created_at, created_by) VALUES (?, 'admin', ?, ?)`, admin, now, admin)
+			if err != nil {
+				return err
+			}
+			w.me.ID, _ = res.LastInsertId()
+			return nil
+		})
+}
+
+// Path is the database file.
+func (w *Workspace) Path() string { return w.path }
+
+// Me is the signed-in staff member.
+func (w *Workspace) Me() Staff { return w.me }
+
+// WorkspaceID is the random id shared by the database and its key slots.
+func (w *Workspace) WorkspaceID() string { return w.slots.Workspace }
+
+// IsDemo reports whether this is a workspace of synthetic demo data.
+func (w *Workspace) IsDemo() bool { return w.slots.Demo != nil }
+
+// Close wipes the key from memory and closes the database.
+func (w *Workspace) Close() error {
+	w.mu.Lock()
+	keyslot.Wipe(w.key)
+	w.key = nil
+	w.mu.Unlock()
+	if w.db == nil {
+		return nil
+	}
+	// A checkpoint folds the WAL back so the files at rest are compact;
+	// the WAL is encrypted either way.
+	w.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	err := w.db.Close()
+	w.db = nil
+	return err
+}
+
+func (w *Workspace) stamp() string { return w.now().Format(time.RFC3339Nano) }
+
+// Change describes one audited change. Details must not hold personal
+// data; that goes in Personal, which a destruction can erase.
+type Change struct {
+	Perm     Permission
+	Action   string
+	Object   string
+	Reason   string
+	Details  map[string]any
+	Personal *Personal
+}
+
+// Personal is personal data an audit entry keeps, filed under its subject
+// (e.g. "user:LC-000123") so destroying the subject's data can erase it.
+type Personal struct {
+	Subject string
+	Data    map[string]any
+}
+
+// change runs fn and appends c's audit entry in one transaction, after
+// checking the signed-in role. fn may fill in c's details.
+func (w *Workspace) change(ctx context.Context, c Change, fn func(tx *sql.Tx, c *Change) error) error {
+	if !w.me.Role.Can(c.Perm) {
+		return &ForbiddenError{Staff: w.me.Name, Role: w.me.Role, Action: c.Perm}
+	}
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if fn != nil {
+		if err := fn(tx, &c); err != nil {
+			return err
+		}
+	}
+	if _, err := appendAudit(ctx, tx, w.now(), w.me, c); err != nil {
+		return fmt.Errorf("audit entry for %s: %w", c.Action, err)
+	}
+	return tx.Commit()
+}
+
+// IntegrityCheck runs PRAGMA integrity_check and returns its findings
+// (nil when the database is sound).
+func (w *Workspace) IntegrityCheck(ctx context.Context) ([]string, error) {
+	rows, err := w.db.QueryContext(ctx, "PRAGMA integrity_check")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		if s != "ok" {
+			out = append(out, s)
+		}
+	}
+	return out, rows.Err()
+}
