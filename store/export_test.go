@@ -1,6 +1,12 @@
 package store
 
-import "encoding/hex"
+import (
+	"context"
+	"encoding/hex"
+	"strings"
+
+	"legco.kz/compliance/store/exportfile"
+)
 
 func hexString(b []byte) string { return hex.EncodeToString(b) }
 
@@ -11,4 +17,17 @@ type writeAttempt struct {
 
 // auditorWriteAttempts lists every write of the records and policy parts,
 // so TestAuditorCannotChangeAnything covers them as they are added.
-func auditorWriteAttempts(w *Workspace) []writeAttempt { return nil }
+func auditorWriteAttempts(w *Workspace) []writeAttempt {
+	ctx := context.Background()
+	return []writeAttempt{
+		{"import users", func() error {
+			_, err := w.ImportUsers(ctx, strings.NewReader("account_id,full_name\nX-1,Test\n"), "u.csv", exportfile.CSV, ImportOptions{})
+			return err
+		}},
+		{"update field", func() error { return w.UpdateUserField(ctx, "X", "phone", "87011234567", "r") }},
+		{"block", func() error { return w.BlockUser(ctx, "X", "r") }},
+		{"unblock", func() error { return w.UnblockUser(ctx, "X", "r") }},
+		{"depersonalize", func() error { return w.DepersonalizeUser(ctx, "X", "r") }},
+		{"destroy", func() error { _, err := w.DestroyUser(ctx, "X", "r"); return err }},
+	}
+}

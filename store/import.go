@@ -1,0 +1,435 @@
+package store
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"time"
+
+	"legco.kz/compliance/store/exportfile"
+)
+
+// ImportOptions tune an import.
+type ImportOptions struct {
+	// Strict makes the import all-or-nothing: one bad row and nothing is kept.
+	Strict bool
+	// Size is the file's size, for progress.
+	Size int64
+	// Progress is called after each chunk and at the end.
+	Progress func(ImportProgress)
+	// OnError receives every rejected row as it is found (the error
+	// report); Result.Errors keeps only the first MaxErrors.
+	OnError func(*exportfile.RowError)
+	// ChunkRows is how many rows go in one transaction (default 20,000):
+	// a kill loses at most the chunk under way, and a re-import is
+	// idempotent, so running the import again completes it.
+	ChunkRows int
+	MaxErrors int
+}
+
+// ImportProgress is reported while an import runs.
+type ImportProgress struct {
+	Rows     int // rows read, good and bad
+	Rejected int
+	Bytes    int64
+	Size     int64
+}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	BatchID   int64
+	File      string
+	SHA256    string
+	New       int
+	Updated   int
+	Same      int
+	Rejected  int
+	Errors    []*exportfile.RowError
+	Cancelled bool
+}
+
+// rowSource is what an import reads: a parsed export file or the demo
+// generator. Next returns a *exportfile.RowError for a bad row (and can
+// go on) and io.EOF at the end.
+type rowSource[T any] interface {
+	Next() (T, error)
+	BytesRead() int64
+}
+
+type importRun[T any] struct {
+	w      *Workspace
+	kind   string // users, access-log, demo
+	action string
+	file   string
+	opts   ImportOptions
+	src    rowSource[T]
+	sum    hash.Hash
+	res    *ImportResult
+	// row stores one good row; it returns "new", "updated" or "same".
+	row func(ctx context.Context, tx *sql.Tx, v T) (string, error)
+	// prepare is called at the start of every chunk's transaction.
+	prepare func(ctx context.Context, tx *sql.Tx) error
+	done    func()
+}
+
+func (r *importRun[T]) reject(e *exportfile.RowError) {
+	r.res.Rejected++
+	if len(r.res.Errors) < r.opts.MaxErrors {
+		r.res.Errors = append(r.res.Errors, e)
+	}
+	if r.opts.OnError != nil {
+		r.opts.OnError(e)
+	}
+}
+
+func (r *importRun[T]) progress() {
+	if r.opts.Progress != nil {
+		r.opts.Progress(ImportProgress{Rows: r.res.New + r.res.Updated + r.res.Same + r.res.Rejected,
+			Rejected: r.res.Rejected, Bytes: r.src.BytesRead(), Size: r.opts.Size})
+	}
+}
+
+func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
+	if r.opts.ChunkRows <= 0 {
+		r.opts.ChunkRows = 20000
+	}
+	if r.opts.MaxErrors <= 0 {
+		r.opts.MaxErrors = 1000
+	}
+	if r.opts.Strict {
+		r.opts.ChunkRows = int(^uint(0) >> 1)
+	}
+	defer func() {
+		if r.done != nil {
+			r.done()
+		}
+	}()
+	eof := false
+	for chunk := 1; !eof; chunk++ {
+		before := *r.res
+		err := r.w.change(ctx, Change{Perm: PermRecordsImport, Action: r.action, Reason: "import of " + r.file},
+			func(tx *sql.Tx, c *Change) error {
+				if r.res.BatchID == 0 {
+					res, err := tx.ExecContext(ctx, `INSERT INTO import_batches(kind, file_name, file_sha256, started_at, staff) VALUES (?, ?, '', ?, ?)`,
+						r.kind, r.file, r.w.stamp(), r.w.me.Name)
+					if err != nil {
+						return err
+					}
+					r.res.BatchID, _ = res.LastInsertId()
+				}
+				if r.prepare != nil {
+					if err := r.prepare(ctx, tx); err != nil {
+						return err
+					}
+				}
+				n := 0
+				for n < r.opts.ChunkRows {
+					if n%512 == 0 {
+						if err := ctx.Err(); err != nil {
+							return err
+						}
+					}
+					v, err := r.src.Next()
+					if errors.Is(err, io.EOF) {
+						eof = true
+						break
+					}
+					var re *exportfile.RowError
+					if errors.As(err, &re) {
+						r.reject(re)
+						continue
+					}
+					if err != nil {
+						return err
+					}
+					n++
+					outcome, err := r.row(ctx, tx, v)
+					if errors.As(err, &re) {
+						r.reject(re)
+						continue
+					}
+					if err != nil {
+						return err
+					}
+					switch outcome {
+					case "new":
+						r.res.New++
+					case "updated":
+						r.res.Updated++
+					default:
+						r.res.Same++
+					}
+				}
+				if r.opts.Strict && r.res.Rejected > 0 {
+					return fmt.Errorf("import %s: %d rows rejected; --strict keeps nothing (first: %v)", r.file, r.res.Rejected, r.res.Errors[0])
+				}
+				c.Object = fmt.Sprintf("batch:%d", r.res.BatchID)
+				c.Details = map[string]any{"file": r.file, "chunk": chunk,
+					"new": r.res.New - before.New, "updated": r.res.Updated - before.Updated,
+					"same": r.res.Same - before.Same, "rejected": r.res.Rejected - before.Rejected}
+				finished := sql.NullString{}
+				if eof {
+					if r.sum != nil {
+						r.res.SHA256 = hex.EncodeToString(r.sum.Sum(nil))
+						c.Details["file_sha256"] = r.res.SHA256
+					}
+					c.Details["complete"] = true
+					finished = sql.NullString{String: r.w.stamp(), Valid: true}
+				}
+				_, err := tx.ExecContext(ctx, `UPDATE import_batches SET rows_new = ?, rows_updated = ?, rows_same = ?, rows_bad = ?,
+					file_sha256 = ?, finished_at = ? WHERE id = ?`,
+					r.res.New, r.res.Updated, r.res.Same, r.res.Rejected, r.res.SHA256, finished, r.res.BatchID)
+				return err
+			})
+		if err != nil {
+			// The chunk was rolled back: its counts did not happen.
+			batch := r.res.BatchID
+			if chunk == 1 {
+				batch = 0
+			}
+			errs, rejected := r.res.Errors, r.res.Rejected
+			*r.res = before
+			r.res.BatchID = batch
+			if r.opts.Strict {
+				r.res.Errors, r.res.Rejected = errs, rejected
+			}
+			if ctx.Err() != nil {
+				r.res.Cancelled = true
+				return r.res, ctx.Err()
+			}
+			return r.res, err
+		}
+		r.progress()
+	}
+	return r.res, nil
+}
+
+// hashingReader feeds everything read into the file's SHA-256.
+type hashingReader struct {
+	r io.Reader
+	h hash.Hash
+}
+
+func (h hashingReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	h.h.Write(p[:n])
+	return n, err
+}
+
+// ImportUsers imports a users export file (CSV or JSON Lines, see
+// docs/export-formats.md). Rows are matched by account_id: a new id is
+// added, a known one with changed values is updated (old values kept in
+// its audit entry), an unchanged one is left alone, so importing the same
+// file twice changes nothing. Bad rows are reported and skipped, unless
+// opts.Strict.
+func (w *Workspace) ImportUsers(ctx context.Context, r io.Reader, name string, format exportfile.Format, opts ImportOptions) (*ImportResult, error) {
+	sum := sha256.New()
+	ur, err := exportfile.NewUserReader(hashingReader{r, sum}, name, format)
+	if err != nil {
+		return nil, err
+	}
+	return w.importUsers(ctx, ur, "users", name, sum, opts)
+}
+
+func (w *Workspace) importUsers(ctx context.Context, src rowSource[exportfile.User], kind, name string, sum hash.Hash, opts ImportOptions) (*ImportResult, error) {
+	if !w.me.Role.Can(PermRecordsImport) {
+		return nil, &ForbiddenError{Staff: w.me.Name, Role: w.me.Role, Action: PermRecordsImport}
+	}
+	res := &ImportResult{File: name}
+	tomb, err := w.tombstoneDigester(ctx)
+	if err != nil {
+		res.Cancelled = ctx.Err() != nil
+		return res, err
+	}
+	ui := &userInserter{w: w, tomb: tomb, batch: &res.BatchID, file: name}
+	run := &importRun[exportfile.User]{w: w, kind: kind, action: "import.users", file: name, opts: opts, src: src, sum: sum, res: res,
+		prepare: ui.prepare, row: ui.row, done: ui.close}
+	return run.run(ctx)
+}
+
+// userInserter holds the prepared statements of one chunk.
+type userInserter struct {
+	w     *Workspace
+	tomb  *tombstones
+	batch *int64
+	file  string
+	ins   *sql.Stmt
+	tok   *sql.Stmt
+	fld   *sql.Stmt
+}
+
+func (u *userInserter) close() {
+	for _, s := range []*sql.Stmt{u.ins, u.tok, u.fld} {
+		if s != nil {
+			s.Close()
+		}
+	}
+	u.ins, u.tok, u.fld = nil, nil, nil
+}
+
+func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
+	u.close()
+	var err error
+	if u.ins, err = tx.PrepareContext(ctx, `INSERT INTO users(account_id, full_name, iin, phone, email, birth_date, address, entity_bin, entity_name,
+		registered_at, batch_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO NOTHING`); err != nil {
+		return err
+	}
+	if u.tok, err = tx.PrepareContext(ctx, `INSERT OR IGNORE INTO name_tokens(token, user_id) VALUES (?, ?)`); err != nil {
+		return err
+	}
+	u.fld, err = tx.PrepareContext(ctx, `INSERT INTO user_fields(user_id, name, value) VALUES (?, ?, ?)
+		ON CONFLICT(user_id, name) DO UPDATE SET value = excluded.value`)
+	return err
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func timeText(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v exportfile.User) (string, error) {
+	if act, dead := u.tomb.destroyed(v.AccountID); dead {
+		return "", &exportfile.RowError{File: u.file, Line: v.Line, Column: "account_id", Value: v.AccountID,
+			Reason: "this account's data was destroyed under act " + act + "; it is not imported again"}
+	}
+	now := u.w.stamp()
+	res, err := u.ins.ExecContext(ctx, v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email),
+		nullable(v.BirthDate), nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, now, now)
+	if err != nil {
+		return "", fmt.Errorf("%s line %d: %w", u.file, v.Line, err)
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		id, _ := res.LastInsertId()
+		for _, t := range nameTokens(v.FullName) {
+			if _, err := u.tok.ExecContext(ctx, t, id); err != nil {
+				return "", err
+			}
+		}
+		for _, f := range v.Extra {
+			if _, err := u.fld.ExecContext(ctx, id, f.Name, f.Value); err != nil {
+				return "", err
+			}
+		}
+		return "new", nil
+	}
+	return u.w.mergeUser(ctx, tx, v, fmt.Sprintf("import of %s line %d", u.file, v.Line))
+}
+
+// mergeUser updates a known account from an import when values differ.
+func (w *Workspace) mergeUser(ctx context.Context, tx *sql.Tx, v exportfile.User, reason string) (string, error) {
+	cur, err := w.getUser(ctx, tx, v.AccountID)
+	if err != nil {
+		return "", err
+	}
+	if cur.State == StateDepersonalized {
+		return "same", nil // identifying data must not come back
+	}
+	incoming := &User{UserSummary: UserSummary{AccountID: v.AccountID, FullName: v.FullName, IIN: v.IIN, Phone: v.Phone, Email: v.Email, EntityName: v.EntityName},
+		BirthDate: v.BirthDate, Address: v.Address, EntityBIN: v.EntityBIN, RegisteredAt: v.RegisteredAt, Extra: v.Extra}
+	old := map[string]any{}
+	changed := map[string]string{}
+	for _, f := range FieldCatalog {
+		a, b := cur.Value(f.Key), incoming.Value(f.Key)
+		if f.Key == "registered_at" && !cur.RegisteredAt.IsZero() && !v.RegisteredAt.IsZero() && cur.RegisteredAt.Equal(v.RegisteredAt) {
+			continue
+		}
+		if a != b {
+			old[f.Key], changed[f.Key] = a, b
+		}
+	}
+	for _, f := range v.Extra {
+		if a := cur.Value(f.Name); a != f.Value {
+			old[f.Name], changed[f.Name] = a, f.Value
+		}
+	}
+	if len(changed) == 0 {
+		return "same", nil
+	}
+	for k, val := range changed {
+		if err := setField(ctx, tx, cur.ID, k, val); err != nil {
+			return "", err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET updated_at = ? WHERE id = ?`, w.stamp(), cur.ID); err != nil {
+		return "", err
+	}
+	keys := make([]string, 0, len(changed))
+	for k := range changed {
+		keys = append(keys, k)
+	}
+	_, err = appendAudit(ctx, tx, w.now(), w.me, Change{Action: "user.update", Object: "user:" + v.AccountID,
+		Reason:   reason,
+		Details:  map[string]any{"fields": keys, "source": "import"},
+		Personal: &Personal{Subject: "user:" + v.AccountID, Data: map[string]any{"old": old}}})
+	return "updated", err
+}
+
+// tombstones tells destroyed accounts by a keyed digest of the account id.
+type tombstones struct {
+	key  []byte
+	acts map[string]string
+}
+
+func (t *tombstones) digest(accountID string) string {
+	m := hmac.New(sha256.New, t.key)
+	m.Write([]byte(accountID))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func (t *tombstones) destroyed(accountID string) (string, bool) {
+	if len(t.acts) == 0 {
+		return "", false
+	}
+	act, ok := t.acts[t.digest(accountID)]
+	return act, ok
+}
+
+// tombstoneDigester loads the digests of destroyed accounts. The digest
+// key is a random secret kept inside the encrypted database.
+func (w *Workspace) tombstoneDigester(ctx context.Context) (*tombstones, error) {
+	var keyHex string
+	err := w.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'tombstone_key'`).Scan(&keyHex)
+	if errors.Is(err, sql.ErrNoRows) {
+		k := make([]byte, 32)
+		rand.Read(k)
+		keyHex = hex.EncodeToString(k)
+		if _, err := w.db.ExecContext(ctx, `INSERT OR IGNORE INTO meta(key, value) VALUES ('tombstone_key', ?)`, keyHex); err != nil {
+			return nil, err
+		}
+		err = w.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'tombstone_key'`).Scan(&keyHex)
+	}
+	if err != nil {
+		return nil, err
+	}
+	t := &tombstones{acts: map[string]string{}}
+	t.key, _ = hex.DecodeString(keyHex)
+	rows, err := w.db.QueryContext(ctx, `SELECT account_digest, act_number FROM tombstones`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d, a string
+		if err := rows.Scan(&d, &a); err != nil {
+			return nil, err
+		}
+		t.acts[d] = a
+	}
+	return t, rows.Err()
+}
