@@ -15,8 +15,8 @@ import (
 // matched on (account, time, page, IP, cookie), so a re-import adds
 // nothing; rows of unknown accounts are rejected with their line.
 func (w *Workspace) ImportAccessLog(ctx context.Context, r io.Reader, name string, format exportfile.Format, opts ImportOptions) (*ImportResult, error) {
-	if !w.me.Role.Can(PermRecordsImport) {
-		return nil, &ForbiddenError{Staff: w.me.Name, Role: w.me.Role, Action: PermRecordsImport}
+	if err := w.can(PermRecordsImport); err != nil {
+		return nil, err
 	}
 	sum := sha256.New()
 	ar, err := exportfile.NewAccessReader(hashingReader{r, sum}, name, format)

@@ -139,4 +139,3 @@ func (w *Workspace) DestroyedUnder(ctx context.Context, accountID string) (strin
 	act, ok := t.destroyed(accountID)
 	return act, ok, nil
 }
-

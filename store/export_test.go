@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/hex"
 	"strings"
+	"time"
 
 	"legco.kz/compliance/store/exportfile"
+	"legco.kz/compliance/store/policydoc"
 )
 
 func hexString(b []byte) string { return hex.EncodeToString(b) }
@@ -29,5 +31,13 @@ func auditorWriteAttempts(w *Workspace) []writeAttempt {
 		{"unblock", func() error { return w.UnblockUser(ctx, "X", "r") }},
 		{"depersonalize", func() error { return w.DepersonalizeUser(ctx, "X", "r") }},
 		{"destroy", func() error { _, err := w.DestroyUser(ctx, "X", "r"); return err }},
+		{"import policy", func() error { _, err := w.ImportBuiltinPolicy(ctx); return err }},
+		{"new draft", func() error { _, err := w.NewPolicyDraft(ctx, "r"); return err }},
+		{"save draft", func() error { _, err := w.SavePolicyDraft(ctx, 1, &policydoc.Document{}, "r"); return err }},
+		{"delete draft", func() error { return w.DeletePolicyDraft(ctx, 1, "r") }},
+		{"publish", func() error {
+			_, err := w.PublishPolicy(ctx, 1, time.Now(), time.Now(), "r")
+			return err
+		}},
 	}
 }

@@ -239,8 +239,8 @@ func (w *Workspace) ImportUsers(ctx context.Context, r io.Reader, name string, f
 }
 
 func (w *Workspace) importUsers(ctx context.Context, src rowSource[exportfile.User], kind, name string, sum hash.Hash, opts ImportOptions) (*ImportResult, error) {
-	if !w.me.Role.Can(PermRecordsImport) {
-		return nil, &ForbiddenError{Staff: w.me.Name, Role: w.me.Role, Action: PermRecordsImport}
+	if err := w.can(PermRecordsImport); err != nil {
+		return nil, err
 	}
 	res := &ImportResult{File: name}
 	tomb, err := w.tombstoneDigester(ctx)

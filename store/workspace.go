@@ -281,11 +281,23 @@ type Personal struct {
 	Data    map[string]any
 }
 
+// can returns a *ForbiddenError unless the signed-in role grants p.
+func (w *Workspace) can(p Permission) error {
+	if !w.me.Role.Can(p) {
+		return &ForbiddenError{Staff: w.me.Name, Role: w.me.Role, Action: p}
+	}
+	return nil
+}
+
+// Can reports whether the signed-in staff member may do p (for the UI to
+// hide what the role cannot do; the store checks again on every change).
+func (w *Workspace) Can(p Permission) bool { return w.me.Role.Can(p) }
+
 // change runs fn and appends c's audit entry in one transaction, after
 // checking the signed-in role. fn may fill in c's details.
 func (w *Workspace) change(ctx context.Context, c Change, fn func(tx *sql.Tx, c *Change) error) error {
-	if !w.me.Role.Can(c.Perm) {
-		return &ForbiddenError{Staff: w.me.Name, Role: w.me.Role, Action: c.Perm}
+	if err := w.can(c.Perm); err != nil {
+		return err
 	}
 	tx, err := w.db.BeginTx(ctx, nil)
 	if err != nil {
