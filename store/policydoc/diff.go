@@ -315,9 +315,15 @@ func Diff(a, b *Document) []ClauseChange {
 	}
 	// relative order: matched pairs on a longest increasing subsequence of
 	// new indexes kept their order; the others moved.
+	// Clauses whose number or list changed are moved anyway and stay out
+	// of the subsequence, so that they are the ones reported.
+	relocated := func(i int) bool {
+		oc, nc := a.Clauses[i], b.Clauses[matchA[i]]
+		return oc.Number != nc.Number || (oc.Kind == KindItem && oc.Parent != nc.Parent)
+	}
 	var seq []int // old indexes of matched clauses, in old order
 	for i := range a.Clauses {
-		if matchA[i] >= 0 {
+		if matchA[i] >= 0 && !relocated(i) {
 			seq = append(seq, i)
 		}
 	}
@@ -343,7 +349,7 @@ func Diff(a, b *Document) []ClauseChange {
 		}
 		ch.UnderlineChanged = !equalUnderlined(oc.RU, nc.RU) || !equalUnderlined(oc.KK, nc.KK)
 		ch.KindChanged = oc.Kind != nc.Kind
-		moved := !inOrder[i] || oc.Number != nc.Number || (oc.Kind == KindItem && oc.Parent != nc.Parent)
+		moved := relocated(i) || !inOrder[i]
 		switch {
 		case moved:
 			ch.Kind = Moved

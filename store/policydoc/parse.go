@@ -567,9 +567,7 @@ func align(ru, kk []entry) []Clause {
 		if a.anchor != nil {
 			out = append(out, clauseOf(a.anchor, b.anchor))
 		}
-		mp := lcsPairs(len(a.members), len(b.members), func(i, j int) bool {
-			return a.members[i].kind == b.members[j].kind && a.members[i].parent == b.members[j].parent
-		})
+		mp := alignMembers(a.members, b.members)
 		i, j := 0, 0
 		for _, p := range append(mp, [2]int{len(a.members), len(b.members)}) {
 			for ; i < p[0]; i++ {
@@ -612,4 +610,84 @@ func align(ru, kk []entry) []Clause {
 		}
 	}
 	return out
+}
+
+// alignMembers pairs the un-numbered clauses and items of one section
+// across languages. Same kind (and list) is required. When both sides
+// have the same number of each kind they are paired in order; otherwise
+// a weighted alignment prefers pairs that share words (names, numbers,
+// identical lines) and have similar length.
+func alignMembers(a, b []entry) [][2]int {
+	eq := func(i, j int) bool { return a[i].kind == b[j].kind && a[i].parent == b[j].parent }
+	count := map[string]int{}
+	for _, e := range a {
+		count[string(e.kind)+"\x00"+e.parent]++
+	}
+	for _, e := range b {
+		count[string(e.kind)+"\x00"+e.parent]--
+	}
+	balanced := true
+	for _, n := range count {
+		if n != 0 {
+			balanced = false
+		}
+	}
+	if balanced {
+		return lcsPairs(len(a), len(b), eq)
+	}
+	n, m := len(a), len(b)
+	w := m + 1
+	dp := make([]float64, (n+1)*w)
+	weight := func(i, j int) float64 { return 1 + 0.2*affinity(a[i].text.Plain, b[j].text.Plain) }
+	for i := n - 1; i >= 0; i-- {
+		for j := m - 1; j >= 0; j-- {
+			best := max(dp[(i+1)*w+j], dp[i*w+j+1])
+			if eq(i, j) {
+				best = max(best, dp[(i+1)*w+j+1]+weight(i, j))
+			}
+			dp[i*w+j] = best
+		}
+	}
+	var out [][2]int
+	for i, j := 0, 0; i < n && j < m; {
+		switch {
+		case eq(i, j) && dp[i*w+j] == dp[(i+1)*w+j+1]+weight(i, j):
+			out = append(out, [2]int{i, j})
+			i++
+			j++
+		case dp[i*w+j] == dp[(i+1)*w+j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return out
+}
+
+// affinity scores 0…2 how likely two texts in different languages are
+// translations of each other: shared words (names, numbers, identical
+// short lines) plus the ratio of their lengths.
+func affinity(x, y string) float64 {
+	wx, wy := strings.Fields(strings.ToLower(x)), strings.Fields(strings.ToLower(y))
+	set := map[string]bool{}
+	for _, w := range wx {
+		set[w] = true
+	}
+	shared := 0
+	for _, w := range wy {
+		if set[w] {
+			shared++
+			delete(set, w)
+		}
+	}
+	overlap := 0.0
+	if n := max(len(wx), len(wy)); n > 0 {
+		overlap = float64(shared) / float64(n)
+	}
+	lx, ly := float64(utf8.RuneCountInString(x)), float64(utf8.RuneCountInString(y))
+	ratio := 0.0
+	if lx > 0 && ly > 0 {
+		ratio = min(lx, ly) / max(lx, ly)
+	}
+	return overlap + ratio
 }
