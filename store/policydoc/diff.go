@@ -243,12 +243,23 @@ func Diff(a, b *Document) []ClauseChange {
 		return x.Kind == y.Kind && x.RU.Equal(y.RU) && x.KK.Equal(y.KK)
 	}
 	// 1. identical clauses, same key first, then nearest position
-	byKeyB := map[string]int{}
+	// keys can repeat (duplicate numbers): the k-th clause with a key in
+	// a corresponds to the k-th with that key in b.
+	byKeyB := map[string][]int{}
 	for j, k := range kb {
-		byKeyB[k] = j
+		byKeyB[k] = append(byKeyB[k], j)
 	}
+	sameKey := make([]int, na)
+	seenA := map[string]int{}
 	for i, k := range ka {
-		if j, ok := byKeyB[k]; ok && matchB[j] < 0 && sameText(a.Clauses[i], b.Clauses[j]) {
+		sameKey[i] = -1
+		if js := byKeyB[k]; seenA[k] < len(js) {
+			sameKey[i] = js[seenA[k]]
+		}
+		seenA[k]++
+	}
+	for i := range ka {
+		if j := sameKey[i]; j >= 0 && matchB[j] < 0 && sameText(a.Clauses[i], b.Clauses[j]) {
 			pair(i, j)
 		}
 	}
@@ -275,11 +286,11 @@ func Diff(a, b *Document) []ClauseChange {
 		}
 	}
 	// 2. same key, if reasonably alike
-	for i, k := range ka {
+	for i := range ka {
 		if matchA[i] >= 0 {
 			continue
 		}
-		if j, ok := byKeyB[k]; ok && matchB[j] < 0 && a.Clauses[i].Kind == b.Clauses[j].Kind &&
+		if j := sameKey[i]; j >= 0 && matchB[j] < 0 && a.Clauses[i].Kind == b.Clauses[j].Kind &&
 			similarity(a.Clauses[i], b.Clauses[j]) >= 0.3 {
 			pair(i, j)
 		}
