@@ -303,6 +303,8 @@ func TestUserValidation(t *testing.T) {
 		{"bad utf8", map[string]string{"full_name": "a\xffb"}, "full_name", "UTF-8", nil},
 		{"iin check", map[string]string{"iin": "870315348216"}, "iin", "check digit does not match", nil},
 		{"iin length", map[string]string{"iin": "87031534821"}, "iin", "12 digits", nil},
+		{"iin too long", map[string]string{"iin": "8703153482150"}, "iin", "12 digits (got 13", nil},
+		{"iin with spaces", map[string]string{"iin": "870315 348215"}, "iin", "12 digits", nil},
 		{"iin date", map[string]string{"iin": "871315348215"}, "iin", "date", nil},
 		{"phone country", map[string]string{"phone": "+998901234567"}, "phone", "not a +7", nil},
 		{"phone short", map[string]string{"phone": "8 701 123"}, "phone", "10 digits", nil},

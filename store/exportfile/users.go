@@ -160,7 +160,7 @@ func (r *UserReader) validate(rec *raw) (User, *RowError) {
 	if u.FullName == "" {
 		return User{}, r.rowErr(colFullName, "", "required value is empty")
 	}
-	if u.IIN = text(colIIN, false, 12); reason != "" {
+	if u.IIN = text(colIIN, false, 64); reason != "" {
 		return fail(colIIN, rec.vals[colIIN])
 	}
 	if u.IIN != "" {
@@ -197,7 +197,7 @@ func (r *UserReader) validate(rec *raw) (User, *RowError) {
 	if u.Address = text(colAddress, true, MaxAddress); reason != "" {
 		return fail(colAddress, rec.vals[colAddress])
 	}
-	if u.EntityBIN = text(colEntityBIN, false, 12); reason != "" {
+	if u.EntityBIN = text(colEntityBIN, false, 64); reason != "" {
 		return fail(colEntityBIN, rec.vals[colEntityBIN])
 	}
 	if u.EntityName = text(colEntityName, false, MaxName); reason != "" {
