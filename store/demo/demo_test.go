@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net/netip"
@@ -424,4 +425,37 @@ func BenchmarkWriteExportsCSV(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "users/s")
+}
+
+// BenchmarkReadExports measures importing a generated users file of
+// 100,000 users with store/exportfile.
+func BenchmarkReadExports(b *testing.B) {
+	const n = 100000
+	for _, format := range []exportfile.Format{exportfile.CSV, exportfile.JSONL} {
+		b.Run(format.String(), func(b *testing.B) {
+			up, _, err := New(1).WriteExports(b.TempDir(), n, format, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			users, err := os.ReadFile(up)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(users)))
+			for b.Loop() {
+				ur, err := exportfile.NewUserReader(bytes.NewReader(users), up, format)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for {
+					if _, err := ur.Next(); err == io.EOF {
+						break
+					} else if err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "users/s")
+		})
+	}
 }
