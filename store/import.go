@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
@@ -401,21 +400,12 @@ func (t *tombstones) destroyed(accountID string) (string, bool) {
 }
 
 // tombstoneDigester loads the digests of destroyed accounts. The digest
-// key is a random secret kept inside the encrypted database.
+// key is a random secret made by migration 0002, kept inside the
+// encrypted database.
 func (w *Workspace) tombstoneDigester(ctx context.Context) (*tombstones, error) {
 	var keyHex string
-	err := w.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'tombstone_key'`).Scan(&keyHex)
-	if errors.Is(err, sql.ErrNoRows) {
-		k := make([]byte, 32)
-		rand.Read(k)
-		keyHex = hex.EncodeToString(k)
-		if _, err := w.db.ExecContext(ctx, `INSERT OR IGNORE INTO meta(key, value) VALUES ('tombstone_key', ?)`, keyHex); err != nil {
-			return nil, err
-		}
-		err = w.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'tombstone_key'`).Scan(&keyHex)
-	}
-	if err != nil {
-		return nil, err
+	if err := w.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'tombstone_key'`).Scan(&keyHex); err != nil {
+		return nil, fmt.Errorf("tombstone key: %w", err)
 	}
 	t := &tombstones{acts: map[string]string{}}
 	t.key, _ = hex.DecodeString(keyHex)

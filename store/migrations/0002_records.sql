@@ -94,3 +94,7 @@ CREATE TABLE tombstones (
     reason         TEXT NOT NULL,
     counts         TEXT NOT NULL
 );
+
+-- The key of the tombstones' account digests: random, kept only inside
+-- the encrypted database.
+INSERT INTO meta (key, value) VALUES ('tombstone_key', lower(hex(randomblob(32))));
