@@ -125,8 +125,8 @@ func sample(t testing.TB, opts Options) []byte {
 
 var sampleOpts = Options{
 	Title: "Проверка pdfkit 😀", Author: "ТОО «K&T Partners»", Subject: "Тест", Lang: "ru-KZ",
-	Created:   time.Date(2024, 7, 1, 9, 30, 0, 0, time.UTC),
-	AuditHead: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+	Created:    time.Date(2024, 7, 1, 9, 30, 0, 0, time.UTC),
+	AuditHead:  "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 	FooterText: "LegCo · pdfkit", Watermark: "ПРОЕКТ / ЖОБА",
 }
 
@@ -267,16 +267,16 @@ func TestHyphenPoints(t *testing.T) {
 		return b.String()
 	}
 	tests := map[string]string{
-		"персональных":      "пер|со|наль|ных",
+		"персональных":       "пер|со|наль|ных",
 		"конфиденциальности": "кон|фи|ден|ци|аль|нос|ти",
-		"пайдаланушылардың": "пай|да|ла|ну|шы|лар|дың",
-		"Веб-сервиса":       "Веб-|сер|ви|са",
+		"пайдаланушылардың":  "пай|да|ла|ну|шы|лар|дың",
+		"Веб-сервиса":        "Веб-|сер|ви|са",
 		"«Пользовательское»": "«Поль|зо|ва|тель|ское»",
-		"iOS":               "iOS",
-		"IP-адрес":          "IP-|ад|рес",
-		"www.legco.kz":      "www.legco.kz",
-		"2024":              "2024",
-		"да":                "да",
+		"iOS":                "iOS",
+		"IP-адрес":           "IP-|ад|рес",
+		"www.legco.kz":       "www.legco.kz",
+		"2024":               "2024",
+		"да":                 "да",
 	}
 	for w, want := range tests {
 		if got := show(w); got != want {
