@@ -1,0 +1,91 @@
+package shell
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Columns lays its objects out side by side with the given widths; the
+// last column takes whatever width is left. When the space is narrower
+// than the widths add up to, every column shrinks in proportion. Use the
+// same Columns for a list's header and its rows so that they line up
+// (a widget.List with a separate header scales to a million rows, unlike
+// a Table with a header row).
+type Columns struct {
+	Widths []float32
+}
+
+func (c *Columns) widths(total float32, n int) []float32 {
+	pad := theme.Padding()
+	out := make([]float32, n)
+	var sum float32
+	for i := 0; i < n && i < len(c.Widths); i++ {
+		sum += c.Widths[i]
+	}
+	avail := total - pad*float32(n-1)
+	scale := float32(1)
+	if sum > avail && sum > 0 {
+		scale = avail / sum
+	}
+	var used float32
+	for i := 0; i < n; i++ {
+		if i < len(c.Widths) {
+			out[i] = c.Widths[i] * scale
+		}
+		used += out[i]
+	}
+	if n > 0 && avail > used {
+		out[n-1] += avail - used
+	}
+	return out
+}
+
+// Layout implements fyne.Layout.
+func (c *Columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	w := c.widths(size.Width, len(objs))
+	x := float32(0)
+	for i, o := range objs {
+		h := o.MinSize().Height
+		if h > size.Height {
+			h = size.Height
+		}
+		o.Move(fyne.NewPos(x, (size.Height-h)/2))
+		o.Resize(fyne.NewSize(w[i], h))
+		x += w[i] + theme.Padding()
+	}
+}
+
+// MinSize implements fyne.Layout: as tall as the tallest cell, and narrow,
+// since columns shrink.
+func (c *Columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		if m := o.MinSize().Height; m > h {
+			h = m
+		}
+	}
+	return fyne.NewSize(float32(len(objs))*24, h)
+}
+
+// CellLabel is a one-line label that truncates with an ellipsis.
+func CellLabel(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
+}
+
+// HeaderRow builds a bold header for a list laid out with cols, on a
+// slightly shaded background.
+func HeaderRow(cols *Columns, titles ...string) fyne.CanvasObject {
+	cells := make([]fyne.CanvasObject, len(titles))
+	for i, t := range titles {
+		l := CellLabel(t)
+		l.TextStyle = fyne.TextStyle{Bold: true}
+		cells[i] = l
+	}
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
+	return container.NewStack(bg, container.New(cols, cells...))
+}
