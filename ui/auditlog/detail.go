@@ -23,7 +23,7 @@ type Detail struct {
 	gen   int
 
 	Num, At, Staff, Role, Action, Object, Reason *widget.Label
-	Details, Personal, Prev, Hash                 *widget.Label
+	Details, Personal, Prev, Hash                *widget.Label
 
 	empty   *widget.Label
 	form    *fyne.Container

@@ -131,3 +131,10 @@ func Lookup(id string) (Section, bool) {
 	s, ok := registry[id]
 	return s, ok
 }
+
+// Unregister removes a section (tests).
+func Unregister(id string) {
+	regMu.Lock()
+	defer regMu.Unlock()
+	delete(registry, id)
+}
