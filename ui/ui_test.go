@@ -248,7 +248,9 @@ func TestMainWindowNavigationAndStatusBar(t *testing.T) {
 
 func TestRegisteredScreenReplacesPlaceholder(t *testing.T) {
 	shell.Register(shell.Section{ID: "zz-test", Title: func() string { return "Проба" }, Order: 99,
-		New: func(env *shell.Env) fyne.CanvasObject { return widget.NewLabel("экран пробы " + env.Me().Name) }})
+		New: func(env *shell.Env) fyne.CanvasObject {
+			return widget.NewLabel("экран пробы " + env.Me().Name)
+		}})
 	defer shell.Unregister("zz-test")
 	ws := uitest.NewWorkspace(t, false, nil)
 	h := start(t, ws, Config{Staff: ws.Admin, Passphrase: []byte(ws.Passphrase)})
