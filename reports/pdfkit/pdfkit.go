@@ -200,7 +200,7 @@ func drawFooter(pdf *fpdf.Fpdf, m Margins, text, head string) {
 }
 
 // WatermarkColor is the grey of the draft watermark.
-var WatermarkColor = [3]int{225, 225, 225}
+var WatermarkColor = [3]int{215, 215, 215}
 
 func drawWatermark(pdf *fpdf.Fpdf, text string) {
 	saved := saveState(pdf)

@@ -230,7 +230,7 @@ func Check(doc *Document) []Problem {
 			if n := itemCounts[parent]; n[0] != n[1] {
 				add(i, "", CodeItemCountMismatch, SeverityError,
 					fmt.Sprintf("the list has %d items in Russian and %d in Kazakh", n[0], n[1]),
-					fmt.Sprintf("в перечне %d пунктов на русском и %d на казахском", n[0], n[1]))
+					fmt.Sprintf("число пунктов перечня различается: %d в русском тексте, %d в казахском", n[0], n[1]))
 			}
 		}
 		if ruEmpty || kkEmpty {
