@@ -606,6 +606,15 @@ func (g Grid) Write(pdf *fpdf.Fpdf, rows ...Row) error {
 				}
 			}
 			if !any {
+				onlyGaps := true
+				for c, cell := range lr.cells {
+					if !onlySpacers(cell[idx[c]:]) {
+						onlyGaps = false
+					}
+				}
+				if onlyGaps { // trailing gaps never start a page
+					break
+				}
 				if atTop() { // cannot happen unless a line is taller than the page
 					for c, cell := range lr.cells {
 						if idx[c] < len(cell) {

@@ -284,3 +284,26 @@ func TestHyphenPoints(t *testing.T) {
 		}
 	}
 }
+
+func TestGridNoBlankTrailingPage(t *testing.T) {
+	pdf, _ := New(Options{NoFooter: true})
+	pdf.AddPage()
+	g := Grid{}
+	_, h := pdf.GetPageSize()
+	_, tm, _, bm := pdf.GetMargins()
+	// fill the page to 1 mm above the bottom, then a paragraph whose
+	// trailing gap does not fit
+	lh := PtToMM(10) * 1.3
+	n := int((h - tm - bm - 1) / lh)
+	var ps []Paragraph
+	for range n {
+		ps = append(ps, Plain("строка", 10))
+	}
+	ps[n-1].SpaceAfter = 5
+	if err := g.Write(pdf, Row{Cells: [][]Paragraph{ps}}); err != nil {
+		t.Fatal(err)
+	}
+	if pdf.PageCount() != 1 {
+		t.Errorf("%d pages, want 1", pdf.PageCount())
+	}
+}
