@@ -72,7 +72,10 @@ func (w *Workspace) DestroyUser(ctx context.Context, accountID, reason string) (
 			if act.Counts.AuditPayloads, err = erasePayloads(ctx, tx, "user:"+accountID); err != nil {
 				return err
 			}
-			// ON DELETE CASCADE removes tokens, fields, access log, 1.1.3 data.
+			if err := deleteTokens(ctx, tx, u.ID, u.FullName); err != nil {
+				return err
+			}
+			// ON DELETE CASCADE removes fields, access log, 1.1.3 data.
 			if _, err := tx.ExecContext(ctx, `DELETE FROM users WHERE id = ?`, u.ID); err != nil {
 				return err
 			}

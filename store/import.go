@@ -105,6 +105,9 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 	if r.opts.Strict {
 		r.opts.ChunkRows = int(^uint(0) >> 1)
 	}
+	pf := newPrefetch(r.src)
+	defer pf.Close()
+	r.src = pf
 	defer func() {
 		if r.done != nil {
 			r.done()

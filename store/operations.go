@@ -84,13 +84,19 @@ var fieldColumns = map[string]bool{"full_name": true, "iin": true, "phone": true
 // setField writes one field, keeping the name search index in step.
 func setField(ctx context.Context, tx *sql.Tx, userID int64, key, value string) error {
 	if fieldColumns[key] {
+		if key == "full_name" {
+			var old sql.NullString
+			if err := tx.QueryRowContext(ctx, `SELECT full_name FROM users WHERE id = ?`, userID).Scan(&old); err != nil {
+				return err
+			}
+			if err := deleteTokens(ctx, tx, userID, old.String); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET `+key+` = ? WHERE id = ?`, nullable(value), userID); err != nil {
 			return err
 		}
 		if key == "full_name" {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM name_tokens WHERE user_id = ?`, userID); err != nil {
-				return err
-			}
 			for _, t := range nameTokens(value) {
 				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO name_tokens(token, user_id) VALUES (?, ?)`, t, userID); err != nil {
 					return err
@@ -205,13 +211,15 @@ func (w *Workspace) DepersonalizeUser(ctx context.Context, accountID, reason str
 		if city := cityOf(u.Address); city != "" {
 			stats["stat_city"] = city
 		}
+		if err := deleteTokens(ctx, tx, u.ID, u.FullName); err != nil {
+			return err
+		}
 		pseudonym := fmt.Sprintf("Обезличен / Иесіздендірілген #%d", u.ID)
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET full_name = ?, iin = NULL, phone = NULL, email = NULL, birth_date = NULL,
 			address = NULL, state = 'depersonalized' WHERE id = ?`, pseudonym, u.ID); err != nil {
 			return err
 		}
 		steps := []string{
-			`DELETE FROM name_tokens WHERE user_id = ?`,
 			`DELETE FROM user_fields WHERE user_id = ?`,
 			`DELETE FROM public_data WHERE user_id = ?`,
 			`UPDATE access_log SET cookie_id = '', ip = CASE WHEN instr(ip, ':') > 0 THEN substr(ip, 1, instr(ip, ':')) || ':/48'

@@ -165,6 +165,8 @@ func (f UserFilter) where() (string, []any) {
 	if f.Entity {
 		w = append(w, "entity_bin IS NOT NULL")
 	}
+	// Each term is written exactly as its partial index's WHERE clause,
+	// which is how SQLite recognises that the index applies.
 	if f.BatchID > 0 {
 		w, args = append(w, "batch_id = ?"), append(args, f.BatchID)
 	}
@@ -340,6 +342,17 @@ func (w *Workspace) AccessLog(ctx context.Context, userID, before int64, limit i
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// deleteTokens removes a user's search words, recomputed from the name
+// the record holds.
+func deleteTokens(ctx context.Context, tx *sql.Tx, userID int64, fullName string) error {
+	for _, t := range nameTokens(fullName) {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM name_tokens WHERE token = ? AND user_id = ?`, t, userID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // nameTokens are the search words of a full name.

@@ -85,8 +85,13 @@ type Edition struct {
 	Author                 string
 	Doc                    *policydoc.Document
 	// AuditHead is the workspace's audit-chain head, printed in the
-	// footer of every page.
+	// footer of every page. The published privacy.pdf leaves it empty:
+	// it is a public document, and it must come out byte-identical for
+	// the same edition however the workspace has moved on since.
 	AuditHead string
+	// SHA256 is the edition's content hash (hex); its first 16 digits are
+	// printed in the footer, so a printed page names the exact text.
+	SHA256 string
 }
 
 // IsDraft reports whether the edition prints as a draft («ПРОЕКТ /
@@ -192,6 +197,9 @@ func newDocument(ed Edition, layout Layout) (*fpdf.Fpdf, error) {
 	}
 	opts.Subject = strings.Join(subject, " / ")
 	opts.FooterText = strings.Join(footer, " / ")
+	if len(ed.SHA256) >= 16 {
+		opts.FooterText += " · SHA-256 " + ed.SHA256[:16]
+	}
 	opts.Keywords = "LegCo; privacy policy; " + layout.String()
 	if layout != RUKK {
 		opts.Margins = singleMargins
