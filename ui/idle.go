@@ -76,8 +76,9 @@ func (t *idleTracker) start(d time.Duration) {
 	t.last = time.Now()
 	stop := make(chan struct{})
 	t.stopCh = stop
+	tick := t.tick
 	go func() {
-		tk := time.NewTicker(t.tick)
+		tk := time.NewTicker(tick)
 		defer tk.Stop()
 		for {
 			select {
