@@ -55,7 +55,7 @@ func newMainView(env *shell.Env, logf func(string, ...any)) *mainView {
 	brand := widget.NewLabel(lang.L("LegCo Compliance"))
 	brand.TextStyle = fyne.TextStyle{Bold: true}
 	org := widget.NewLabel(lang.L("K&T Partners LLP"))
-	org.Importance = widget.LowImportance
+	org.TextStyle = fyne.TextStyle{Italic: true}
 	navBg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	navPanel := container.NewStack(navBg, shell.MinWidth(220),
 		container.NewBorder(container.NewVBox(container.NewHBox(widget.NewIcon(theme.DocumentIcon()), brand), org, widget.NewSeparator()), nil, nil, nil, m.nav))

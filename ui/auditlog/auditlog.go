@@ -81,7 +81,7 @@ func NewScreen(env *shell.Env) *Screen {
 		field(lang.L("Staff member"), s.Staff),
 		field(lang.L("Action starts with"), s.Action))
 	s.Summary = widget.NewLabel(lang.L("Loading…"))
-	s.Summary.Importance = widget.LowImportance
+	s.Summary.TextStyle = fyne.TextStyle{Italic: true}
 
 	s.List = widget.NewList(func() int { return s.pager.length() }, newRow, s.updateRow)
 	s.List.OnSelected = s.onSelected

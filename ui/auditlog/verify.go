@@ -87,7 +87,8 @@ func (s *Screen) Verify(expectHead string) {
 func ReportText(rep *store.VerifyReport) (title, text string) {
 	if rep.Broken == nil {
 		title = lang.L("Audit chain intact")
-		text = lang.L("All {{.Entries}} entries verify. Head: #{{.Seq}} {{.Hash}}.", map[string]any{"Entries": rep.Entries, "Seq": rep.Head.Seq, "Hash": rep.Head.Hash})
+		text = lang.L("All {{.Entries}} entries verify. The head of the chain is entry #{{.Seq}}, hash:", map[string]any{"Entries": rep.Entries, "Seq": rep.Head.Seq}) +
+			"\n" + rep.Head.Hash
 	} else {
 		title = lang.L("Audit chain BROKEN")
 		text = lang.L("The chain breaks at entry #{{.Seq}}. The entries before it verify; this entry and every later one cannot be trusted. Keep the workspace file as evidence and tell the data protection officer.", map[string]any{"Seq": rep.Broken.Seq}) +
