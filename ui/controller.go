@@ -95,6 +95,7 @@ func (c *controller) unlocked(ws *store.Workspace) {
 			Notify:        func(msg string) { mv.status.notify(msg) },
 			Navigate:      func(id string) { mv.navigate(id) },
 			Lock:          func() { c.lock(lockManual) },
+			ShowAudit:     func(object string) { mv.showAudit(object) },
 		},
 	})
 	mv = newMainView(env, c.logf)

@@ -89,6 +89,14 @@ func (m *mainView) navigate(id string) {
 	}
 }
 
+// showAudit opens the audit log filtered by object prefix.
+func (m *mainView) showAudit(object string) {
+	m.navigate(shell.SectionAudit)
+	if s, ok := m.screens[shell.SectionAudit].(interface{ ShowObject(string) }); ok {
+		s.ShowObject(object)
+	}
+}
+
 // show builds the section's screen the first time and displays it.
 func (m *mainView) show(id string) {
 	var sec shell.Section

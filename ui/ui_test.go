@@ -317,6 +317,14 @@ func TestAuditLogShowsChangeMadeOnStaffScreen(t *testing.T) {
 	if !strings.HasPrefix(h.c.main.status.Head.Text, "Вершина аудита: #2 ") {
 		t.Errorf("status head not refreshed: %q", h.c.main.status.Head.Text)
 	}
+	// Other screens open the log filtered to an object's history.
+	h.c.main.navigate(SectionStaff)
+	h.loop.Settle(t)
+	h.c.env.ShowAudit("staff:Ұлжан")
+	h.loop.Settle(t)
+	if h.c.main.current != SectionAudit || audit.Object.Text != "staff:Ұлжан" || audit.List.Length() != 1 {
+		t.Errorf("ShowAudit: section %s, filter %q, %d rows", h.c.main.current, audit.Object.Text, audit.List.Length())
+	}
 }
 
 func TestAuditorSeesNoAdminActions(t *testing.T) {
@@ -339,7 +347,7 @@ func TestAuditorSeesNoAdminActions(t *testing.T) {
 	if st.AddButton != nil || st.RemoveButton != nil || st.ReenrolButton != nil || st.RotateButton != nil || st.SaveAutoLock != nil {
 		t.Error("an auditor is offered admin actions")
 	}
-	for _, text := range []string{"Добавить сотрудника…", "Удалить…", "Заменить ключ…", "Повторная регистрация…", "Сохранить"} {
+	for _, text := range []string{"Добавить сотрудника…", "Удалить…", "Заменить ключ…", "Перерегистрировать…", "Сохранить"} {
 		if uitest.Button(h.canvas(), text) != nil {
 			t.Errorf("button %q is on the auditor's screen", text)
 		}

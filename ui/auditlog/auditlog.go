@@ -222,6 +222,18 @@ func (s *Screen) updateSummary() {
 	}
 }
 
+// ShowObject shows only the entries of objects starting with object
+// (the other filters are cleared).
+func (s *Screen) ShowObject(object string) {
+	s.Object.SetText(object)
+	s.Action.SetText("")
+	s.Staff.OnChanged = nil
+	s.Staff.SetSelectedIndex(0)
+	s.Staff.OnChanged = func(string) { s.Reload() }
+	s.selected = 0
+	s.Reload()
+}
+
 // Select shows entry seq: the filters are cleared and the list scrolls
 // to it.
 func (s *Screen) Select(seq int64) {

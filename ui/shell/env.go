@@ -3,11 +3,29 @@
 // for background work, errors and notifications) and the registry of
 // sections shown in the main window's navigation.
 //
+// Adding a screen (e.g. Records in ui/records):
+//
+//	func New(env *shell.Env) fyne.CanvasObject { … }          // a ScreenFactory
+//	shell.Register(shell.Section{ID: shell.SectionRecords, New: New})
+//
+// Register replaces the built-in placeholder (title, icon and place in
+// the navigation stay); call it before ui.Start, from cmd or from an init
+// function of the screen's package (then cmd imports the package). A new
+// section also sets Title (a func calling lang.L), Icon and Order.
+//
+// Every user-visible string goes through lang.L with an English literal
+// as key; the translations go in assets/i18n/<screen>/{en,ru,kk}.json
+// (loaded automatically with the core ones; a key already in core, such
+// as "Cancel" or "Save", needs no copy). ui/i18n's test fails when a key
+// used anywhere under ui/ lacks a translation.
+//
 // Threading rule for every screen: anything that touches the store runs
 // off the UI goroutine (Env.Run, Env.RunWithProgress, Env.Go); widgets are
 // changed only on the UI goroutine (the done callbacks of Run and
 // RunWithProgress already are; elsewhere use shell.Do, which is fyne.Do
-// outside tests).
+// outside tests). Tests use ui/internal/uitest: Install makes the test
+// goroutine the UI goroutine, Settle runs the queued UI work, NewWorkspace
+// makes a cheap encrypted workspace, Find/Button/HasText search the canvas.
 package shell
 
 import (
@@ -31,6 +49,9 @@ type Hooks struct {
 	Navigate func(id string)
 	// Lock closes the workspace and returns to the unlock screen.
 	Lock func()
+	// ShowAudit opens the audit log filtered to objects starting with
+	// object (e.g. "user:LC-0000040").
+	ShowAudit func(object string)
 }
 
 // Options configure NewEnv.
@@ -147,6 +168,14 @@ func (e *Env) Notify(msg string) {
 func (e *Env) Navigate(id string) {
 	if e.hooks.Navigate != nil {
 		e.hooks.Navigate(id)
+	}
+}
+
+// ShowAudit opens the audit log with the entries of objects starting
+// with object, e.g. a user's history: env.ShowAudit("user:" + accountID).
+func (e *Env) ShowAudit(object string) {
+	if e.hooks.ShowAudit != nil {
+		e.hooks.ShowAudit(object)
 	}
 }
 

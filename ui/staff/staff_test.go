@@ -241,12 +241,21 @@ func TestAutoLockSetting(t *testing.T) {
 		t.Error("invalid minutes not refused")
 	}
 	f.win.Canvas().Overlays().Remove(f.dialog())
+	before, _ := f.w.AuditHead(context.Background())
 	f.s.AutoLock.SetText("25")
 	test.Tap(f.s.SaveAutoLock)
 	f.loop.Settle(t)
 	set, err := f.w.Settings(context.Background())
 	if err != nil || set.AutoLock != 25*time.Minute {
 		t.Errorf("settings: %+v %v", set, err)
+	}
+	// Enter in the field saves too, once.
+	f.s.AutoLock.SetText("26")
+	f.s.AutoLock.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	f.loop.Settle(t)
+	after, _ := f.w.AuditHead(context.Background())
+	if set, _ := f.w.Settings(context.Background()); set.AutoLock != 26*time.Minute || after.Seq != before.Seq+2 {
+		t.Errorf("after Enter: %v, %d audit entries for two saves", set.AutoLock, after.Seq-before.Seq)
 	}
 }
 
