@@ -174,7 +174,7 @@ func TestEveryKeyTranslated(t *testing.T) {
 		for _, l := range Languages {
 			v, ok := msgs[l][u.key]
 			if !ok {
-				t.Errorf("%s: %q has no %s translation", u.pos, u.key, l)
+				t.Errorf("%s: %q has no %s translation: add it to assets/i18n/<screen>/%s.json", u.pos, u.key, l, l)
 				continue
 			}
 			ts := texts(v)
