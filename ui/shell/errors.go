@@ -36,7 +36,7 @@ func PermissionText(p store.Permission) string {
 	case store.PermSettings:
 		return lang.L("change workspace settings")
 	case store.PermOwnPassphrase:
-		return lang.L("change their own passphrase")
+		return lang.L("change your own passphrase")
 	case store.PermRecordsImport:
 		return lang.L("import user records")
 	case store.PermRecordsWrite:

@@ -88,7 +88,7 @@ func NewScreen(env *shell.Env) *Screen {
 	header := shell.HeaderRow(columns, lang.L("Name"), lang.L("Role"), lang.L("Enrolled"), lang.L("Enrolled by"), lang.L("Status"))
 
 	me := env.Me()
-	may := []string{}
+	may := []string{lang.L("see every section and the audit log")}
 	for _, p := range allPermissions {
 		if me.Role.Can(p) {
 			may = append(may, shell.PermissionText(p))
