@@ -1,0 +1,549 @@
+// Package records is the Records screen: the register of LegCo users'
+// personal data (privacy policy clause 1.1). A search box and filters
+// over a virtualised list that scrolls through a million users while
+// holding only their ids and a few pages of rows; a user's detail view
+// grouped by clause 1.1.1 (registration data), 1.1.2 (access log, paged)
+// and 1.1.3 (data from other sources) with the user's audit history; the
+// processing operations of clauses 1.4 and 4.1 (edit a field, block,
+// unblock, depersonalize, destroy with a destruction act), each with a
+// mandatory reason; and the import of LegCo export files.
+//
+// Everything that touches the store runs off the UI goroutine; widgets
+// change only on it (shell.Do, env.Run's done).
+package records
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"legco.kz/compliance/store"
+	"legco.kz/compliance/ui/shell"
+)
+
+// Register makes this package the Records section's screen. Call it
+// before ui.Start (cmd does).
+func Register() {
+	shell.Register(shell.Section{ID: shell.SectionRecords, New: New})
+}
+
+// New is the section's ScreenFactory.
+func New(env *shell.Env) fyne.CanvasObject { return NewScreen(env) }
+
+// Debounce is how long the screen waits after the last key typed in the
+// search box (or the batch filter) before it searches.
+var Debounce = 250 * time.Millisecond
+
+// columns of the list: account id, full name, IIN, phone, e-mail, state.
+var columns = &shell.Columns{Widths: []float32{112, 260, 118, 140, 220, 150}}
+
+// Screen is the Records screen.
+type Screen struct {
+	widget.BaseWidget
+	env *shell.Env
+
+	Search         *widget.Entry
+	Blocked        *widget.Check
+	Depersonalized *widget.Check
+	Entity         *widget.Check
+	Batch          *widget.Entry
+	Count          *widget.Label
+	List           *widget.List
+	Empty          *widget.Label // the list's empty, loading or error state
+	ImportButton   *widget.Button
+	Detail         *Detail
+
+	win        *window
+	gen        int // list reloads
+	typing     int // debounce generation
+	cancelLoad context.CancelFunc
+	lastRow    atomic.Int64 // the row updated last: pages far from it are not fetched
+	listPage   fyne.CanvasObject
+	stack      *fyne.Container
+
+	// Counters for tests and benchmarks.
+	fetches      atomic.Int64 // UsersByID calls
+	idsRequested atomic.Int64 // ids passed to UsersByID
+	skipped      atomic.Int64 // page loads skipped because the list moved on
+
+	content fyne.CanvasObject
+}
+
+// NewScreen builds the screen and starts loading the list.
+func NewScreen(env *shell.Env) *Screen {
+	s := &Screen{env: env, win: newWindow(store.UserFilter{}, "")}
+	s.ExtendBaseWidget(s)
+
+	s.Search = widget.NewEntry()
+	s.Search.SetPlaceHolder(lang.L("Search by name, IIN, phone, e-mail or account id"))
+	s.Search.ActionItem = widget.NewIcon(theme.SearchIcon())
+	s.Search.OnChanged = func(string) { s.typed() }
+	s.Search.OnSubmitted = func(string) { s.Reload() }
+
+	s.Blocked = widget.NewCheck(lang.L("Blocked"), func(bool) { s.Reload() })
+	s.Depersonalized = widget.NewCheck(lang.L("Depersonalized"), func(bool) { s.Reload() })
+	s.Entity = widget.NewCheck(lang.L("Legal-entity representatives"), func(bool) { s.Reload() })
+	s.Batch = widget.NewEntry()
+	s.Batch.SetPlaceHolder(lang.L("batch no."))
+	s.Batch.Validator = func(v string) error {
+		if _, err := parseBatch(v); err != nil {
+			return err
+		}
+		return nil
+	}
+	s.Batch.OnChanged = func(string) { s.typed() }
+	s.Batch.OnSubmitted = func(string) { s.Reload() }
+
+	s.Count = widget.NewLabel(lang.L("Loading…"))
+	s.Count.Importance = widget.LowImportance
+
+	clear := widget.NewButtonWithIcon(lang.L("Clear"), theme.ContentClearIcon(), s.ClearFilters)
+	clear.Importance = widget.LowImportance
+	refresh := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), s.Reload)
+	s.ImportButton = widget.NewButtonWithIcon(lang.L("Import…"), theme.DownloadIcon(), s.ShowImport)
+	s.ImportButton.Importance = widget.HighImportance
+	if !env.Can(store.PermRecordsImport) {
+		s.ImportButton.Hide()
+	}
+
+	batchBox := container.NewBorder(nil, nil, widget.NewLabel(lang.L("Import batch")), nil,
+		container.NewGridWrap(fyne.NewSize(110, s.Batch.MinSize().Height), s.Batch))
+	filters := container.NewHBox(widget.NewIcon(theme.ListIcon()), s.Blocked, s.Depersonalized, s.Entity, batchBox, clear)
+	top := container.NewVBox(
+		container.NewBorder(nil, nil, nil, container.NewHBox(refresh, s.ImportButton), s.Search),
+		container.NewBorder(nil, nil, filters, s.Count),
+	)
+
+	s.List = widget.NewList(func() int { return s.win.length() }, newRow, s.updateRow)
+	s.List.OnSelected = s.onSelected
+	header := shell.HeaderRow(columns, lang.L("Account id"), lang.L("Full name"), lang.L("IIN"),
+		lang.L("Phone"), lang.L("E-mail"), lang.L("State"))
+	s.Empty = widget.NewLabel("")
+	s.Empty.Alignment = fyne.TextAlignCenter
+	s.Empty.Wrapping = fyne.TextWrapWord
+	s.Empty.Importance = widget.LowImportance
+	s.Empty.Hide()
+	listArea := container.NewBorder(header, nil, nil, nil,
+		container.NewStack(s.List, container.NewVBox(layoutSpacerH(48), s.Empty)))
+	s.listPage = container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, listArea)
+
+	s.Detail = newDetail(s)
+	s.Detail.content.Hide()
+	s.stack = container.NewStack(s.listPage, s.Detail.content)
+	s.content = s.stack
+
+	env.OnChanged(s.changed)
+	s.Reload()
+	return s
+}
+
+// CreateRenderer implements fyne.Widget.
+func (s *Screen) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(s.content) }
+
+func layoutSpacerH(h float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(nil)
+	r.SetMinSize(fyne.NewSize(0, h))
+	return r
+}
+
+// parseBatch reads the batch filter ("" = none).
+func parseBatch(v string) (int64, error) {
+	v = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), "#"))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, shell.UserError(lang.L("An import batch is a whole number, e.g. 3."))
+	}
+	return n, nil
+}
+
+// Filter is what the filters select (the batch filter is ignored while it
+// is not a number).
+func (s *Screen) Filter() store.UserFilter {
+	b, _ := parseBatch(s.Batch.Text)
+	return store.UserFilter{Blocked: s.Blocked.Checked, Depersonalized: s.Depersonalized.Checked, Entity: s.Entity.Checked, BatchID: b}
+}
+
+// ClearFilters clears the search box and the filters and shows every user.
+func (s *Screen) ClearFilters() {
+	s.typing++
+	for _, c := range []*widget.Check{s.Blocked, s.Depersonalized, s.Entity} {
+		f := c.OnChanged
+		c.OnChanged = nil
+		c.SetChecked(false)
+		c.OnChanged = f
+	}
+	for _, e := range []*widget.Entry{s.Search, s.Batch} {
+		f := e.OnChanged
+		e.OnChanged = nil
+		e.SetText("")
+		e.OnChanged = f
+	}
+	s.Reload()
+}
+
+// ShowBatch shows the users of one import batch.
+func (s *Screen) ShowBatch(batch int64) {
+	s.ClearFilters()
+	f := s.Batch.OnChanged
+	s.Batch.OnChanged = nil
+	s.Batch.SetText(strconv.FormatInt(batch, 10))
+	s.Batch.OnChanged = f
+	s.Reload()
+}
+
+// typed restarts the debounce timer after a key in the search box or the
+// batch filter; the search runs when typing pauses.
+func (s *Screen) typed() {
+	s.typing++
+	g := s.typing
+	s.env.Go(func(ctx context.Context) {
+		t := time.NewTimer(Debounce)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return
+		}
+		shell.Do(func() {
+			if g == s.typing && !s.env.Stopped() {
+				s.Reload()
+			}
+		})
+	})
+}
+
+// changed reloads after a change to the workspace (ours or another
+// screen's): the list keeps its place, the open detail is read again.
+func (s *Screen) changed() {
+	s.reload(true)
+	if s.Detail.Visible() {
+		s.Detail.Reload()
+	}
+}
+
+// Reload reads the list again with the current search and filters.
+func (s *Screen) Reload() { s.reload(false) }
+
+func (s *Screen) reload(keep bool) {
+	s.typing++ // a pending debounce is superseded
+	s.gen++
+	gen := s.gen
+	if s.cancelLoad != nil {
+		s.cancelLoad() // a stale search or id load stops
+	}
+	ctx, cancel := context.WithCancel(s.env.Context())
+	s.cancelLoad = cancel
+	if _, err := parseBatch(s.Batch.Text); err != nil {
+		s.Count.SetText(err.Error())
+		cancel()
+		return
+	}
+	f := s.Filter()
+	q := strings.TrimSpace(s.Search.Text)
+	if !keep {
+		s.Count.SetText(lang.L("Loading…"))
+		if s.win.length() == 0 {
+			s.setEmpty(lang.L("Loading…"))
+		}
+	}
+	ws := s.env.WS
+	s.env.Go(func(context.Context) {
+		defer cancel()
+		w, first, err := load(ctx, ws, f, q)
+		if err == nil && first != nil {
+			s.fetches.Add(1)
+			s.idsRequested.Add(int64(len(w.pageIDs(0))))
+		}
+		shell.Do(func() {
+			if gen != s.gen || s.env.Stopped() {
+				return
+			}
+			if err != nil {
+				if !errors.Is(err, context.Canceled) {
+					s.Count.SetText(lang.L("The list could not be read."))
+					s.setEmpty(shell.ErrorText(err))
+				}
+				return
+			}
+			if first != nil {
+				w.loading[0] = true
+				w.put(0, first)
+			}
+			s.apply(w, keep)
+		})
+	})
+}
+
+// load reads the ids (browsing) or the matches (searching), and the first
+// page of rows.
+func load(ctx context.Context, ws *store.Workspace, f store.UserFilter, q string) (*window, []store.UserSummary, error) {
+	w := newWindow(f, q)
+	var err error
+	if w.total, err = ws.CountUsers(ctx, store.UserFilter{}); err != nil {
+		return nil, nil, err
+	}
+	if q == "" || filtered(f) {
+		if w.ids, err = ws.UserIDs(ctx, f); err != nil {
+			return nil, nil, err
+		}
+	}
+	if q != "" {
+		limit := searchLimit
+		if filtered(f) {
+			limit = searchLimitFiltered
+		}
+		res, err := ws.SearchUsers(ctx, q, limit)
+		if err != nil {
+			return nil, nil, err
+		}
+		w.truncated = len(res) == limit
+		if filtered(f) {
+			res = keepMatching(res, w.ids)
+		}
+		if len(res) > searchLimit {
+			res, w.truncated = res[:searchLimit], true
+		}
+		w.results, w.ids = res, nil
+		return w, nil, nil
+	}
+	if len(w.ids) == 0 {
+		return w, nil, nil
+	}
+	first, err := ws.UsersByID(ctx, w.pageIDs(0))
+	if err != nil {
+		return nil, nil, err
+	}
+	return w, first, nil
+}
+
+// apply shows a freshly loaded window.
+func (s *Screen) apply(w *window, keep bool) {
+	offset := s.List.GetScrollOffset()
+	s.win = w
+	s.updateCount()
+	switch {
+	case w.length() > 0:
+		s.Empty.Hide()
+	case w.search:
+		s.setEmpty(lang.L("No user matches “{{.Query}}”. Search by a word of the name or its beginning, an IIN, a phone number, an e-mail or an account id.", map[string]any{"Query": w.query}))
+	case filtered(w.filter):
+		s.setEmpty(lang.L("No user matches the filters."))
+	default:
+		s.setEmpty(lang.L("There are no user records yet. Import a users export from LegCo (Import…)."))
+	}
+	s.List.UnselectAll()
+	s.List.Refresh()
+	if keep {
+		s.List.ScrollToOffset(offset)
+	} else {
+		s.List.ScrollToTop()
+	}
+}
+
+func (s *Screen) setEmpty(text string) {
+	s.Empty.SetText(text)
+	s.Empty.Show()
+}
+
+func (s *Screen) updateCount() {
+	w := s.win
+	switch {
+	case w.search && w.truncated:
+		s.Count.SetText(lang.L("Found: the first {{.Count}} matches; narrow the search.", map[string]any{"Count": Group(w.length())}))
+	case w.search:
+		s.Count.SetText(lang.L("Found: {{.Count}}", map[string]any{"Count": Group(w.length())}))
+	case filtered(w.filter):
+		s.Count.SetText(lang.L("Matching: {{.Count}} of {{.Total}}", map[string]any{"Count": Group(w.length()), "Total": Group(w.total)}))
+	default:
+		s.Count.SetText(lang.L("Users: {{.Count}}", map[string]any{"Count": Group(w.total)}))
+	}
+}
+
+// Group writes n with thin groups of three digits: 1 000 000.
+func Group(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteRune('\u00a0')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// fetch loads the page of row i if it is not there yet.
+func (s *Screen) fetch(i int) {
+	w := s.win
+	page, ids, ok := w.need(i)
+	if !ok {
+		return
+	}
+	ws := s.env.WS
+	var got []store.UserSummary
+	skipped := false
+	s.env.Run(func(ctx context.Context) error {
+		// Dragging the scroll bar through a million rows asks for many
+		// pages on the way: skip those already far from the view.
+		if d := s.lastRow.Load() - int64(page*pageSize); d < -2*pageSize || d > 3*pageSize {
+			skipped = true
+			s.skipped.Add(1)
+			return nil
+		}
+		s.fetches.Add(1)
+		s.idsRequested.Add(int64(len(ids)))
+		var err error
+		got, err = ws.UsersByID(ctx, ids)
+		return err
+	}, func(err error) {
+		if w != s.win {
+			return // reloaded meanwhile
+		}
+		if err != nil || skipped {
+			w.failed(page)
+			if err != nil {
+				s.Count.SetText(shell.ErrorText(err))
+				return
+			}
+			s.List.Refresh() // if its rows are in view after all, ask again
+			return
+		}
+		w.put(page, got)
+		s.List.Refresh()
+	})
+}
+
+// row is one list row.
+type row struct {
+	widget.BaseWidget
+	cells  [5]*widget.Label
+	badges *stateBadges
+	box    *fyne.Container
+}
+
+func newRow() fyne.CanvasObject {
+	r := &row{badges: newStateBadges(true)}
+	objs := make([]fyne.CanvasObject, 0, 6)
+	for i := range r.cells {
+		r.cells[i] = shell.CellLabel("")
+		objs = append(objs, r.cells[i])
+	}
+	r.cells[0].TextStyle = fyne.TextStyle{Monospace: true}
+	objs = append(objs, r.badges.box)
+	r.box = container.New(columns, objs...)
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *row) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
+
+func (r *row) set(i int, text string, imp widget.Importance) {
+	l := r.cells[i]
+	if l.Text != text || l.Importance != imp {
+		l.Text, l.Importance = text, imp
+		l.Refresh()
+	}
+}
+
+func (s *Screen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	r := o.(*row)
+	s.lastRow.Store(int64(id))
+	u, st := s.win.row(id)
+	switch st {
+	case rowLoading:
+		r.set(0, "", widget.LowImportance)
+		r.set(1, lang.L("Loading…"), widget.LowImportance)
+		for i := 2; i < len(r.cells); i++ {
+			r.set(i, "", widget.MediumImportance)
+		}
+		r.badges.set(store.UserSummary{})
+		s.fetch(id)
+		return
+	case rowGone:
+		r.set(0, "", widget.LowImportance)
+		r.set(1, lang.L("(destroyed or removed since the list was read)"), widget.LowImportance)
+		for i := 2; i < len(r.cells); i++ {
+			r.set(i, "", widget.MediumImportance)
+		}
+		r.badges.set(store.UserSummary{})
+		return
+	}
+	imp := widget.MediumImportance
+	if u.State == store.StateDepersonalized {
+		imp = widget.LowImportance
+	}
+	r.set(0, u.AccountID, widget.MediumImportance)
+	r.set(1, u.FullName, imp)
+	r.set(2, u.IIN, imp)
+	r.set(3, u.Phone, imp)
+	r.set(4, u.Email, imp)
+	r.badges.set(u)
+}
+
+func (s *Screen) onSelected(id widget.ListItemID) {
+	u, st := s.win.row(id)
+	s.List.UnselectAll()
+	if st != rowLoaded {
+		return
+	}
+	s.Open(u.AccountID)
+}
+
+// Open shows a user's detail view.
+func (s *Screen) Open(accountID string) {
+	s.listPage.Hide()
+	s.Detail.content.Show()
+	s.Detail.Load(accountID)
+}
+
+// Back returns from the detail view to the list.
+func (s *Screen) Back() {
+	s.Detail.Close()
+	s.Detail.content.Hide()
+	s.listPage.Show()
+	if row := s.win.rowOfAccount(s.Detail.lastAccount); row >= 0 {
+		s.List.ScrollTo(row)
+	}
+	s.env.Window.Canvas().Focus(s.Search)
+}
+
+// rowOfAccount finds a loaded row by account id (-1 if it is not loaded).
+func (w *window) rowOfAccount(accountID string) int {
+	if accountID == "" {
+		return -1
+	}
+	if w.search {
+		for i, u := range w.results {
+			if u.AccountID == accountID {
+				return i
+			}
+		}
+		return -1
+	}
+	for p, pg := range w.pages {
+		for k, u := range pg {
+			if u.AccountID == accountID {
+				return p*pageSize + k
+			}
+		}
+	}
+	return -1
+}
