@@ -42,19 +42,16 @@ func (s *Screen) askVerify() {
 	expect := widget.NewEntry()
 	expect.SetPlaceHolder(lang.L("#123 9f86d081884c7d65… (optional)"))
 	expect.Validator = func(v string) error { _, err := ParseExpectedHead(v); return err }
-	intro := widget.NewLabel(lang.L("Verification recomputes the hash of every entry from the first one on and reports the first entry that does not match. If you have an audit head printed on an earlier report, enter it: verification then also proves that no entry after it was removed."))
-	intro.Wrapping = fyne.TextWrapWord
-	items := []*widget.FormItem{
-		widget.NewFormItem("", container.NewVBox(intro, shell.MinWidth(480))),
-		widget.NewFormItem(lang.L("Expected head"), expect),
-	}
-	dialog.ShowForm(lang.L("Verify the audit chain"), lang.L("Verify"), lang.L("Cancel"), items, func(ok bool) {
-		if !ok {
-			return
-		}
-		head, _ := ParseExpectedHead(expect.Text)
-		s.Verify(head)
-	}, s.env.Window)
+	s.env.ShowForm(shell.FormDialog{
+		Title:   lang.L("Verify the audit chain"),
+		Intro:   lang.L("Verification recomputes the hash of every entry from the first one on and reports the first entry that does not match. If you have an audit head printed on an earlier report, enter it: verification then also proves that no entry after it was removed."),
+		Confirm: lang.L("Verify"),
+		Items:   []*widget.FormItem{widget.NewFormItem(lang.L("Expected head"), expect)},
+		OnConfirm: func() {
+			head, _ := ParseExpectedHead(expect.Text)
+			s.Verify(head)
+		},
+	})
 }
 
 // Verify runs VerifyAudit behind a cancellable progress dialog and shows

@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -73,20 +71,8 @@ func roleSelect(initial store.Role) (*widget.Select, func() store.Role) {
 	}
 }
 
-func note(text string) fyne.CanvasObject {
-	l := widget.NewLabel(text)
-	l.Wrapping = fyne.TextWrapWord
-	l.TextStyle = fyne.TextStyle{Italic: true}
-	return container.NewVBox(l, shell.MinWidth(440))
-}
-
-func (s *Screen) showForm(title, confirm string, items []*widget.FormItem, onOK func()) {
-	d := dialog.NewForm(title, confirm, lang.L("Cancel"), items, func(ok bool) {
-		if ok {
-			onOK()
-		}
-	}, s.env.Window)
-	d.Show()
+func (s *Screen) showForm(title, intro, confirm string, items []*widget.FormItem, onOK func()) {
+	s.env.ShowForm(shell.FormDialog{Title: title, Intro: intro, Confirm: confirm, Items: items, OnConfirm: onOK})
 }
 
 // enrol runs AddStaff behind a progress dialog (sealing the key costs
@@ -120,13 +106,14 @@ func (s *Screen) add() {
 		widget.NewFormItem(lang.L("Role"), role),
 		widget.NewFormItem(lang.L("Passphrase"), p1),
 		widget.NewFormItem(lang.L("Repeat passphrase"), p2),
-		widget.NewFormItem("", note(lang.L("At least 8 characters. Hand the passphrase over in person; the member changes it after first signing in. The name is how they sign in and how the audit log names them."))),
 	}
-	s.showForm(lang.L("Add a staff member"), lang.L("Add"), items, func() {
-		n := strings.TrimSpace(name.Text)
-		r := roleOf()
-		s.enrol(n, r, []byte(p1.Text), lang.L("{{.Name}} enrolled as {{.Role}}.", map[string]any{"Name": n, "Role": shell.RoleName(r)}))
-	})
+	s.showForm(lang.L("Add a staff member"),
+		lang.L("At least 8 characters. Hand the passphrase over in person; the member changes it after first signing in. The name is how they sign in and how the audit log names them."),
+		lang.L("Add"), items, func() {
+			n := strings.TrimSpace(name.Text)
+			r := roleOf()
+			s.enrol(n, r, []byte(p1.Text), lang.L("{{.Name}} enrolled as {{.Role}}.", map[string]any{"Name": n, "Role": shell.RoleName(r)}))
+		})
 }
 
 func (s *Screen) reenrol() {
@@ -141,13 +128,12 @@ func (s *Screen) reenrol() {
 		why = lang.L("{{.Name}} was removed. Enrolling them again gives them access with a new passphrase.", map[string]any{"Name": m.Name})
 	}
 	items := []*widget.FormItem{
-		widget.NewFormItem("", note(why)),
 		widget.NewFormItem(lang.L("Name"), widget.NewLabel(m.Name)),
 		widget.NewFormItem(lang.L("Role"), role),
 		widget.NewFormItem(lang.L("Passphrase"), p1),
 		widget.NewFormItem(lang.L("Repeat passphrase"), p2),
 	}
-	s.showForm(lang.L("Re-enrol a staff member"), lang.L("Re-enrol"), items, func() {
+	s.showForm(lang.L("Re-enrol a staff member"), why, lang.L("Re-enrol"), items, func() {
 		r := roleOf()
 		s.enrol(m.Name, r, []byte(p1.Text), lang.L("{{.Name}} re-enrolled as {{.Role}}.", map[string]any{"Name": m.Name, "Role": shell.RoleName(r)}))
 	})
@@ -162,29 +148,30 @@ func (s *Screen) remove() {
 	reason.SetMinRowsVisible(2)
 	reason.Validator = required(lang.L("Reason"))
 	items := []*widget.FormItem{
-		widget.NewFormItem("", note(lang.L("{{.Name}}'s key slot is deleted at once: they can no longer unlock the workspace. Their record stays, marked as former staff, because the audit log names them.", map[string]any{"Name": m.Name}))),
 		widget.NewFormItem(lang.L("Reason"), reason),
 	}
-	s.showForm(lang.L("Remove {{.Name}}", map[string]any{"Name": m.Name}), lang.L("Remove"), items, func() {
-		why := strings.TrimSpace(reason.Text)
-		dialog.ShowConfirm(lang.L("Remove {{.Name}}", map[string]any{"Name": m.Name}),
-			lang.L("Remove {{.Name}}'s access now? This is recorded in the audit log with your reason.", map[string]any{"Name": m.Name}),
-			func(yes bool) {
-				if !yes {
-					return
-				}
-				s.env.Run(func(ctx context.Context) error {
-					return s.env.WS.RemoveStaff(ctx, m.Name, why)
-				}, func(err error) {
-					if err != nil {
-						s.env.ShowError(err)
+	s.showForm(lang.L("Remove {{.Name}}", map[string]any{"Name": m.Name}),
+		lang.L("{{.Name}}'s key slot is deleted at once: they can no longer unlock the workspace. Their record stays, marked as former staff, because the audit log names them.", map[string]any{"Name": m.Name}),
+		lang.L("Remove"), items, func() {
+			why := strings.TrimSpace(reason.Text)
+			dialog.ShowConfirm(lang.L("Remove {{.Name}}", map[string]any{"Name": m.Name}),
+				lang.L("Remove {{.Name}}'s access now? This is recorded in the audit log with your reason.", map[string]any{"Name": m.Name}),
+				func(yes bool) {
+					if !yes {
 						return
 					}
-					s.env.Notify(lang.L("{{.Name}} removed.", map[string]any{"Name": m.Name}))
-					s.env.Changed()
-				})
-			}, s.env.Window)
-	})
+					s.env.Run(func(ctx context.Context) error {
+						return s.env.WS.RemoveStaff(ctx, m.Name, why)
+					}, func(err error) {
+						if err != nil {
+							s.env.ShowError(err)
+							return
+						}
+						s.env.Notify(lang.L("{{.Name}} removed.", map[string]any{"Name": m.Name}))
+						s.env.Changed()
+					})
+				}, s.env.Window)
+		})
 }
 
 func (s *Screen) rotate() {
@@ -199,13 +186,13 @@ func (s *Screen) rotate() {
 	pass := widget.NewPasswordEntry()
 	pass.Validator = required(lang.L("Your passphrase"))
 	items := []*widget.FormItem{
-		widget.NewFormItem("", note(lang.L("A new random key replaces the workspace key and every page of the database is encrypted again. Do it when a passphrase, a backup or a computer may have been compromised.")+"\n\n"+
-			lang.N("Afterwards only you can unlock the workspace: {{.Count}} other member must be re-enrolled with a new passphrase before they can sign in again.", others, map[string]any{"Count": others})+"\n\n"+
-			lang.L("It cannot be cancelled once started and may take a while for a large workspace."))),
 		widget.NewFormItem(lang.L("Reason"), reason),
 		widget.NewFormItem(lang.L("Your passphrase"), pass),
 	}
-	s.showForm(lang.L("Rotate the workspace key"), lang.L("Rotate key"), items, func() {
+	intro := lang.L("A new random key replaces the workspace key and every page of the database is encrypted again. Do it when a passphrase, a backup or a computer may have been compromised.") + "\n\n" +
+		lang.N("Afterwards only you can unlock the workspace: {{.Count}} other member must be re-enrolled with a new passphrase before they can sign in again.", others, map[string]any{"Count": others}) + "\n\n" +
+		lang.L("It cannot be cancelled once started and may take a while for a large workspace.")
+	s.showForm(lang.L("Rotate the workspace key"), intro, lang.L("Rotate key"), items, func() {
 		p := []byte(pass.Text)
 		why := strings.TrimSpace(reason.Text)
 		s.env.RunWithProgress(shell.Task{
@@ -236,26 +223,27 @@ func (s *Screen) changePassphrase() {
 		widget.NewFormItem(lang.L("Current passphrase"), old),
 		widget.NewFormItem(lang.L("New passphrase"), p1),
 		widget.NewFormItem(lang.L("Repeat new passphrase"), p2),
-		widget.NewFormItem("", note(lang.L("At least 8 characters. A long phrase of several words is both easier to remember and harder to guess."))),
 	}
-	s.showForm(lang.L("Change my passphrase"), lang.L("Change"), items, func() {
-		o, n := []byte(old.Text), []byte(p1.Text)
-		s.env.RunWithProgress(shell.Task{
-			Title:   lang.L("Changing your passphrase"),
-			Message: lang.L("Sealing the workspace key under the new passphrase…"),
-			Work: func(ctx context.Context, _ shell.Progress) error {
-				defer keyslot.Wipe(o)
-				defer keyslot.Wipe(n)
-				return s.env.WS.ChangePassphrase(context.WithoutCancel(ctx), o, n, s.env.KDF)
-			},
-			Done: func(err error) {
-				if err != nil {
-					s.env.ShowError(err)
-					return
-				}
-				s.env.Notify(lang.L("Your passphrase was changed."))
-				s.env.Changed()
-			},
+	s.showForm(lang.L("Change my passphrase"),
+		lang.L("At least 8 characters. A long phrase of several words is both easier to remember and harder to guess."),
+		lang.L("Change"), items, func() {
+			o, n := []byte(old.Text), []byte(p1.Text)
+			s.env.RunWithProgress(shell.Task{
+				Title:   lang.L("Changing your passphrase"),
+				Message: lang.L("Sealing the workspace key under the new passphrase…"),
+				Work: func(ctx context.Context, _ shell.Progress) error {
+					defer keyslot.Wipe(o)
+					defer keyslot.Wipe(n)
+					return s.env.WS.ChangePassphrase(context.WithoutCancel(ctx), o, n, s.env.KDF)
+				},
+				Done: func(err error) {
+					if err != nil {
+						s.env.ShowError(err)
+						return
+					}
+					s.env.Notify(lang.L("Your passphrase was changed."))
+					s.env.Changed()
+				},
+			})
 		})
-	})
 }
