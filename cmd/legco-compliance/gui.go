@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2/app"
+
+	"legco.kz/compliance/ui"
+)
+
+// defaultDB is where the app looks when no --db is given: $LEGCO_DB, else
+// the per-user data folder.
+func defaultDB(e *env) string {
+	if p := e.getenv("LEGCO_DB"); p != "" {
+		return p
+	}
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		dir = "."
+	}
+	return filepath.Join(dir, "legco-compliance", "workspace.db")
+}
+
+func runGUI(ctx context.Context, e *env, args []string) error {
+	f := newFlags(e, "gui", "gui [--db FILE] [--as NAME]")
+	if err := f.Parse(args); err != nil {
+		return &exitError{code: exitUsage, err: err}
+	}
+	path := *f.db
+	if path == "" {
+		path = defaultDB(e)
+	}
+	cfg := ui.Config{DBPath: path, Logf: log.New(e.stderr, "legco-compliance: ", log.LstdFlags).Printf}
+	// With a name and LEGCO_PASSPHRASE both given, unlock at once: this
+	// is how scripts (and the GUI smoke test) open the app. Secrets come
+	// from the environment, never argv.
+	name := *f.as
+	if name == "" {
+		name = e.getenv("LEGCO_STAFF")
+	}
+	if pass := e.getenv("LEGCO_PASSPHRASE"); name != "" && pass != "" {
+		cfg.Staff, cfg.Passphrase = name, []byte(pass)
+	}
+	a := app.NewWithID("kz.legco.compliance")
+	w := ui.Start(a, cfg)
+	go func() {
+		<-ctx.Done()
+		fmt.Fprintln(e.stderr, "legco-compliance: interrupted, closing")
+		a.Quit()
+	}()
+	w.ShowAndRun()
+	return nil
+}
