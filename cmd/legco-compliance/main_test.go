@@ -202,10 +202,12 @@ func TestSIGKILLDuringDemoLeavesUsableWorkspace(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	// Kill once users are being written (the WAL grows past 1 MiB).
-	deadline := time.Now().Add(2 * time.Minute)
+	// Kill in the middle of the user chunks: once checkpoints have grown
+	// the database past 12 MiB, at least one chunk of 20,000 users has
+	// committed and the next is being written.
+	deadline := time.Now().Add(3 * time.Minute)
 	for time.Now().Before(deadline) {
-		if st, err := os.Stat(db + "-wal"); err == nil && st.Size() > 1<<20 {
+		if st, err := os.Stat(db); err == nil && st.Size() > 12<<20 {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -233,6 +235,9 @@ func TestSIGKILLDuringDemoLeavesUsableWorkspace(t *testing.T) {
 	}
 	n, _ := w.CountUsers(ctx, store.UserFilter{})
 	t.Logf("killed with %d users committed, %d audit entries", n, rep.Entries)
+	if n == 0 || n%20000 != 0 || n == 100000 {
+		t.Fatalf("%d users after the kill: want whole chunks of 20,000, fewer than all", n)
+	}
 	if r := cli(t, adminEnv(), "audit", "verify", "--db", db); r.code != 0 {
 		t.Fatalf("audit verify CLI: %+v", r)
 	}

@@ -238,4 +238,3 @@ func dirOf(p string) string {
 	}
 	return "."
 }
-
