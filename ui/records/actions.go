@@ -282,10 +282,6 @@ func (d *Detail) showAct(act *store.DestructionAct, warn error) {
 
 // saveAct asks where to save the act's PDF and writes it.
 func (d *Detail) saveAct(act *store.DestructionAct) {
-	if !ActPDFAvailable() {
-		d.env.ShowError(errNoActPDF(act))
-		return
-	}
 	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
 			d.env.ShowError(err)
@@ -302,7 +298,7 @@ func (d *Detail) saveAct(act *store.DestructionAct) {
 			d.env.Notify(lang.L("Destruction act {{.Act}} saved.", map[string]any{"Act": act.Number}))
 		})
 	}, d.env.Window)
-	fd.SetFileName(act.Number + ".pdf")
+	fd.SetFileName(ActFileName(act))
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 	fd.Show()
 }

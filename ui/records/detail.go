@@ -289,7 +289,11 @@ func (d *Detail) fillFields(u *store.User) {
 		if f.Mandatory {
 			label += " *"
 		}
-		main.AppendItem(item(f.Key, label, u.Value(f.Key)))
+		v := u.Value(f.Key)
+		if f.Key == "registered_at" && !u.RegisteredAt.IsZero() {
+			v = showTime(u.RegisteredAt)
+		}
+		main.AppendItem(item(f.Key, label, v))
 	}
 	objs := []fyne.CanvasObject{heading(lang.L("Data the user gave at registration (clause 1.1.1)")), main}
 	if len(u.Extra) > 0 {
