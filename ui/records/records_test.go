@@ -371,7 +371,9 @@ func TestAuditorSeesNoActions(t *testing.T) {
 		t.Errorf("%d edit buttons among the fields", n)
 	}
 	// The store refuses anyway, and the refusal is explained.
-	d.run(func(ctx context.Context, ws *store.Workspace) error { return ws.BlockUser(ctx, u.AccountID, "проба") }, "")
+	d.run(func(ctx context.Context, ws *store.Workspace) error {
+		return ws.BlockUser(ctx, u.AccountID, "проба")
+	}, "")
 	f.loop.Settle(t)
 	if !uitest.HasText(f.win.Canvas(), "Ваша роль (Аудитор) не позволяет") {
 		t.Errorf("refusal not explained: %q", uitest.Texts(f.win.Canvas()))
