@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -10,6 +11,8 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"legco.kz/compliance/store/exportfile"
@@ -73,8 +76,10 @@ type importRun[T any] struct {
 	res    *ImportResult
 	// row stores one good row; it returns "new", "updated" or "same".
 	row func(ctx context.Context, tx *sql.Tx, v T) (string, error)
-	// prepare is called at the start of every chunk's transaction.
+	// prepare is called at the start of every chunk's transaction, finish
+	// at its end, before the commit.
 	prepare func(ctx context.Context, tx *sql.Tx) error
+	finish  func(ctx context.Context, tx *sql.Tx) error
 	done    func()
 }
 
@@ -169,6 +174,11 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 						r.res.Same++
 					}
 				}
+				if r.finish != nil {
+					if err := r.finish(ctx, tx); err != nil {
+						return err
+					}
+				}
 				if r.opts.Strict && r.res.Rejected > 0 {
 					return fmt.Errorf("import %s: %d rows rejected; --strict keeps nothing (first: %v)", r.file, r.res.Rejected, r.res.Errors[0])
 				}
@@ -252,38 +262,63 @@ func (w *Workspace) importUsers(ctx context.Context, src rowSource[exportfile.Us
 	}
 	ui := &userInserter{w: w, tomb: tomb, batch: &res.BatchID, file: name}
 	run := &importRun[exportfile.User]{w: w, kind: kind, action: "import.users", file: name, opts: opts, src: src, sum: sum, res: res,
-		prepare: ui.prepare, row: ui.row, done: ui.close}
+		prepare: ui.prepare, row: ui.row, finish: ui.flush, done: ui.close}
 	return run.run(ctx)
 }
 
-// userInserter holds the prepared statements of one chunk.
+// userInserter holds the prepared statements of one chunk and the search
+// keys of its new users, which flush inserts in sorted order: sorted
+// inserts touch each B-tree page once, random ones each time.
 type userInserter struct {
 	w     *Workspace
 	tomb  *tombstones
 	batch *int64
 	file  string
 	ins   *sql.Stmt
-	tok   *sql.Stmt
+	key   *sql.Stmt
 	fld   *sql.Stmt
+	keys  []pendingKey
+}
+
+type pendingKey struct {
+	key string
+	id  int64
 }
 
 func (u *userInserter) close() {
-	for _, s := range []*sql.Stmt{u.ins, u.tok, u.fld} {
+	for _, s := range []*sql.Stmt{u.ins, u.key, u.fld} {
 		if s != nil {
 			s.Close()
 		}
 	}
-	u.ins, u.tok, u.fld = nil, nil, nil
+	u.ins, u.key, u.fld = nil, nil, nil
+}
+
+func (u *userInserter) flush(ctx context.Context, tx *sql.Tx) error {
+	slices.SortFunc(u.keys, func(a, b pendingKey) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.id, b.id)
+	})
+	for _, k := range u.keys {
+		if _, err := u.key.ExecContext(ctx, k.key, k.id); err != nil {
+			return err
+		}
+	}
+	u.keys = u.keys[:0]
+	return nil
 }
 
 func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	u.close()
+	u.keys = u.keys[:0] // a rolled-back chunk's keys must not leak into the next
 	var err error
 	if u.ins, err = tx.PrepareContext(ctx, `INSERT INTO users(account_id, full_name, iin, phone, email, birth_date, address, entity_bin, entity_name,
 		registered_at, batch_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO NOTHING`); err != nil {
 		return err
 	}
-	if u.tok, err = tx.PrepareContext(ctx, `INSERT OR IGNORE INTO name_tokens(token, user_id) VALUES (?, ?)`); err != nil {
+	if u.key, err = tx.PrepareContext(ctx, `INSERT OR IGNORE INTO search_index(key, user_id) VALUES (?, ?)`); err != nil {
 		return err
 	}
 	u.fld, err = tx.PrepareContext(ctx, `INSERT INTO user_fields(user_id, name, value) VALUES (?, ?, ?)
@@ -318,10 +353,8 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v exportfile.User) (
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		id, _ := res.LastInsertId()
-		for _, t := range nameTokens(v.FullName) {
-			if _, err := u.tok.ExecContext(ctx, t, id); err != nil {
-				return "", err
-			}
+		for _, k := range searchKeys(v.FullName, v.IIN, v.Phone, v.Email) {
+			u.keys = append(u.keys, pendingKey{k, id})
 		}
 		for _, f := range v.Extra {
 			if _, err := u.fld.ExecContext(ctx, id, f.Name, f.Value); err != nil {

@@ -81,27 +81,31 @@ func normalizeField(key, value string) (string, error) {
 var fieldColumns = map[string]bool{"full_name": true, "iin": true, "phone": true, "email": true, "birth_date": true,
 	"address": true, "entity_bin": true, "entity_name": true, "registered_at": true}
 
-// setField writes one field, keeping the name search index in step.
+// keyFields are the fields search keys come from.
+var keyFields = map[string]bool{"full_name": true, "iin": true, "phone": true, "email": true}
+
+// setField writes one field, keeping the search index in step.
 func setField(ctx context.Context, tx *sql.Tx, userID int64, key, value string) error {
 	if fieldColumns[key] {
-		if key == "full_name" {
-			var old sql.NullString
-			if err := tx.QueryRowContext(ctx, `SELECT full_name FROM users WHERE id = ?`, userID).Scan(&old); err != nil {
+		var old []string
+		if keyFields[key] {
+			var err error
+			if old, err = userKeys(ctx, tx, userID); err != nil {
 				return err
 			}
-			if err := deleteTokens(ctx, tx, userID, old.String); err != nil {
+			if err := deleteKeys(ctx, tx, userID, old); err != nil {
 				return err
 			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET `+key+` = ? WHERE id = ?`, nullable(value), userID); err != nil {
 			return err
 		}
-		if key == "full_name" {
-			for _, t := range nameTokens(value) {
-				if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO name_tokens(token, user_id) VALUES (?, ?)`, t, userID); err != nil {
-					return err
-				}
+		if keyFields[key] {
+			keys, err := userKeys(ctx, tx, userID)
+			if err != nil {
+				return err
 			}
+			return insertKeys(ctx, tx, userID, keys)
 		}
 		return nil
 	}
@@ -211,7 +215,7 @@ func (w *Workspace) DepersonalizeUser(ctx context.Context, accountID, reason str
 		if city := cityOf(u.Address); city != "" {
 			stats["stat_city"] = city
 		}
-		if err := deleteTokens(ctx, tx, u.ID, u.FullName); err != nil {
+		if err := deleteKeys(ctx, tx, u.ID, searchKeys(u.FullName, u.IIN, u.Phone, u.Email)); err != nil {
 			return err
 		}
 		pseudonym := fmt.Sprintf("Обезличен / Иесіздендірілген #%d", u.ID)

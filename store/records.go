@@ -344,11 +344,46 @@ func (w *Workspace) AccessLog(ctx context.Context, userID, before int64, limit i
 	return out, rows.Err()
 }
 
-// deleteTokens removes a user's search words, recomputed from the name
-// the record holds.
-func deleteTokens(ctx context.Context, tx *sql.Tx, userID int64, fullName string) error {
+// searchKeys are a user's entries in search_index.
+func searchKeys(fullName, iin, phone, email string) []string {
+	var keys []string
 	for _, t := range nameTokens(fullName) {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM name_tokens WHERE token = ? AND user_id = ?`, t, userID); err != nil {
+		keys = append(keys, "n "+t)
+	}
+	if iin != "" {
+		keys = append(keys, "i "+iin)
+	}
+	if phone != "" {
+		keys = append(keys, "p "+strings.TrimPrefix(phone, "+"))
+	}
+	if email != "" {
+		keys = append(keys, "e "+strings.ToLower(email))
+	}
+	return keys
+}
+
+// userKeys reads the values a user's search keys come from.
+func userKeys(ctx context.Context, tx *sql.Tx, userID int64) ([]string, error) {
+	var name, iin, phone, email sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT full_name, iin, phone, email FROM users WHERE id = ?`, userID).Scan(&name, &iin, &phone, &email)
+	if err != nil {
+		return nil, err
+	}
+	return searchKeys(name.String, iin.String, phone.String, email.String), nil
+}
+
+func deleteKeys(ctx context.Context, tx *sql.Tx, userID int64, keys []string) error {
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_index WHERE key = ? AND user_id = ?`, k, userID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func insertKeys(ctx context.Context, tx *sql.Tx, userID int64, keys []string) error {
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO search_index(key, user_id) VALUES (?, ?)`, k, userID); err != nil {
 			return err
 		}
 	}

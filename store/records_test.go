@@ -266,6 +266,7 @@ func TestDestroyLeavesNoTrace(t *testing.T) {
 	}
 	secrets := []string{u.FullName, "Әлібеков", "Серікұлы", u.IIN, u.Phone, "77011234567", "Nurlan.Alibekov", "nurlan.new", "150-үй"}
 	secrets = append(secrets, nameTokens(u.FullName)...) // the search words, folded
+	secrets = append(secrets, searchKeys(u.FullName, u.IIN, u.Phone, "nurlan.new@mail.ru")...)
 	act, err := w.DestroyUser(ctx, "LC-000001", "retention period over")
 	if err != nil {
 		t.Fatal(err)

@@ -23,45 +23,38 @@ func (w *Workspace) SearchUsers(ctx context.Context, query string, limit int) ([
 	}
 	var parts []string
 	var args []any
-	add := func(sql string, a ...any) {
-		parts = append(parts, sql)
-		args = append(args, a...)
+	keyPrefix := func(p string) {
+		parts = append(parts, `SELECT user_id FROM search_index WHERE key >= ? AND key < ?`)
+		args = append(args, p, p+"\U0010FFFF")
 	}
-	prefix := func(col, p string) {
-		add(`SELECT id FROM users WHERE `+col+` >= ? AND `+col+` < ?`, p, p+"\U0010FFFF")
-	}
-	prefix("account_id", query)
+	parts = append(parts, `SELECT id FROM users WHERE account_id >= ? AND account_id < ?`)
+	args = append(args, query, query+"\U0010FFFF")
 	if !strings.ContainsAny(query, " \t") {
-		prefix("lower(email)", strings.ToLower(query))
+		keyPrefix("e " + strings.ToLower(query))
 	}
 	digits := onlyPhoneChars(query)
 	if digits {
-		d := keepDigits(query)
-		if len(d) >= 2 && len(d) <= 12 {
-			prefix("iin", d)
+		if d := keepDigits(query); len(d) >= 2 && len(d) <= 12 {
+			keyPrefix("i " + d)
 		}
 		// The key is the number's digits with the trunk 8 turned into the
 		// country code when it was written; without one, try it both as
-		// the start of the full number and as the start after +7.
+		// the start of the full number and as the start after 7.
 		if key := kz.PhoneSearchKey(query); len(key) >= 3 {
-			prefix("phone", "+"+key)
+			keyPrefix("p " + key)
 			if len(key) <= 10 {
-				prefix("phone", "+7"+key)
+				keyPrefix("p 7" + key)
 			}
 		}
-	}
-	if !digits && !strings.Contains(query, "@") {
-		toks := nameTokens(query)
-		if len(toks) > 0 {
-			var ands []string
-			for _, t := range toks {
-				ands = append(ands, `SELECT user_id FROM name_tokens WHERE token >= ? AND token < ?`)
-				args = append(args, t, t+"\U0010FFFF")
-			}
-			// Compound operators in SQLite associate left with equal
-			// precedence: the intersection needs its own subquery.
-			parts = append(parts, `SELECT * FROM (`+strings.Join(ands, " INTERSECT ")+`)`)
+	} else if toks := nameTokens(query); len(toks) > 0 {
+		var ands []string
+		for _, t := range toks {
+			ands = append(ands, `SELECT user_id FROM search_index WHERE key >= ? AND key < ?`)
+			args = append(args, "n "+t, "n "+t+"\U0010FFFF")
 		}
+		// Compound operators in SQLite associate left with equal
+		// precedence: the intersection needs its own subquery.
+		parts = append(parts, `SELECT * FROM (`+strings.Join(ands, " INTERSECT ")+`)`)
 	}
 	q := `SELECT ` + summaryCols + ` FROM users WHERE id IN (` + strings.Join(parts, " UNION ") + `) ORDER BY full_name IS NULL, full_name, id LIMIT ?`
 	args = append(args, limit)

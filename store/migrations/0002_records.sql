@@ -34,11 +34,6 @@ CREATE TABLE users (
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL
 );
--- Search indexes. Not partial: a range on lower(email) does not imply
--- "email IS NOT NULL", so SQLite would not use a partial index for it.
-CREATE INDEX users_iin ON users (iin);
-CREATE INDEX users_phone ON users (phone);
-CREATE INDEX users_email ON users (lower(email));
 -- Filter indexes. Blocked and depersonalized users are few, so these
 -- partial indexes cost little on import.
 CREATE INDEX users_batch ON users (batch_id);
@@ -46,16 +41,19 @@ CREATE INDEX users_entity ON users (id) WHERE entity_bin IS NOT NULL;
 CREATE INDEX users_blocked ON users (id) WHERE blocked = 1;
 CREATE INDEX users_depersonalized ON users (id) WHERE state = 'depersonalized';
 
--- Search index: each word of the folded full name (lower case, ё→е, NFC).
--- A plain B-tree, so that deleting a row (with secure_delete) really
--- erases the word, which an FTS index's segments would not promise.
--- No foreign key and no index on user_id (one B-tree fewer on every
--- import): the store deletes a user's words by recomputing them from the
--- name it holds (deleteTokens).
-CREATE TABLE name_tokens (
-    token   TEXT NOT NULL,
+-- Search index, one B-tree for every way of finding a user:
+--   'n <word>'   each word of the folded full name (lower case, ё→е, NFC)
+--   'i <iin>'    'p <phone digits>'    'e <lower-case e-mail>'
+-- Searches are prefix ranges on key. One tree that the store fills itself
+-- lets an import insert each chunk's keys in sorted order, several times
+-- faster than SQLite maintaining four indexes row by row. A plain B-tree,
+-- not FTS, so that deleting a key (with secure_delete) really erases it.
+-- No foreign key and no index on user_id: the store deletes a user's keys
+-- by recomputing them from the values it holds (searchKeys).
+CREATE TABLE search_index (
+    key     TEXT NOT NULL,
     user_id INTEGER NOT NULL,
-    PRIMARY KEY (token, user_id)
+    PRIMARY KEY (key, user_id)
 ) WITHOUT ROWID;
 
 -- 1.1.1 fields beyond the fixed columns (extra export columns).
