@@ -1,0 +1,531 @@
+package policy
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"legco.kz/compliance/store"
+	"legco.kz/compliance/store/policydoc"
+	"legco.kz/compliance/ui/shell"
+)
+
+// Editor is the side-by-side editor of one edition: a row per clause with
+// its number, kind, Russian and Kazakh texts. Drafts are editable (for a
+// role that may edit policy drafts); published and retired editions are
+// shown read-only.
+type Editor struct {
+	widget.BaseWidget
+	env *shell.Env
+
+	// Edition is the edition shown (nil before one is opened).
+	Edition  *store.Edition
+	ReadOnly bool
+
+	Title        *widget.Label
+	Status       *badge
+	Unsaved      *widget.Label
+	ParityButton *widget.Button
+	SaveButton   *widget.Button // nil unless the role may edit
+	RevertButton *widget.Button // nil unless the role may edit
+	Banner       fyne.CanvasObject
+	BannerText   *widget.Label
+	Hint         fyne.CanvasObject
+	List         *widget.List
+	Parity       *ParityPanel
+
+	model    *draft
+	keys     []string
+	problems []policydoc.Problem
+	severity map[int]policydoc.Severity
+	live     []*rowWidget
+	h        heights
+	split    *container.Split
+	body     *fyne.Container
+	empty    fyne.CanvasObject
+	content  fyne.CanvasObject
+	// OnChanged runs after every edit (the unsaved state may have changed).
+	OnChanged func()
+	// OnSaved runs after the edition was saved.
+	OnSaved func(e *store.Edition)
+}
+
+// NewEditor builds an empty editor.
+func NewEditor(env *shell.Env) *Editor {
+	ed := &Editor{env: env, model: newDraft(nil), severity: map[int]policydoc.Severity{}}
+	ed.ExtendBaseWidget(ed)
+
+	ed.Title = widget.NewLabel("")
+	ed.Title.TextStyle = fyne.TextStyle{Bold: true}
+	ed.Status = newBadge("", theme.ColorNameDisabled)
+	ed.Unsaved = widget.NewLabel("• " + lang.L("Unsaved changes"))
+	ed.Unsaved.Importance = widget.WarningImportance
+	ed.Unsaved.TextStyle = fyne.TextStyle{Bold: true}
+	ed.Unsaved.Hide()
+	ed.ParityButton = widget.NewButtonWithIcon("", theme.ConfirmIcon(), ed.toggleParity)
+	right := []fyne.CanvasObject{ed.ParityButton}
+	if env.Can(store.PermPolicyEdit) {
+		ed.RevertButton = widget.NewButtonWithIcon(lang.L("Discard changes"), theme.ContentUndoIcon(), ed.revert)
+		ed.SaveButton = widget.NewButtonWithIcon(lang.L("Save edition…"), theme.DocumentSaveIcon(), func() { ed.Save(nil) })
+		ed.SaveButton.Importance = widget.HighImportance
+		right = append(right, ed.RevertButton, ed.SaveButton)
+	}
+	toolbar := container.NewBorder(nil, nil,
+		container.NewHBox(ed.Title, container.NewCenter(ed.Status), ed.Unsaved), container.NewHBox(right...))
+
+	ed.BannerText = widget.NewLabel("")
+	ed.Banner = banner(theme.WarningIcon(), theme.ColorNameWarning, lang.L("The published edition does not change"), ed.BannerText)
+	hint := widget.NewLabel(lang.L("Each clause is one paragraph: line breaks become spaces. Underline a passage with <u>…</u>, e.g. <u>www.legco.kz</u>. The clause column holds the number (empty for the title, terms, list items and paragraphs), the kind, and buttons to add a clause below, move it, or remove it."))
+	hint.Wrapping = fyne.TextWrapWord
+	hint.Importance = widget.LowImportance
+	ed.Hint = container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(theme.InfoIcon())), nil, hint)
+
+	ed.List = widget.NewList(
+		func() int { return len(ed.model.rows) },
+		func() fyne.CanvasObject {
+			r := newRowWidget(ed)
+			ed.live = append(ed.live, r)
+			return r
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*rowWidget).bind(id) })
+	ed.List.HideSeparators = false
+	header := columnHeader()
+	listArea := container.New(&widthWatch{onWidth: ed.widthChanged}, ed.List)
+	editor := container.NewBorder(container.NewVBox(toolbar, container.NewStack(ed.Banner, ed.Hint), header), nil, nil, nil, listArea)
+
+	ed.Parity = NewParityPanel(func(p policydoc.Problem) { ed.Reveal(p.Index) })
+	ed.split = container.NewVSplit(editor, ed.Parity)
+	ed.split.Offset = 0.78
+
+	emptyText := widget.NewLabel(lang.L("Select an edition on the Editions tab to see its text here."))
+	emptyText.Alignment = fyne.TextAlignCenter
+	emptyText.Importance = widget.LowImportance
+	ed.empty = container.NewCenter(container.NewVBox(container.NewCenter(widget.NewIcon(theme.DocumentIcon())), emptyText))
+	ed.body = container.NewStack(ed.empty)
+	ed.content = ed.body
+	ed.Banner.Hide()
+	return ed
+}
+
+func (ed *Editor) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(ed.content) }
+
+// columnHeader is the bold header above the clause rows, laid out like
+// them.
+func columnHeader() fyne.CanvasObject {
+	mk := func(s string) *widget.Label {
+		l := shell.CellLabel(s)
+		l.TextStyle = fyne.TextStyle{Bold: true}
+		return l
+	}
+	return container.NewStack(
+		canvasRect(theme.ColorNameHeaderBackground),
+		container.New(rowLayout{}, canvasRect(""), canvasRect(""),
+			mk(lang.L("Clause: number and kind")), mk(lang.L("Russian text")+" · RU"), mk(lang.L("Kazakh text")+" · KK")))
+}
+
+// SetEdition shows e (with its content). readOnly is forced for
+// published and retired editions and for roles that may not edit.
+func (ed *Editor) SetEdition(e *store.Edition) {
+	same := ed.Edition != nil && e != nil && ed.Edition.Number == e.Number
+	ed.Edition = e
+	if e == nil {
+		ed.model = newDraft(nil)
+		ed.body.Objects = []fyne.CanvasObject{ed.empty}
+		ed.body.Refresh()
+		ed.changed()
+		return
+	}
+	ed.ReadOnly = e.Status != store.EditionDraft || !ed.env.Can(store.PermPolicyEdit)
+	ed.model = newDraft(e.Doc)
+	ed.Title.SetText(lang.L("Edition № {{.N}}", map[string]any{"N": e.Number}))
+	ed.Status.Set(StatusText(e.Status), statusColor(e.Status))
+	switch {
+	case e.Status != store.EditionDraft:
+		ed.BannerText.SetText(lang.L("Edition № {{.N}} was published on {{.Date}} and can no longer be changed: this is the text users agreed to. To change the policy, start a new draft on the Editions tab.",
+			map[string]any{"N": e.Number, "Date": formatDate(e.PublishedAt.Local())}))
+		ed.Hint.Hide()
+		ed.Banner.Show()
+	case ed.ReadOnly:
+		ed.BannerText.SetText(lang.L("Your role can read policy drafts but not change them."))
+		ed.Hint.Hide()
+		ed.Banner.Show()
+	default:
+		ed.Banner.Hide()
+		ed.Hint.Show()
+	}
+	if ed.body.Objects[0] != ed.split {
+		ed.body.Objects = []fyne.CanvasObject{ed.split}
+		ed.body.Refresh()
+	}
+	ed.h.width = 0 // recompute every height
+	ed.recomputeHeights()
+	ed.List.UnselectAll()
+	if !same {
+		ed.List.ScrollToTop()
+	}
+	ed.List.Refresh()
+	ed.changed()
+}
+
+// Dirty reports unsaved changes.
+func (ed *Editor) Dirty() bool { return ed.Edition != nil && !ed.ReadOnly && ed.model.dirty() }
+
+// Document is the edited document (nil and an error if a row cannot be
+// saved).
+func (ed *Editor) Document() (*policydoc.Document, error) { return ed.model.document() }
+
+// CheckDocument is the document the parity check runs on: the edited
+// text, unsaved changes included.
+func (ed *Editor) CheckDocument() *policydoc.Document { return ed.model.checkDoc() }
+
+// Problems are the parity problems of the shown text.
+func (ed *Editor) Problems() []policydoc.Problem { return ed.problems }
+
+// Rows is the number of clause rows.
+func (ed *Editor) Rows() int { return len(ed.model.rows) }
+
+// RowWidget returns the live row showing clause i, scrolling to it first
+// (tests and Reveal).
+func (ed *Editor) RowWidget(i int) *rowWidget {
+	ed.List.ScrollTo(i)
+	for _, r := range ed.live {
+		if r.id == i {
+			return r
+		}
+	}
+	return nil
+}
+
+func (ed *Editor) keyOf(i int) string {
+	if i < len(ed.keys) {
+		return ed.keys[i]
+	}
+	return ""
+}
+
+// changed re-runs the parity check and updates the unsaved indicator,
+// the buttons and the rows' marks; it runs after every edit.
+func (ed *Editor) changed() {
+	doc := ed.model.checkDoc()
+	ed.keys = doc.Keys()
+	if ed.Edition == nil {
+		ed.problems = nil
+	} else {
+		ed.problems = policydoc.Check(doc)
+	}
+	ed.severity = map[int]policydoc.Severity{}
+	errs, warns := 0, 0
+	for _, p := range ed.problems {
+		if p.Severity == policydoc.SeverityError {
+			errs++
+			ed.severity[p.Index] = policydoc.SeverityError
+		} else {
+			warns++
+			if ed.severity[p.Index] == "" {
+				ed.severity[p.Index] = policydoc.SeverityWarning
+			}
+		}
+	}
+	switch {
+	case errs > 0:
+		ed.ParityButton.SetIcon(theme.ErrorIcon())
+		ed.ParityButton.Importance = widget.DangerImportance
+	case warns > 0:
+		ed.ParityButton.SetIcon(theme.WarningIcon())
+		ed.ParityButton.Importance = widget.WarningImportance
+	default:
+		ed.ParityButton.SetIcon(theme.ConfirmIcon())
+		ed.ParityButton.Importance = widget.SuccessImportance
+	}
+	ed.ParityButton.SetText(ParitySummary(errs, warns))
+	ed.Parity.SetProblems(ed.problems)
+	dirty := ed.Dirty()
+	if dirty {
+		ed.Unsaved.Show()
+	} else {
+		ed.Unsaved.Hide()
+	}
+	setButton(ed.SaveButton, dirty)
+	setButton(ed.RevertButton, dirty)
+	if ed.SaveButton != nil {
+		if ed.ReadOnly || ed.Edition == nil {
+			ed.SaveButton.Hide()
+			ed.RevertButton.Hide()
+		} else {
+			ed.SaveButton.Show()
+			ed.RevertButton.Show()
+		}
+	}
+	for _, r := range ed.live {
+		if r.id >= 0 && r.id < len(ed.model.rows) {
+			r.updating = true
+			r.Number.SetPlaceHolder(ed.keyOf(r.id))
+			r.updating = false
+			r.mark()
+		}
+	}
+	if ed.OnChanged != nil {
+		ed.OnChanged()
+	}
+}
+
+// ParitySummary is the parity badge's text.
+func ParitySummary(errs, warns int) string {
+	switch {
+	case errs == 0 && warns == 0:
+		return lang.L("Parity: no problems")
+	case warns == 0:
+		return lang.N("{{.Count}} parity error", errs, map[string]any{"Count": errs})
+	case errs == 0:
+		return lang.N("{{.Count}} parity warning", warns, map[string]any{"Count": warns})
+	}
+	return lang.N("{{.Count}} parity error", errs, map[string]any{"Count": errs}) + " · " +
+		lang.N("{{.Count}} parity warning", warns, map[string]any{"Count": warns})
+}
+
+func (ed *Editor) toggleParity() {
+	if ed.Parity.Visible() {
+		ed.Parity.Hide()
+	} else {
+		ed.Parity.Show()
+	}
+	ed.split.Refresh()
+}
+
+// Reveal scrolls to clause i and selects it.
+func (ed *Editor) Reveal(i int) {
+	if i < 0 || i >= len(ed.model.rows) {
+		return
+	}
+	ed.List.ScrollTo(i)
+	ed.List.Select(i)
+}
+
+// --- edits ---
+
+func (ed *Editor) textChanged(i, l int, s string) {
+	if ed.ReadOnly {
+		return
+	}
+	ed.model.setText(i, l, s)
+	if h := ed.h.row(ed.model.rows[i], ed.h.width); ed.h.width > 0 {
+		ed.List.SetItemHeight(i, h)
+	}
+	ed.changed()
+}
+
+func (ed *Editor) numberChanged(i int, s string) {
+	if ed.ReadOnly {
+		return
+	}
+	if ed.model.setNumber(i, s) {
+		ed.changed()
+	}
+}
+
+func (ed *Editor) kindChanged(i int, k policydoc.Kind) {
+	if ed.ReadOnly {
+		return
+	}
+	if ed.model.setKind(i, k) {
+		ed.List.SetItemHeight(i, ed.h.row(ed.model.rows[i], ed.h.width))
+		ed.List.RefreshItem(i)
+		ed.changed()
+	}
+}
+
+func (ed *Editor) insertAfter(i int) {
+	if ed.ReadOnly {
+		return
+	}
+	at := ed.model.insertAfter(i)
+	ed.structureChanged()
+	ed.Reveal(at)
+	if r := ed.RowWidget(at); r != nil {
+		if c := fyne.CurrentApp().Driver().CanvasForObject(r.Texts[ru]); c != nil {
+			c.Focus(r.Texts[ru])
+		}
+	}
+}
+
+func (ed *Editor) move(i, delta int) {
+	if ed.ReadOnly {
+		return
+	}
+	j := ed.model.move(i, delta)
+	ed.structureChanged()
+	ed.Reveal(j)
+}
+
+func (ed *Editor) remove(i int) {
+	if ed.ReadOnly || i < 0 || i >= len(ed.model.rows) {
+		return
+	}
+	do := func() {
+		ed.model.remove(i)
+		ed.List.UnselectAll()
+		ed.structureChanged()
+	}
+	r := ed.model.rows[i]
+	if strings.TrimSpace(r.Src[ru]) == "" && strings.TrimSpace(r.Src[kk]) == "" {
+		do()
+		return
+	}
+	name := clauseName(ed.keyOf(i))
+	dialog.ShowConfirm(lang.L("Remove clause {{.Clause}}", map[string]any{"Clause": name}),
+		lang.L("Remove clause {{.Clause}} in both languages? Nothing is stored until you save; “Discard changes” brings it back.", map[string]any{"Clause": name}),
+		func(ok bool) {
+			if ok {
+				do()
+			}
+		}, ed.env.Window)
+}
+
+// structureChanged follows an insertion, removal or move: every row may
+// now show another clause.
+func (ed *Editor) structureChanged() {
+	ed.h.width = 0
+	ed.recomputeHeights()
+	ed.List.Refresh()
+	ed.changed()
+}
+
+// widthChanged recomputes the row heights when the list's width changes.
+func (ed *Editor) widthChanged(w float32) {
+	if w != ed.h.width {
+		ed.h.width = 0
+		ed.recomputeHeights(w)
+	}
+}
+
+func (ed *Editor) recomputeHeights(width ...float32) {
+	w := ed.List.Size().Width
+	if len(width) > 0 {
+		w = width[0]
+	}
+	if w <= 0 {
+		return
+	}
+	if ed.h.line == 0 {
+		ed.h.init(newRowWidget(ed))
+	}
+	ed.h.width = w
+	for i, r := range ed.model.rows {
+		ed.List.SetItemHeight(i, ed.h.row(r, w))
+	}
+}
+
+// --- saving ---
+
+// Save asks for a reason and saves the draft; then (if not nil) runs
+// then.
+func (ed *Editor) Save(then func()) {
+	if ed.Edition == nil || ed.ReadOnly {
+		return
+	}
+	doc, err := ed.model.document()
+	if err != nil {
+		var re *rowError
+		if errors.As(err, &re) {
+			ed.Reveal(re.Index)
+			name := clauseName(ed.keyOf(re.Index))
+			msg := lang.L("Clause {{.Clause}}: the number is not valid. Write it like 1, 1.2 or 1.2.3, or leave it empty.", map[string]any{"Clause": name})
+			if re.Lang >= 0 {
+				msg = lang.L("Clause {{.Clause}} ({{.Lang}}): {{.Detail}}", map[string]any{"Clause": name, "Lang": LangText(policydoc.Langs[re.Lang]), "Detail": markupErrorText(re.Detail)})
+			}
+			ed.env.ShowError(shell.UserError(msg))
+			return
+		}
+		ed.env.ShowError(err)
+		return
+	}
+	reason := widget.NewEntry()
+	reason.SetPlaceHolder(lang.L("e.g. Kazakh text of clause 1.6 added"))
+	reason.Validator = required(lang.L("Reason"))
+	n := ed.Edition.Number
+	changes := len(policydoc.Diff(ed.model.orig, doc))
+	note := widget.NewLabel(lang.N("{{.Count}} clause changed since the last save. The reason is recorded in the audit log with the new SHA-256 of the edition.", changes, map[string]any{"Count": changes}))
+	note.Wrapping = fyne.TextWrapWord
+	items := []*widget.FormItem{
+		widget.NewFormItem("", container.NewVBox(note, shell.MinWidth(460))),
+		widget.NewFormItem(lang.L("Reason"), reason),
+	}
+	dialog.ShowForm(lang.L("Save edition № {{.N}}", map[string]any{"N": n}), lang.L("Save"), lang.L("Cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		why := strings.TrimSpace(reason.Text)
+		var saved *store.Edition
+		ed.env.Run(func(ctx context.Context) error {
+			var err error
+			saved, err = ed.env.WS.SavePolicyDraft(ctx, n, doc, why)
+			return err
+		}, func(err error) {
+			if err != nil {
+				ed.env.ShowError(translateStoreError(err))
+				return
+			}
+			if ed.Edition != nil && ed.Edition.Number == n {
+				ed.SetEdition(saved)
+			}
+			ed.env.Notify(lang.L("Edition № {{.N}} saved.", map[string]any{"N": n}))
+			ed.env.Changed()
+			if ed.OnSaved != nil {
+				ed.OnSaved(saved)
+			}
+			if then != nil {
+				then()
+			}
+		})
+	}, ed.env.Window)
+}
+
+func (ed *Editor) revert() {
+	if !ed.Dirty() {
+		return
+	}
+	dialog.ShowConfirm(lang.L("Discard changes"),
+		lang.L("Discard every unsaved change to edition № {{.N}} and go back to the last saved text?", map[string]any{"N": ed.Edition.Number}),
+		func(ok bool) {
+			if ok {
+				ed.SetEdition(ed.Edition)
+			}
+		}, ed.env.Window)
+}
+
+// ConfirmDiscard runs proceed at once when there are no unsaved changes;
+// otherwise it asks whether to save them, discard them, or stay.
+func (ed *Editor) ConfirmDiscard(proceed, stay func()) {
+	if !ed.Dirty() {
+		proceed()
+		return
+	}
+	n := ed.Edition.Number
+	msg := widget.NewLabel(lang.L("Edition № {{.N}} has unsaved changes. Save them before you go on?", map[string]any{"N": n}))
+	msg.Wrapping = fyne.TextWrapWord
+	var d dialog.Dialog
+	save := widget.NewButtonWithIcon(lang.L("Save edition…"), theme.DocumentSaveIcon(), func() { d.Hide(); ed.Save(proceed) })
+	save.Importance = widget.HighImportance
+	discard := widget.NewButtonWithIcon(lang.L("Discard changes"), theme.DeleteIcon(), func() {
+		d.Hide()
+		ed.SetEdition(ed.Edition)
+		proceed()
+	})
+	discard.Importance = widget.DangerImportance
+	cancel := widget.NewButton(lang.L("Cancel"), func() {
+		d.Hide()
+		if stay != nil {
+			stay()
+		}
+	})
+	body := container.NewVBox(msg, shell.MinWidth(440), container.NewHBox(layoutSpacer(), cancel, discard, save))
+	d = dialog.NewCustomWithoutButtons(lang.L("Unsaved changes"), body, ed.env.Window)
+	d.Show()
+}

@@ -1,0 +1,354 @@
+package policy
+
+import (
+	"image/color"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"legco.kz/compliance/store/policydoc"
+	"legco.kz/compliance/ui/shell"
+)
+
+// Geometry of a clause row: a coloured stripe (parity problems), the
+// clause column (number, kind, actions), then the Russian and Kazakh
+// texts in two equal columns.
+const (
+	stripeWidth = 4
+	metaWidth   = 220
+)
+
+// rowLayout places [background, stripe, clause column, RU, KK].
+type rowLayout struct{}
+
+func (rowLayout) columns(width float32) (metaX, ruX, kkX, textW float32) {
+	pad := theme.Padding()
+	metaX = stripeWidth + pad
+	ruX = metaX + metaWidth + pad
+	textW = (width - ruX - 2*pad) / 2
+	if textW < 40 {
+		textW = 40
+	}
+	kkX = ruX + textW + pad
+	return
+}
+
+func (l rowLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	metaX, ruX, kkX, textW := l.columns(size.Width)
+	pad := theme.Padding() / 2
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(size)
+	objs[1].Move(fyne.NewPos(0, 0))
+	objs[1].Resize(fyne.NewSize(stripeWidth, size.Height))
+	objs[2].Move(fyne.NewPos(metaX, pad))
+	objs[2].Resize(fyne.NewSize(metaWidth, objs[2].MinSize().Height))
+	for i, x := range []float32{ruX, kkX} {
+		objs[3+i].Move(fyne.NewPos(x, pad))
+		objs[3+i].Resize(fyne.NewSize(textW, size.Height-2*pad))
+	}
+}
+
+func (l rowLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	h := objs[2].MinSize().Height
+	for _, o := range objs[3:] {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(stripeWidth+metaWidth+200, h+theme.Padding())
+}
+
+// clauseRow widget: one clause of the editor, recycled by the list.
+type rowWidget struct {
+	widget.BaseWidget
+	ed *Editor
+	id int
+	// updating is set while the row is being filled from the model, so
+	// that the widgets' change callbacks do not write back.
+	updating bool
+
+	bg, stripe *canvas.Rectangle
+	Number     *widget.Entry
+	Kind       *widget.Select
+	Add        *widget.Button
+	Up, Down   *widget.Button
+	Remove     *widget.Button
+	Texts      [2]*widget.Entry
+	actions    *fyne.Container
+	content    *fyne.Container
+}
+
+func newRowWidget(ed *Editor) *rowWidget {
+	r := &rowWidget{ed: ed, id: -1}
+	r.bg = canvas.NewRectangle(color.Transparent)
+	r.stripe = canvas.NewRectangle(color.Transparent)
+
+	r.Number = widget.NewEntry()
+	r.Number.Validator = func(s string) error {
+		s = strings.TrimSuffix(strings.TrimSpace(s), ".")
+		if s != "" && !policydoc.ValidNumber(s) {
+			return shell.UserError(lang.L("A clause number is written like 1, 1.2 or 1.2.3."))
+		}
+		return nil
+	}
+	r.Number.OnChanged = func(s string) {
+		if !r.updating && r.id >= 0 {
+			ed.numberChanged(r.id, s)
+		}
+	}
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = KindText(k)
+	}
+	r.Kind = widget.NewSelect(names, func(string) {
+		if !r.updating && r.id >= 0 {
+			if i := r.Kind.SelectedIndex(); i >= 0 {
+				ed.kindChanged(r.id, kinds[i])
+			}
+		}
+	})
+	icon := func(res fyne.Resource, f func(id int)) *widget.Button {
+		b := widget.NewButtonWithIcon("", res, func() {
+			if r.id >= 0 {
+				f(r.id)
+			}
+		})
+		b.Importance = widget.LowImportance
+		return b
+	}
+	r.Add = icon(theme.ContentAddIcon(), ed.insertAfter)
+	r.Up = icon(theme.MoveUpIcon(), func(id int) { ed.move(id, -1) })
+	r.Down = icon(theme.MoveDownIcon(), func(id int) { ed.move(id, +1) })
+	r.Remove = icon(theme.DeleteIcon(), ed.remove)
+	r.actions = container.NewHBox(r.Add, r.Up, r.Down, r.Remove)
+
+	for l := range r.Texts {
+		e := widget.NewMultiLineEntry()
+		e.Wrapping = fyne.TextWrapWord
+		e.SetMinRowsVisible(2)
+		e.Validator = func(s string) error {
+			if _, err := ParseEditable(s); err != nil {
+				return shell.UserError(markupErrorText(err))
+			}
+			return nil
+		}
+		e.OnChanged = func(s string) {
+			if !r.updating && r.id >= 0 {
+				ed.textChanged(r.id, l, s)
+			}
+		}
+		r.Texts[l] = e
+	}
+	numberKind := container.New(&shell.Columns{Widths: []float32{60, 156}}, r.Number, r.Kind)
+	meta := container.NewVBox(numberKind, r.actions)
+	r.content = container.New(rowLayout{}, r.bg, r.stripe, meta, r.Texts[ru], r.Texts[kk])
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *rowWidget) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
+
+// bind fills the row with clause id of the editor's model.
+func (r *rowWidget) bind(id int) {
+	ed := r.ed
+	if id < 0 || id >= len(ed.model.rows) {
+		return
+	}
+	row := ed.model.rows[id]
+	r.updating = true
+	defer func() { r.updating = false }()
+	if r.id != id {
+		// A recycled row must not keep the previous clause's error marks.
+		r.Number.SetValidationError(nil)
+		for _, e := range r.Texts {
+			e.SetValidationError(nil)
+		}
+	}
+	r.id = id
+	// The row bound last to a clause is the one on screen: rows that
+	// showed it before have been recycled.
+	for _, o := range ed.live {
+		if o != r && o.id == id {
+			o.id = -1
+		}
+	}
+	if strings.TrimSuffix(strings.TrimSpace(r.Number.Text), ".") != row.Number {
+		r.Number.SetText(row.Number)
+	}
+	r.Number.SetPlaceHolder(ed.keyOf(id))
+	for i, k := range kinds {
+		if k == row.Kind && r.Kind.SelectedIndex() != i {
+			r.Kind.SetSelectedIndex(i)
+		}
+	}
+	style := textStyle(row.Kind)
+	for l, e := range r.Texts {
+		if e.TextStyle != style {
+			e.TextStyle = style
+			e.Refresh()
+		}
+		if e.Text != row.Src[l] {
+			e.SetText(row.Src[l])
+		}
+		if row.Err[l] != nil {
+			e.SetValidationError(shell.UserError(markupErrorText(row.Err[l])))
+		}
+	}
+	ro := ed.ReadOnly
+	for _, w := range []fyne.Disableable{r.Number, r.Kind, r.Texts[ru], r.Texts[kk]} {
+		if ro {
+			w.Disable()
+		} else {
+			w.Enable()
+		}
+	}
+	if ro {
+		r.actions.Hide()
+	} else {
+		r.actions.Show()
+		setButton(r.Up, id > 0)
+		setButton(r.Down, id < len(ed.model.rows)-1)
+	}
+	r.mark()
+}
+
+// mark paints the row's background by kind and its stripe by the worst
+// parity problem of the clause.
+func (r *rowWidget) mark() {
+	if r.id < 0 || r.id >= len(r.ed.model.rows) {
+		return
+	}
+	bg := color.Color(color.Transparent)
+	switch r.ed.model.rows[r.id].Kind {
+	case policydoc.KindTitle, policydoc.KindHeading:
+		bg = theme.Color(theme.ColorNameHeaderBackground)
+	}
+	stripe := color.Color(color.Transparent)
+	switch r.ed.severity[r.id] {
+	case policydoc.SeverityError:
+		stripe = theme.Color(theme.ColorNameError)
+	case policydoc.SeverityWarning:
+		stripe = theme.Color(theme.ColorNameWarning)
+	}
+	if r.bg.FillColor != bg {
+		r.bg.FillColor = bg
+		r.bg.Refresh()
+	}
+	if r.stripe.FillColor != stripe {
+		r.stripe.FillColor = stripe
+		r.stripe.Refresh()
+	}
+}
+
+func textStyle(k policydoc.Kind) fyne.TextStyle {
+	return fyne.TextStyle{Bold: k == policydoc.KindTitle || k == policydoc.KindHeading}
+}
+
+func setButton(b *widget.Button, on bool) {
+	if b == nil {
+		return
+	}
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
+// markupErrorText explains a markup error in the UI language.
+func markupErrorText(err error) string {
+	return lang.L("Markup error ({{.Detail}}): only <u>…</u> is allowed; write &lt; for a “<” before a letter.", map[string]any{"Detail": err.Error()})
+}
+
+// heights computes row heights from the texts, so that every clause shows
+// in full without scrolling inside its entry.
+type heights struct {
+	width  float32 // list width the heights are for
+	words  [2]map[string]float32
+	space  [2]float32
+	base   float32 // entry height without lines
+	line   float32 // height of one line of text
+	minRow float32 // height of the clause column
+}
+
+func (h *heights) init(template fyne.CanvasObject) {
+	if h.line > 0 {
+		return
+	}
+	one, two := widget.NewMultiLineEntry(), widget.NewMultiLineEntry()
+	one.Wrapping, two.Wrapping = fyne.TextWrapWord, fyne.TextWrapWord
+	one.SetMinRowsVisible(1)
+	two.SetMinRowsVisible(2)
+	h.line = two.MinSize().Height - one.MinSize().Height
+	h.base = one.MinSize().Height - h.line
+	h.minRow = template.MinSize().Height
+	for i := range h.words {
+		h.words[i] = map[string]float32{}
+		h.space[i] = fyne.MeasureText(" ", theme.TextSize(), fyne.TextStyle{Bold: i == 1}).Width
+	}
+}
+
+func (h *heights) wordWidth(w string, bold bool) float32 {
+	i := 0
+	if bold {
+		i = 1
+	}
+	if v, ok := h.words[i][w]; ok {
+		return v
+	}
+	v := fyne.MeasureText(w, theme.TextSize(), fyne.TextStyle{Bold: bold}).Width
+	h.words[i][w] = v
+	return v
+}
+
+// lines counts the lines s takes when word-wrapped to width.
+func (h *heights) lines(s string, width float32, bold bool) int {
+	if width < 10 {
+		width = 10
+	}
+	sp := h.space[0]
+	if bold {
+		sp = h.space[1]
+	}
+	n := 0
+	for _, para := range strings.Split(s, "\n") {
+		n++
+		cur := float32(0)
+		for _, w := range strings.Fields(para) {
+			ww := h.wordWidth(w, bold)
+			switch {
+			case cur == 0:
+				cur = ww
+			case cur+sp+ww <= width:
+				cur += sp + ww
+			default:
+				n++
+				cur = ww
+			}
+			for cur > width { // a word longer than the line breaks
+				n++
+				cur -= width
+			}
+		}
+	}
+	return n
+}
+
+// textWidth is the width available to the text inside an entry of the
+// given outer width.
+func textWidth(entryWidth float32) float32 {
+	inner := theme.InnerPadding()
+	return entryWidth - 2*theme.InputBorderSize() - theme.IconInlineSize() - theme.LineSpacing() - 3*inner - 6
+}
+
+// row returns the height of a clause row of the given model row.
+func (h *heights) row(r clauseRow, listWidth float32) float32 {
+	_, _, _, colW := rowLayout{}.columns(listWidth)
+	tw := textWidth(colW)
+	bold := textStyle(r.Kind).Bold
+	n := max(h.lines(r.Src[ru], tw, bold), h.lines(r.Src[kk], tw, bold), 1)
+	return max(h.base+float32(n)*h.line+theme.Padding(), h.minRow)
+}
