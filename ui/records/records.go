@@ -434,7 +434,7 @@ func (s *Screen) fetch(i int) {
 // row is one list row.
 type row struct {
 	widget.BaseWidget
-	cells  [5]*widget.Label
+	cells  [5]*cell
 	badges *stateBadges
 	box    *fyne.Container
 }
@@ -443,10 +443,9 @@ func newRow() fyne.CanvasObject {
 	r := &row{badges: newStateBadges(true)}
 	objs := make([]fyne.CanvasObject, 0, 6)
 	for i := range r.cells {
-		r.cells[i] = shell.CellLabel("")
+		r.cells[i] = newCell(i == 0)
 		objs = append(objs, r.cells[i])
 	}
-	r.cells[0].TextStyle = fyne.TextStyle{Monospace: true}
 	objs = append(objs, r.badges.box)
 	r.box = container.New(columns, objs...)
 	r.ExtendBaseWidget(r)
@@ -455,12 +454,15 @@ func newRow() fyne.CanvasObject {
 
 func (r *row) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
 
-func (r *row) set(i int, text string, imp widget.Importance) {
-	l := r.cells[i]
-	if l.Text != text || l.Importance != imp {
-		l.Text, l.Importance = text, imp
-		l.Refresh()
+func (r *row) set(i int, text string, imp widget.Importance) { r.cells[i].set(text, imp) }
+
+// Texts are the row's cells and tags (tests).
+func (r *row) Texts() []string {
+	var out []string
+	for _, c := range r.cells {
+		out = append(out, c.Text())
 	}
+	return append(out, r.badges.Texts()...)
 }
 
 func (s *Screen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
