@@ -42,7 +42,7 @@ pids+=($!); app=$!
 wait_for "$out/unlock.log" "unlock screen shown" 60 || { echo "smoke: unlock screen never shown" >&2; cat "$out/unlock.log" >&2; exit 1; }
 sleep 1.5
 shot "$out/unlock.png"
-xwininfo -root -tree | grep -q "LegCo Compliance" || { echo "smoke: no LegCo window on $disp" >&2; exit 1; }
+LANG=C xwininfo -root -tree | grep -q "LegCo Compliance" || { echo "smoke: no LegCo window on $disp" >&2; exit 1; }
 kill "$app"; wait "$app" 2>/dev/null || true
 
 # 2. Unlocked main window.
@@ -51,7 +51,7 @@ pids+=($!); app=$!
 wait_for "$out/main.log" "main window shown" 60 || { echo "smoke: main window never shown" >&2; cat "$out/main.log" >&2; exit 1; }
 sleep 1.5
 shot "$out/main.png"
-xwininfo -root -tree | grep -q "LegCo Compliance" || { echo "smoke: no LegCo window on $disp" >&2; exit 1; }
+LANG=C xwininfo -root -tree | grep -q "LegCo Compliance" || { echo "smoke: no LegCo window on $disp" >&2; exit 1; }
 kill "$app"; wait "$app" 2>/dev/null || true
 if grep -qi "$pass" "$out/main.log" "$out/unlock.log"; then
   echo "smoke: the passphrase appears in the app's log" >&2; exit 1
