@@ -113,6 +113,33 @@ func TestDatabaseIsEncrypted(t *testing.T) {
 	}
 }
 
+func TestWorkspaceFilesAreOwnerOnly(t *testing.T) {
+	w, path := newWorkspace(t)
+	if err := w.SetAutoLock(context.Background(), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{path, path + "-wal", path + "-shm", path + ".keys"} {
+		st, err := os.Stat(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v; want no access for group and others", filepath.Base(f), st.Mode().Perm())
+		}
+	}
+}
+
+func TestTempStoreIsMemory(t *testing.T) {
+	w, _ := newWorkspace(t)
+	// SQLite's temporary files are not encrypted by SQLCipher.
+	for i := 0; i < 3; i++ { // every pooled connection
+		var v int
+		if err := w.db.QueryRow("PRAGMA temp_store").Scan(&v); err != nil || v != 2 {
+			t.Fatalf("temp_store = %d (%v), want 2 (MEMORY)", v, err)
+		}
+	}
+}
+
 func TestCreateRefusesExisting(t *testing.T) {
 	_, path := newWorkspace(t)
 	_, err := Create(context.Background(), path, "x", []byte("long enough"), testOpts)

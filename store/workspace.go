@@ -101,6 +101,14 @@ func Create(ctx context.Context, path, admin string, passphrase []byte, opts Opt
 	if err := slots.Save(keyslot.Path(path)); err != nil {
 		return nil, err
 	}
+	// Owner-only from the start; SQLite gives the -wal and -shm files the
+	// database file's mode. An empty file is a valid new database.
+	if f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600); err != nil {
+		os.Remove(keyslot.Path(path))
+		return nil, fmt.Errorf("create workspace %s: %w", path, err)
+	} else {
+		f.Close()
+	}
 	w, err := connect(ctx, path, key, slots, opts)
 	if err == nil {
 		err = w.bootstrap(ctx, admin)
