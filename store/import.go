@@ -459,3 +459,41 @@ func (w *Workspace) tombstoneDigester(ctx context.Context) (*tombstones, error) 
 	}
 	return t, rows.Err()
 }
+
+// ImportBatch is one import run, as the records list's batch filter and
+// the audit trail name it.
+type ImportBatch struct {
+	ID         int64
+	Kind       string // users, access-log, demo
+	File       string
+	SHA256     string
+	StartedAt  time.Time
+	FinishedAt time.Time // zero while unfinished (cancelled or killed)
+	Staff      string
+	New        int
+	Updated    int
+	Same       int
+	Rejected   int
+}
+
+// ImportBatches lists import runs, newest first.
+func (w *Workspace) ImportBatches(ctx context.Context) ([]ImportBatch, error) {
+	rows, err := w.db.QueryContext(ctx, `SELECT id, kind, file_name, file_sha256, started_at, coalesce(finished_at, ''), staff,
+		rows_new, rows_updated, rows_same, rows_bad FROM import_batches ORDER BY id DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ImportBatch
+	for rows.Next() {
+		var b ImportBatch
+		var started, finished string
+		if err := rows.Scan(&b.ID, &b.Kind, &b.File, &b.SHA256, &started, &finished, &b.Staff, &b.New, &b.Updated, &b.Same, &b.Rejected); err != nil {
+			return nil, err
+		}
+		b.StartedAt, _ = time.Parse(time.RFC3339Nano, started)
+		b.FinishedAt, _ = time.Parse(time.RFC3339Nano, finished)
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}

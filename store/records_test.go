@@ -108,6 +108,13 @@ func TestImportUsersReportsBadRowsAndIsIdempotent(t *testing.T) {
 	if a2.New != 0 || a2.Same != a1.New {
 		t.Fatalf("access re-import: %+v", a2)
 	}
+	bs, err := w.ImportBatches(ctx)
+	if err != nil || len(bs) != 4 || bs[0].Kind != "access-log" || bs[3].New != res.New || bs[3].Rejected != 3 || bs[3].FinishedAt.IsZero() || len(bs[3].SHA256) != 64 {
+		t.Fatalf("batches = %+v, %v", bs, err)
+	}
+	if n, _ := w.CountUsers(ctx, UserFilter{BatchID: bs[3].ID}); n != res.New {
+		t.Fatalf("users of batch %d = %d", bs[3].ID, n)
+	}
 	jl := importFile(t, w, "exportfile/testdata/users.jsonl", false)
 	if jl.New+jl.Same+jl.Updated == 0 {
 		t.Fatalf("jsonl import: %+v", jl)
