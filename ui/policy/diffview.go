@@ -57,8 +57,8 @@ func NewDiffView(scr *Screen) *DiffView {
 	})
 	v.Summary = widget.NewLabel("")
 	v.Summary.Wrapping = fyne.TextWrapWord
-	pick := container.NewHBox(widget.NewLabel(lang.L("Compare edition")), container.NewGridWrap(fyne.NewSize(250, v.From.MinSize().Height), v.From),
-		widget.NewLabel(lang.L("with edition")), container.NewGridWrap(fyne.NewSize(250, v.To.MinSize().Height), v.To), v.Swap)
+	pick := container.NewHBox(widget.NewLabel(lang.L("Compare edition")), container.NewGridWrap(fyne.NewSize(210, v.From.MinSize().Height), v.From),
+		widget.NewLabel(lang.L("with edition")), container.NewGridWrap(fyne.NewSize(210, v.To.MinSize().Height), v.To), v.Swap)
 	legend := container.NewHBox(
 		legendText(underline(lang.L("inserted words")), theme.ColorNameSuccess, fyne.TextStyle{Bold: true}),
 		legendText(strikeThrough(lang.L("deleted words")), theme.ColorNameError, fyne.TextStyle{}),
@@ -67,7 +67,7 @@ func NewDiffView(scr *Screen) *DiffView {
 		boldLabel(lang.L("Russian text")+" · RU"), boldLabel(lang.L("Kazakh text")+" · KK")))
 	v.box = container.NewVBox()
 	v.scroll = container.NewVScroll(v.box)
-	top := container.NewVBox(container.NewBorder(nil, nil, pick, legend), v.Summary, header)
+	top := container.NewVBox(pick, container.NewBorder(nil, nil, nil, legend, v.Summary), header)
 	v.content = container.NewBorder(top, nil, nil, nil, v.scroll)
 	return v
 }

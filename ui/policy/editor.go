@@ -3,7 +3,9 @@ package policy
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -46,6 +48,8 @@ type Editor struct {
 	problems []policydoc.Problem
 	severity map[int]policydoc.Severity
 	live     []*rowWidget
+	checkSeq int
+	wasDirty bool
 	h        heights
 	split    *container.Split
 	body     *fyne.Container
@@ -82,7 +86,7 @@ func NewEditor(env *shell.Env) *Editor {
 
 	ed.BannerText = widget.NewLabel("")
 	ed.Banner = banner(theme.WarningIcon(), theme.ColorNameWarning, lang.L("The published edition does not change"), ed.BannerText)
-	hint := widget.NewLabel(lang.L("Each clause is one paragraph: line breaks become spaces. Underline a passage with <u>…</u>, e.g. <u>www.legco.kz</u>. The clause column holds the number (empty for the title, terms, list items and paragraphs), the kind, and buttons to add a clause below, move it, or remove it."))
+	hint := widget.NewLabel(lang.L("Underline: <u>…</u>, e.g. <u>www.legco.kz</u>. A clause is one paragraph: line breaks become spaces. On the left: the number (empty for the title, terms, list items and paragraphs) and the kind; + adds a clause below, the arrows move it, the bin removes it."))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
 	ed.Hint = container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(theme.InfoIcon())), nil, hint)
@@ -102,7 +106,7 @@ func NewEditor(env *shell.Env) *Editor {
 
 	ed.Parity = NewParityPanel(func(p policydoc.Problem) { ed.Reveal(p.Index) })
 	ed.split = container.NewVSplit(editor, ed.Parity)
-	ed.split.Offset = 0.78
+	ed.split.Offset = 0.74
 
 	emptyText := widget.NewLabel(lang.L("Select an edition on the Editions tab to see its text here."))
 	emptyText.Alignment = fyne.TextAlignCenter
@@ -139,7 +143,7 @@ func (ed *Editor) SetEdition(e *store.Edition) {
 		ed.model = newDraft(nil)
 		ed.body.Objects = []fyne.CanvasObject{ed.empty}
 		ed.body.Refresh()
-		ed.changed()
+		ed.changed(true)
 		return
 	}
 	ed.ReadOnly = e.Status != store.EditionDraft || !ed.env.Can(store.PermPolicyEdit)
@@ -171,7 +175,7 @@ func (ed *Editor) SetEdition(e *store.Edition) {
 		ed.List.ScrollToTop()
 	}
 	ed.List.Refresh()
-	ed.changed()
+	ed.changed(true)
 }
 
 // Dirty reports unsaved changes.
@@ -210,19 +214,89 @@ func (ed *Editor) keyOf(i int) string {
 	return ""
 }
 
-// changed re-runs the parity check and updates the unsaved indicator,
-// the buttons and the rows' marks; it runs after every edit.
-func (ed *Editor) changed() {
+// changed follows every edit: it updates the unsaved indicator and the
+// buttons at once and re-runs the parity check (policydoc.Check takes a
+// few milliseconds on the whole policy) off the UI goroutine once typing
+// pauses. immediate runs the check now (a new edition, a change of
+// structure).
+func (ed *Editor) changed(immediate ...bool) {
 	doc := ed.model.checkDoc()
-	ed.keys = doc.Keys()
-	if ed.Edition == nil {
-		ed.problems = nil
-	} else {
-		ed.problems = policydoc.Check(doc)
+	if keys := doc.Keys(); !slices.Equal(keys, ed.keys) {
+		ed.keys = keys
+		for _, r := range ed.live {
+			if r.id >= 0 && r.id < len(ed.model.rows) {
+				r.updating = true
+				r.Number.SetPlaceHolder(ed.keyOf(r.id))
+				r.Key.SetText(clauseName(ed.keyOf(r.id)))
+				r.updating = false
+			}
+		}
 	}
+	ed.checkSeq++
+	seq := ed.checkSeq
+	switch {
+	case ed.Edition == nil:
+		ed.applyProblems(nil)
+	case len(immediate) > 0 && immediate[0]:
+		ed.applyProblems(policydoc.Check(doc))
+	default:
+		ed.env.Go(func(ctx context.Context) {
+			select {
+			case <-time.After(checkDelay):
+			case <-ctx.Done():
+				return
+			}
+			shell.Do(func() {
+				if seq != ed.checkSeq {
+					return // edited again meanwhile
+				}
+				ed.applyProblems(policydoc.Check(doc))
+			})
+		})
+	}
+	dirty := ed.Dirty()
+	if dirty != ed.Unsaved.Visible() {
+		if dirty {
+			ed.Unsaved.Show()
+		} else {
+			ed.Unsaved.Hide()
+		}
+	}
+	if ed.SaveButton != nil {
+		setButton(ed.SaveButton, dirty)
+		setButton(ed.RevertButton, dirty)
+		show := !ed.ReadOnly && ed.Edition != nil
+		if show != ed.SaveButton.Visible() {
+			if show {
+				ed.SaveButton.Show()
+				ed.RevertButton.Show()
+			} else {
+				ed.SaveButton.Hide()
+				ed.RevertButton.Hide()
+			}
+		}
+	}
+	if dirty != ed.wasDirty || len(immediate) > 0 {
+		ed.wasDirty = dirty
+		if ed.OnChanged != nil {
+			ed.OnChanged()
+		}
+	}
+}
+
+// checkDelay is how long typing must pause before the parity check runs.
+const checkDelay = 250 * time.Millisecond
+
+// applyProblems shows a result of the parity check: the badge, the panel
+// and the rows' stripes.
+func (ed *Editor) applyProblems(ps []policydoc.Problem) {
+	if slices.EqualFunc(ps, ed.problems, func(a, b policydoc.Problem) bool { return a == b }) && ps != nil {
+		return
+	}
+	ed.problems = ps
 	ed.severity = map[int]policydoc.Severity{}
 	errs, warns := 0, 0
-	for _, p := range ed.problems {
+	for _, p := range ps {
 		if p.Severity == policydoc.SeverityError {
 			errs++
 			ed.severity[p.Index] = policydoc.SeverityError
@@ -235,41 +309,19 @@ func (ed *Editor) changed() {
 	}
 	switch {
 	case errs > 0:
-		ed.ParityButton.SetIcon(theme.ErrorIcon())
+		ed.ParityButton.Icon = theme.ErrorIcon()
 		ed.ParityButton.Importance = widget.DangerImportance
 	case warns > 0:
-		ed.ParityButton.SetIcon(theme.WarningIcon())
+		ed.ParityButton.Icon = theme.WarningIcon()
 		ed.ParityButton.Importance = widget.WarningImportance
 	default:
-		ed.ParityButton.SetIcon(theme.ConfirmIcon())
+		ed.ParityButton.Icon = theme.ConfirmIcon()
 		ed.ParityButton.Importance = widget.SuccessImportance
 	}
 	ed.ParityButton.SetText(ParitySummary(errs, warns))
-	ed.Parity.SetProblems(ed.problems)
-	dirty := ed.Dirty()
-	if dirty {
-		ed.Unsaved.Show()
-	} else {
-		ed.Unsaved.Hide()
-	}
-	setButton(ed.SaveButton, dirty)
-	setButton(ed.RevertButton, dirty)
-	if ed.SaveButton != nil {
-		if ed.ReadOnly || ed.Edition == nil {
-			ed.SaveButton.Hide()
-			ed.RevertButton.Hide()
-		} else {
-			ed.SaveButton.Show()
-			ed.RevertButton.Show()
-		}
-	}
+	ed.Parity.SetProblems(ps)
 	for _, r := range ed.live {
-		if r.id >= 0 && r.id < len(ed.model.rows) {
-			r.updating = true
-			r.Number.SetPlaceHolder(ed.keyOf(r.id))
-			r.updating = false
-			r.mark()
-		}
+		r.mark()
 	}
 	if ed.OnChanged != nil {
 		ed.OnChanged()
@@ -337,7 +389,7 @@ func (ed *Editor) kindChanged(i int, k policydoc.Kind) {
 	if ed.model.setKind(i, k) {
 		ed.List.SetItemHeight(i, ed.h.row(ed.model.rows[i], ed.h.width))
 		ed.List.RefreshItem(i)
-		ed.changed()
+		ed.changed(true)
 	}
 }
 
@@ -394,7 +446,7 @@ func (ed *Editor) structureChanged() {
 	ed.h.width = 0
 	ed.recomputeHeights()
 	ed.List.Refresh()
-	ed.changed()
+	ed.changed(true)
 }
 
 // widthChanged recomputes the row heights when the list's width changes.

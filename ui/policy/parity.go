@@ -1,6 +1,9 @@
 package policy
 
 import (
+	"cmp"
+	"slices"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
@@ -11,7 +14,7 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-var parityColumns = &shell.Columns{Widths: []float32{28, 92, 110, 400}}
+var parityColumns = &shell.Columns{Widths: []float32{28, 92, 150, 400}}
 
 // ParityPanel lists the parity problems of the shown text (policydoc.Check:
 // a clause missing in one language, differing links, numbers, names,
@@ -49,9 +52,9 @@ func NewParityPanel(onSelect func(policydoc.Problem)) *ParityPanel {
 			}
 			pr := p.Problems[id]
 			cells := o.(*fyne.Container).Objects
-			icon := theme.WarningIcon()
+			var icon fyne.Resource = theme.NewWarningThemedResource(theme.WarningIcon())
 			if pr.Severity == policydoc.SeverityError {
-				icon = theme.ErrorIcon()
+				icon = theme.NewErrorThemedResource(theme.ErrorIcon())
 			}
 			cells[0].(*widget.Icon).SetResource(icon)
 			cells[1].(*widget.Label).SetText(clauseName(pr.Clause))
@@ -63,9 +66,8 @@ func NewParityPanel(onSelect func(policydoc.Problem)) *ParityPanel {
 			p.onSelect(p.Problems[id])
 		}
 	}
-	header := shell.HeaderRow(parityColumns, "", lang.L("Policy clause"), lang.L("Text language"), lang.L("Parity problem"))
 	top := container.NewBorder(nil, nil, title, nil, p.Summary)
-	p.content = container.NewBorder(container.NewVBox(top, header), nil, nil, nil, p.List)
+	p.content = container.NewBorder(top, nil, nil, nil, p.List)
 	return p
 }
 
@@ -73,8 +75,13 @@ func (p *ParityPanel) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(p.content)
 }
 
-// SetProblems shows a new result of the check.
+// SetProblems shows a new result of the check: errors first, then
+// warnings, each in document order.
 func (p *ParityPanel) SetProblems(ps []policydoc.Problem) {
+	ps = slices.Clone(ps)
+	slices.SortStableFunc(ps, func(a, b policydoc.Problem) int {
+		return cmp.Compare(severityRank(a.Severity), severityRank(b.Severity))
+	})
 	p.Problems = ps
 	errs := 0
 	for _, pr := range ps {
@@ -89,4 +96,11 @@ func (p *ParityPanel) SetProblems(ps []policydoc.Problem) {
 	}
 	p.List.UnselectAll()
 	p.List.Refresh()
+}
+
+func severityRank(s policydoc.Severity) int {
+	if s == policydoc.SeverityError {
+		return 0
+	}
+	return 1
 }

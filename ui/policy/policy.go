@@ -24,7 +24,7 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-var editionColumns = &shell.Columns{Widths: []float32{64, 120, 120, 130, 200, 140, 200}}
+var editionColumns = &shell.Columns{Widths: []float32{56, 118, 104, 104, 170, 134, 160}}
 
 // Screen is the Policy editions section.
 type Screen struct {
@@ -88,8 +88,9 @@ func NewScreen(env *shell.Env) *Screen {
 	actions = append(actions, s.ExportButton)
 	s.InForce = widget.NewLabel("")
 	s.InForce.Truncation = fyne.TextTruncateEllipsis
-	s.InForce.Alignment = fyne.TextAlignTrailing
-	toolbar := container.NewBorder(nil, nil, container.NewHBox(actions...), nil, s.InForce)
+	s.InForce.TextStyle = fyne.TextStyle{Bold: true}
+	inForce := container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, s.InForce)
+	toolbar := container.NewVBox(container.NewHBox(actions...), inForce)
 
 	s.List = widget.NewList(func() int { return len(s.Editions) }, newEditionRow, s.updateEditionRow)
 	s.List.OnSelected = s.onSelected
@@ -98,7 +99,7 @@ func NewScreen(env *shell.Env) *Screen {
 	s.Details = newEditionDetails(s)
 	editions := container.NewBorder(container.NewVBox(toolbar, widget.NewSeparator()), nil, nil, nil,
 		container.NewVSplit(s.listArea, s.Details))
-	editions.Objects[0].(*container.Split).Offset = 0.45
+	editions.Objects[0].(*container.Split).Offset = 0.36
 
 	s.Editor = NewEditor(env)
 	s.Editor.OnChanged = s.editorChanged
@@ -280,7 +281,7 @@ func (s *Screen) applyEditions(eds []store.Edition) {
 // listAreaContent is the header and list (the list area shows the empty
 // state instead while there are no editions).
 func (s *Screen) listAreaContent() fyne.CanvasObject {
-	header := shell.HeaderRow(editionColumns, lang.L("No."), lang.L("Status"), lang.L("Last updated"), lang.L("Takes effect on"),
+	header := shell.HeaderRow(editionColumns, lang.L("No."), lang.L("Status"), lang.L("Updated"), lang.L("In effect from"),
 		lang.L("Prepared by"), lang.L("Draft started"), "SHA-256")
 	return container.NewBorder(header, nil, nil, nil, s.List)
 }

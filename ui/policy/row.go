@@ -71,14 +71,17 @@ type rowWidget struct {
 	updating bool
 
 	bg, stripe *canvas.Rectangle
-	Number     *widget.Entry
-	Kind       *widget.Select
-	Add        *widget.Button
-	Up, Down   *widget.Button
-	Remove     *widget.Button
-	Texts      [2]*widget.Entry
-	actions    *fyne.Container
-	content    *fyne.Container
+	// Key and KindLabel show the clause in a read-only edition.
+	Key, KindLabel *widget.Label
+	Number         *widget.Entry
+	Kind           *widget.Select
+	Add            *widget.Button
+	Up, Down       *widget.Button
+	Remove         *widget.Button
+	Texts          [2]*widget.Entry
+	actions        *fyne.Container
+	edit, view     *fyne.Container
+	content        fyne.CanvasObject
 }
 
 func newRowWidget(ed *Editor) *rowWidget {
@@ -87,14 +90,11 @@ func newRowWidget(ed *Editor) *rowWidget {
 	r.stripe = canvas.NewRectangle(color.Transparent)
 
 	r.Number = widget.NewEntry()
-	r.Number.Validator = func(s string) error {
-		s = strings.TrimSuffix(strings.TrimSpace(s), ".")
-		if s != "" && !policydoc.ValidNumber(s) {
-			return shell.UserError(lang.L("A clause number is written like 1, 1.2 or 1.2.3."))
-		}
-		return nil
-	}
+	// Errors are set by hand (AlwaysShowValidationError without a
+	// Validator): no green tick on every valid clause.
+	r.Number.AlwaysShowValidationError = true
 	r.Number.OnChanged = func(s string) {
+		r.Number.SetValidationError(numberError(s))
 		if !r.updating && r.id >= 0 {
 			ed.numberChanged(r.id, s)
 		}
@@ -129,25 +129,50 @@ func newRowWidget(ed *Editor) *rowWidget {
 		e := widget.NewMultiLineEntry()
 		e.Wrapping = fyne.TextWrapWord
 		e.SetMinRowsVisible(2)
-		e.Validator = func(s string) error {
-			if _, err := ParseEditable(s); err != nil {
-				return shell.UserError(markupErrorText(err))
-			}
-			return nil
-		}
+		e.AlwaysShowValidationError = true
 		e.OnChanged = func(s string) {
 			if !r.updating && r.id >= 0 {
 				ed.textChanged(r.id, l, s)
+				e.SetValidationError(textError(ed.model.rows[r.id].Err[l]))
 			}
 		}
 		r.Texts[l] = e
 	}
 	numberKind := container.New(&shell.Columns{Widths: []float32{60, 156}}, r.Number, r.Kind)
-	meta := container.NewVBox(numberKind, r.actions)
-	r.content = container.New(rowLayout{}, r.bg, r.stripe, meta, r.Texts[ru], r.Texts[kk])
+	r.edit = container.NewVBox(numberKind, r.actions)
+	r.Key = widget.NewLabel("")
+	r.Key.TextStyle = fyne.TextStyle{Bold: true}
+	r.KindLabel = widget.NewLabel("")
+	r.KindLabel.Importance = widget.LowImportance
+	r.view = container.NewHBox(r.Key, r.KindLabel)
+	r.view.Hide()
+	meta := container.NewStack(r.edit, r.view)
+	row := container.New(rowLayout{}, r.bg, r.stripe, meta, r.Texts[ru], r.Texts[kk])
+	// Read-only texts are disabled entries; the theme keeps them legible.
+	r.content = container.NewThemeOverride(row, &readableTheme{ed: ed})
 	r.ExtendBaseWidget(r)
 	return r
 }
+
+// readableTheme is the app's theme, except that in a read-only edition
+// disabled text is drawn almost like normal text: the entries cannot be
+// edited but the clause stays easy to read.
+type readableTheme struct{ ed *Editor }
+
+func (t *readableTheme) base() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+
+func (t *readableTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if t.ed.ReadOnly && n == theme.ColorNameDisabled {
+		c := t.base().Color(theme.ColorNameForeground, v)
+		r, g, b, _ := c.RGBA()
+		return color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 0xe0}
+	}
+	return t.base().Color(n, v)
+}
+
+func (t *readableTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.base().Font(s) }
+func (t *readableTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
+func (t *readableTheme) Size(n fyne.ThemeSizeName) float32       { return t.base().Size(n) }
 
 func (r *rowWidget) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
@@ -160,13 +185,6 @@ func (r *rowWidget) bind(id int) {
 	row := ed.model.rows[id]
 	r.updating = true
 	defer func() { r.updating = false }()
-	if r.id != id {
-		// A recycled row must not keep the previous clause's error marks.
-		r.Number.SetValidationError(nil)
-		for _, e := range r.Texts {
-			e.SetValidationError(nil)
-		}
-	}
 	r.id = id
 	// The row bound last to a clause is the one on screen: rows that
 	// showed it before have been recycled.
@@ -193,10 +211,9 @@ func (r *rowWidget) bind(id int) {
 		if e.Text != row.Src[l] {
 			e.SetText(row.Src[l])
 		}
-		if row.Err[l] != nil {
-			e.SetValidationError(shell.UserError(markupErrorText(row.Err[l])))
-		}
+		e.SetValidationError(textError(row.Err[l]))
 	}
+	r.Number.SetValidationError(numberError(row.Number))
 	ro := ed.ReadOnly
 	for _, w := range []fyne.Disableable{r.Number, r.Kind, r.Texts[ru], r.Texts[kk]} {
 		if ro {
@@ -205,10 +222,14 @@ func (r *rowWidget) bind(id int) {
 			w.Enable()
 		}
 	}
+	r.Key.SetText(clauseName(ed.keyOf(id)))
+	r.KindLabel.SetText(KindText(row.Kind))
 	if ro {
-		r.actions.Hide()
+		r.edit.Hide()
+		r.view.Show()
 	} else {
-		r.actions.Show()
+		r.view.Hide()
+		r.edit.Show()
 		setButton(r.Up, id > 0)
 		setButton(r.Down, id < len(ed.model.rows)-1)
 	}
@@ -256,6 +277,21 @@ func setButton(b *widget.Button, on bool) {
 	} else {
 		b.Disable()
 	}
+}
+
+func numberError(s string) error {
+	s = strings.TrimSuffix(strings.TrimSpace(s), ".")
+	if s != "" && !policydoc.ValidNumber(s) {
+		return shell.UserError(lang.L("A clause number is written like 1, 1.2 or 1.2.3."))
+	}
+	return nil
+}
+
+func textError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return shell.UserError(markupErrorText(err))
 }
 
 // markupErrorText explains a markup error in the UI language.
@@ -341,7 +377,7 @@ func (h *heights) lines(s string, width float32, bold bool) int {
 // given outer width.
 func textWidth(entryWidth float32) float32 {
 	inner := theme.InnerPadding()
-	return entryWidth - 2*theme.InputBorderSize() - theme.IconInlineSize() - theme.LineSpacing() - 3*inner - 6
+	return entryWidth - 2*theme.InputBorderSize() - 2*inner - 6
 }
 
 // row returns the height of a clause row of the given model row.
