@@ -281,7 +281,7 @@ func (s *Screen) applyEditions(eds []store.Edition) {
 // listAreaContent is the header and list (the list area shows the empty
 // state instead while there are no editions).
 func (s *Screen) listAreaContent() fyne.CanvasObject {
-	header := shell.HeaderRow(editionColumns, lang.L("No."), lang.L("Status"), lang.L("Updated"), lang.L("In effect from"),
+	header := shell.HeaderRow(editionColumns, lang.L("No."), lang.L("Status"), lang.L("Edition updated"), lang.L("In effect from"),
 		lang.L("Prepared by"), lang.L("Draft started"), "SHA-256")
 	return container.NewBorder(header, nil, nil, nil, s.List)
 }
