@@ -91,8 +91,7 @@ func (p *padLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 }
 
 // centerRow lays the visible objects out left to right at their minimum
-// size, centred vertically, and clips nothing (tags that do not fit run
-// past the cell, which the list clips).
+// size, centred vertically.
 type centerRow struct{}
 
 func (centerRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
@@ -109,11 +108,16 @@ func (centerRow) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (centerRow) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var h float32
+	var w, h float32
 	for _, o := range objs {
-		if m := o.MinSize(); m.Height > h {
-			h = m.Height
+		m := o.MinSize()
+		h = max(h, m.Height) // hidden tags count too: rows keep one height
+		if o.Visible() {
+			if w > 0 {
+				w += theme.Padding()
+			}
+			w += m.Width
 		}
 	}
-	return fyne.NewSize(0, h)
+	return fyne.NewSize(w, h)
 }

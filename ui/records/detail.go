@@ -44,6 +44,7 @@ type Detail struct {
 	DepersonalizeButton *widget.Button
 	DestroyButton       *widget.Button
 	actions             *fyne.Container
+	refresh             *widget.Button
 
 	Fields  *fyne.Container
 	Access  *accessView
@@ -80,7 +81,9 @@ func newDetail(s *Screen) *Detail {
 	d.DestroyButton = widget.NewButtonWithIcon(lang.L("Destroy…"), theme.DeleteIcon(), d.askDestroy)
 	d.DestroyButton.Importance = widget.DangerImportance
 	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), d.Reload)
-	d.actions = container.NewHBox(d.EditButton, d.BlockButton, d.UnblockButton, d.DepersonalizeButton, d.DestroyButton, refresh)
+	refresh.Importance = widget.LowImportance
+	d.actions = container.NewHBox(d.EditButton, d.BlockButton, d.UnblockButton, d.DepersonalizeButton, d.DestroyButton)
+	d.refresh = refresh
 
 	d.Fields = container.NewVBox()
 	d.Access = newAccessView(d)
@@ -94,11 +97,10 @@ func newDetail(s *Screen) *Detail {
 	}
 	d.Tabs = container.NewAppTabs(d.tabs[:]...)
 
-	titleRow := container.NewBorder(nil, nil, nil, d.Badges.box, d.Title)
-	header := container.NewBorder(nil, nil, container.NewVBox(d.BackButton), container.NewVBox(d.actions),
-		container.NewVBox(titleRow))
+	titleRow := container.NewBorder(nil, nil, d.BackButton, d.refresh,
+		container.NewBorder(nil, nil, nil, d.Badges.box, d.Title))
 	d.body = container.NewStack(d.Tabs)
-	d.content = container.NewBorder(container.NewVBox(header, d.Sub, d.Message, widget.NewSeparator()), nil, nil, nil, d.body)
+	d.content = container.NewBorder(container.NewVBox(titleRow, d.Sub, d.actions, d.Message, widget.NewSeparator()), nil, nil, nil, d.body)
 	d.setActions(nil)
 	return d
 }
@@ -295,14 +297,13 @@ func (d *Detail) fillFields(u *store.User) {
 		}
 		main.AppendItem(item(f.Key, label, v))
 	}
-	objs := []fyne.CanvasObject{heading(lang.L("Data the user gave at registration (clause 1.1.1)")), main}
 	if len(u.Extra) > 0 {
-		extra := widget.NewForm()
+		main.AppendItem(widget.NewFormItem("", heading(lang.L("Additional fields (columns outside the export contract)"))))
 		for _, f := range u.Extra {
-			extra.AppendItem(item(f.Name, FieldLabel(f.Name), f.Value))
+			main.AppendItem(item(f.Name, FieldLabel(f.Name), f.Value))
 		}
-		objs = append(objs, widget.NewSeparator(), heading(lang.L("Additional fields (columns outside the export contract)")), extra)
 	}
+	objs := []fyne.CanvasObject{heading(lang.L("Data the user gave at registration (clause 1.1.1)")), main}
 	note := widget.NewLabel(lang.L("* mandatory field (clause 1.1.1)."))
 	note.Importance = widget.LowImportance
 	book := widget.NewForm(

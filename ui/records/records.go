@@ -45,7 +45,7 @@ func New(env *shell.Env) fyne.CanvasObject { return NewScreen(env) }
 var Debounce = 250 * time.Millisecond
 
 // columns of the list: account id, full name, IIN, phone, e-mail, state.
-var columns = &shell.Columns{Widths: []float32{112, 260, 118, 140, 220, 150}}
+var columns = &shell.Columns{Widths: []float32{108, 250, 116, 124, 200, 130}}
 
 // Screen is the Records screen.
 type Screen struct {
@@ -94,7 +94,7 @@ func NewScreen(env *shell.Env) *Screen {
 	s.Depersonalized = widget.NewCheck(lang.L("Depersonalized"), func(bool) { s.Reload() })
 	s.Entity = widget.NewCheck(lang.L("Legal-entity representatives"), func(bool) { s.Reload() })
 	s.Batch = widget.NewEntry()
-	s.Batch.SetPlaceHolder(lang.L("batch no."))
+	s.Batch.SetPlaceHolder(lang.L("Import batch no."))
 	s.Batch.Validator = func(v string) error {
 		if _, err := parseBatch(v); err != nil {
 			return err
@@ -116,12 +116,11 @@ func NewScreen(env *shell.Env) *Screen {
 		s.ImportButton.Hide()
 	}
 
-	batchBox := container.NewBorder(nil, nil, widget.NewLabel(lang.L("Import batch")), nil,
-		container.NewGridWrap(fyne.NewSize(110, s.Batch.MinSize().Height), s.Batch))
-	filters := container.NewHBox(widget.NewIcon(theme.ListIcon()), s.Blocked, s.Depersonalized, s.Entity, batchBox, clear)
+	batchBox := container.NewGridWrap(fyne.NewSize(200, s.Batch.MinSize().Height), s.Batch)
+	filters := container.NewHBox(s.Blocked, s.Depersonalized, s.Entity, batchBox, clear)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(refresh, s.ImportButton), s.Search),
-		container.NewBorder(nil, nil, filters, s.Count),
+		filters,
 	)
 
 	s.List = widget.NewList(func() int { return s.win.length() }, newRow, s.updateRow)
@@ -135,7 +134,7 @@ func NewScreen(env *shell.Env) *Screen {
 	s.Empty.Hide()
 	listArea := container.NewBorder(header, nil, nil, nil,
 		container.NewStack(s.List, container.NewVBox(layoutSpacerH(48), s.Empty)))
-	s.listPage = container.NewBorder(container.NewVBox(top, widget.NewSeparator()), nil, nil, nil, listArea)
+	s.listPage = container.NewBorder(container.NewVBox(top, widget.NewSeparator()), s.Count, nil, nil, listArea)
 
 	s.Detail = newDetail(s)
 	s.Detail.content.Hide()
@@ -431,61 +430,27 @@ func (s *Screen) fetch(i int) {
 	})
 }
 
-// row is one list row.
-type row struct {
-	widget.BaseWidget
-	cells  [5]*cell
-	badges *stateBadges
-	box    *fyne.Container
-}
-
-func newRow() fyne.CanvasObject {
-	r := &row{badges: newStateBadges(true)}
-	objs := make([]fyne.CanvasObject, 0, 6)
-	for i := range r.cells {
-		r.cells[i] = newCell(i == 0)
-		objs = append(objs, r.cells[i])
-	}
-	objs = append(objs, r.badges.box)
-	r.box = container.New(columns, objs...)
-	r.ExtendBaseWidget(r)
-	return r
-}
-
-func (r *row) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.box) }
-
-func (r *row) set(i int, text string, imp widget.Importance) { r.cells[i].set(text, imp) }
-
-// Texts are the row's cells and tags (tests).
-func (r *row) Texts() []string {
-	var out []string
-	for _, c := range r.cells {
-		out = append(out, c.Text())
-	}
-	return append(out, r.badges.Texts()...)
-}
-
 func (s *Screen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
-	r := o.(*row)
+	r := rowOf(o)
 	s.lastRow.Store(int64(id))
 	u, st := s.win.row(id)
 	switch st {
 	case rowLoading:
 		r.set(0, "", widget.LowImportance)
 		r.set(1, lang.L("Loading…"), widget.LowImportance)
-		for i := 2; i < len(r.cells); i++ {
+		for i := 2; i < len(r.texts); i++ {
 			r.set(i, "", widget.MediumImportance)
 		}
-		r.badges.set(store.UserSummary{})
+		r.setTags(store.UserSummary{})
 		s.fetch(id)
 		return
 	case rowGone:
 		r.set(0, "", widget.LowImportance)
 		r.set(1, lang.L("(destroyed or removed since the list was read)"), widget.LowImportance)
-		for i := 2; i < len(r.cells); i++ {
+		for i := 2; i < len(r.texts); i++ {
 			r.set(i, "", widget.MediumImportance)
 		}
-		r.badges.set(store.UserSummary{})
+		r.setTags(store.UserSummary{})
 		return
 	}
 	imp := widget.MediumImportance
@@ -497,7 +462,7 @@ func (s *Screen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r.set(2, u.IIN, imp)
 	r.set(3, u.Phone, imp)
 	r.set(4, u.Email, imp)
-	r.badges.set(u)
+	r.setTags(u)
 }
 
 func (s *Screen) onSelected(id widget.ListItemID) {
