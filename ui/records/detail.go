@@ -16,7 +16,7 @@ import (
 )
 
 // accessPage is how many access-log rows one query loads.
-const accessPage = 100
+var accessPage = 100
 
 // historyLimit is how many audit entries the History tab shows.
 const historyLimit = 200

@@ -584,3 +584,80 @@ func TestGroupAndTexts(t *testing.T) {
 	}
 	_ = time.Second
 }
+
+func TestSearchWithFiltersAndAccessPaging(t *testing.T) {
+	old := accessPage
+	accessPage = 2
+	defer func() { accessPage = old }()
+	f := setup(t, 300, false)
+	s := f.s
+	ctx := context.Background()
+	var u store.UserSummary
+	for k := 0; k < 300; k++ {
+		u = someUser(t, f.ws, k)
+		full, err := f.ws.GetUser(ctx, u.AccountID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if full.AccessCount >= 5 {
+			break
+		}
+	}
+	if err := f.ws.BlockUser(ctx, u.AccountID, "проверка"); err != nil {
+		t.Fatal(err)
+	}
+	surname := strings.Fields(u.FullName)[0]
+	s.Search.SetText(surname)
+	s.Reload()
+	f.loop.Settle(t)
+	all := s.List.Length()
+	if all == 0 || s.win.rowOfAccount(u.AccountID) < 0 {
+		t.Fatalf("%q: %d rows", surname, all)
+	}
+	s.Blocked.SetChecked(true)
+	f.loop.Settle(t)
+	if s.List.Length() != 1 || s.win.rowOfAccount(u.AccountID) != 0 {
+		t.Errorf("%q and blocked: %d rows (of %d)", surname, s.List.Length(), all)
+	}
+	s.Search.SetText("zzzz-nobody")
+	s.Reload()
+	f.loop.Settle(t)
+	if s.List.Length() != 0 || !s.Empty.Visible() || !strings.Contains(s.Empty.Text, "zzzz-nobody") {
+		t.Errorf("no match: %d rows, %q", s.List.Length(), s.Empty.Text)
+	}
+	s.ClearFilters()
+	f.loop.Settle(t)
+	if s.List.Length() != 300 || s.Empty.Visible() {
+		t.Errorf("cleared: %d rows", s.List.Length())
+	}
+
+	// An account that is not there.
+	s.Open("LC-9999999")
+	f.loop.Settle(t)
+	if !strings.Contains(s.Detail.Message.Text, "LC-9999999") || s.Detail.EditButton.Visible() {
+		t.Errorf("missing account: %q", s.Detail.Message.Text)
+	}
+
+	// The access log comes a page at a time.
+	s.Open(u.AccountID)
+	f.loop.Settle(t)
+	a := s.Detail.Access
+	if a.total < 5 {
+		t.Fatalf("no demo user with 5 access rows (%d)", a.total)
+	}
+	if len(a.rows) != 2 || !a.More.Visible() {
+		t.Fatalf("first page: %d rows, more shown %v", len(a.rows), a.More.Visible())
+	}
+	for i := 0; i < a.total && a.more(); i++ {
+		test.Tap(a.More)
+		f.loop.Settle(t)
+	}
+	if len(a.rows) != a.total || a.More.Visible() {
+		t.Errorf("after loading all: %d of %d", len(a.rows), a.total)
+	}
+	for i := 1; i < len(a.rows); i++ {
+		if a.rows[i].ID >= a.rows[i-1].ID {
+			t.Fatal("access log not newest first / repeated rows")
+		}
+	}
+}

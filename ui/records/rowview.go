@@ -86,15 +86,6 @@ func (r *row) setTags(u store.UserSummary) {
 	r.badges.set(u)
 }
 
-// Texts are the row's cells and tags (tests).
-func (r *row) Texts() []string {
-	out := append([]string(nil), r.full[:]...)
-	if r.badges != nil {
-		out = append(out, r.badges.Texts()...)
-	}
-	return out
-}
-
 // rowLayout places the texts in the list's columns, exactly as
 // shell.Columns places the header's titles, without asking the texts
 // for their size (which would shape them).
