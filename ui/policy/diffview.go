@@ -46,7 +46,7 @@ func NewDiffView(scr *Screen) *DiffView {
 	v.ExtendBaseWidget(v)
 	v.From = widget.NewSelect(nil, func(string) { v.selectionChanged() })
 	v.To = widget.NewSelect(nil, func(string) { v.selectionChanged() })
-	v.Swap = widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() {
+	v.Swap = widget.NewButton(lang.L("Swap"), func() {
 		a, b := v.From.SelectedIndex(), v.To.SelectedIndex()
 		v.updating = true
 		v.From.SetSelectedIndex(b)
@@ -328,10 +328,6 @@ func newDiffBlock(c policydoc.ClauseChange) *DiffBlock {
 	var notes []string
 	if c.KindChanged {
 		notes = append(notes, lang.L("kind was {{.Old}}, now {{.New}}", map[string]any{"Old": KindText(c.Old.Kind), "New": KindText(c.New.Kind)}))
-	} else if c.New != nil {
-		notes = append(notes, KindText(c.New.Kind))
-	} else if c.Old != nil {
-		notes = append(notes, KindText(c.Old.Kind))
 	}
 	if c.UnderlineChanged {
 		notes = append(notes, lang.L("underlining changed"))

@@ -38,6 +38,7 @@ type Editor struct {
 	SaveButton   *widget.Button // nil unless the role may edit
 	RevertButton *widget.Button // nil unless the role may edit
 	Banner       fyne.CanvasObject
+	BannerTitle  *widget.Label
 	BannerText   *widget.Label
 	Hint         fyne.CanvasObject
 	List         *widget.List
@@ -84,8 +85,9 @@ func NewEditor(env *shell.Env) *Editor {
 	toolbar := container.NewBorder(nil, nil,
 		container.NewHBox(ed.Title, container.NewCenter(ed.Status), ed.Unsaved), container.NewHBox(right...))
 
+	ed.BannerTitle = widget.NewLabel("")
 	ed.BannerText = widget.NewLabel("")
-	ed.Banner = banner(theme.WarningIcon(), theme.ColorNameWarning, lang.L("The published edition does not change"), ed.BannerText)
+	ed.Banner = banner(theme.WarningIcon(), theme.ColorNameWarning, ed.BannerTitle, ed.BannerText)
 	hint := widget.NewLabel(lang.L("Underline: <u>…</u>, e.g. <u>www.legco.kz</u>. A clause is one paragraph: line breaks become spaces. On the left: the number (empty for the title, terms, list items and paragraphs) and the kind; + adds a clause below, the arrows move it, the bin removes it."))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
@@ -152,11 +154,13 @@ func (ed *Editor) SetEdition(e *store.Edition) {
 	ed.Status.Set(StatusText(e.Status), statusColor(e.Status))
 	switch {
 	case e.Status != store.EditionDraft:
+		ed.BannerTitle.SetText(lang.L("The published edition does not change"))
 		ed.BannerText.SetText(lang.L("Edition № {{.N}} was published on {{.Date}} and can no longer be changed: this is the text users agreed to. To change the policy, start a new draft on the Editions tab.",
 			map[string]any{"N": e.Number, "Date": formatDate(e.PublishedAt.Local())}))
 		ed.Hint.Hide()
 		ed.Banner.Show()
 	case ed.ReadOnly:
+		ed.BannerTitle.SetText(lang.L("Read only"))
 		ed.BannerText.SetText(lang.L("Your role can read policy drafts but not change them."))
 		ed.Hint.Hide()
 		ed.Banner.Show()

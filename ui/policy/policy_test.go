@@ -593,3 +593,17 @@ func TestHeightsFitTheText(t *testing.T) {
 		t.Error("line breaks")
 	}
 }
+
+func TestEditionsGolden(t *testing.T) {
+	local := time.Local
+	time.Local = time.UTC // the list shows local times
+	defer func() { time.Local = local }()
+	f := setup(t, i18n.Russian, "", "", func(t *testing.T, w *store.Workspace) {
+		publishedSeed(t, w)
+		if _, err := w.NewPolicyDraft(context.Background(), "review"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	f.s.Tabs.Select(f.s.EditionsTab)
+	test.AssertRendersToMarkup(t, "editions.xml", f.win.Canvas())
+}

@@ -163,14 +163,13 @@ func (p *padLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 
 // banner is a full-width notice on a tinted ground with an icon: the
 // read-only notice of published editions, the role notice.
-func banner(icon fyne.Resource, fill fyne.ThemeColorName, title string, text *widget.Label) fyne.CanvasObject {
+func banner(icon fyne.Resource, fill fyne.ThemeColorName, head, text *widget.Label) fyne.CanvasObject {
 	c := theme.Color(fill)
 	r, g, b, _ := c.RGBA()
 	bg := canvas.NewRectangle(color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 40})
 	bg.StrokeColor = c
 	bg.StrokeWidth = 1
 	bg.CornerRadius = 4
-	head := widget.NewLabel(title)
 	head.TextStyle = fyne.TextStyle{Bold: true}
 	text.Wrapping = fyne.TextWrapWord
 	body := container.NewBorder(nil, nil, container.NewCenter(widget.NewIcon(icon)), nil, container.NewVBox(head, text))
