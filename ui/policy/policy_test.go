@@ -607,3 +607,57 @@ func TestEditionsGolden(t *testing.T) {
 	f.s.Tabs.Select(f.s.EditionsTab)
 	test.AssertRendersToMarkup(t, "editions.xml", f.win.Canvas())
 }
+
+func TestDefaultPairAndDiffBlocks(t *testing.T) {
+	test.NewTempApp(t)
+	if _, err := i18n.Load(i18n.Russian); err != nil {
+		t.Fatal(err)
+	}
+	ed := func(n int, s store.EditionStatus) store.Edition { return store.Edition{Number: n, Status: s} }
+	cases := []struct {
+		eds      []store.Edition
+		from, to int
+	}{
+		{nil, -1, -1},
+		{[]store.Edition{ed(1, store.EditionPublished)}, 0, 0},
+		{[]store.Edition{ed(3, store.EditionDraft), ed(2, store.EditionPublished), ed(1, store.EditionRetired)}, 1, 0},
+		{[]store.Edition{ed(2, store.EditionPublished), ed(1, store.EditionRetired)}, 1, 0},
+		{[]store.Edition{ed(2, store.EditionDraft), ed(1, store.EditionDraft)}, 1, 0},
+	}
+	for _, c := range cases {
+		if f, to := DefaultPair(c.eds); f != c.from || to != c.to {
+			t.Errorf("DefaultPair(%v) = %d, %d; want %d, %d", c.eds, f, to, c.from, c.to)
+		}
+	}
+
+	clause := func(n, ru, kk string) policydoc.Clause {
+		return policydoc.Clause{Number: n, Kind: policydoc.KindClause, RU: policydoc.NewText(ru), KK: policydoc.NewText(kk)}
+	}
+	a := &policydoc.Document{Clauses: []policydoc.Clause{
+		clause("1", "первый пункт о данных", "бірінші тармақ"),
+		clause("2", "второй пункт удалят", "екінші тармақ"),
+		clause("3", "третий пункт", "үшінші тармақ"),
+	}}
+	b := &policydoc.Document{Clauses: []policydoc.Clause{
+		clause("1", "первый пункт о персональных данных", "бірінші тармақ"),
+		clause("2", "третий пункт", "үшінші тармақ"),
+		clause("3", "новый пункт", "жаңа тармақ"),
+	}}
+	kinds := map[policydoc.ChangeKind]string{}
+	for _, c := range policydoc.Diff(a, b) {
+		blk := newDiffBlock(c)
+		kinds[c.Kind] += blk.Plain(ru) + " | " + blk.Plain(kk) + "; "
+	}
+	if got := kinds[policydoc.Changed]; !strings.Contains(got, "первый пункт о {+персональных+} данных") {
+		t.Errorf("changed: %q", got)
+	}
+	if got := kinds[policydoc.Removed]; !strings.Contains(got, "[-второй пункт удалят-]") {
+		t.Errorf("removed: %q", got)
+	}
+	if got := kinds[policydoc.Added]; !strings.Contains(got, "{+новый пункт+}") {
+		t.Errorf("added: %q", got)
+	}
+	if got := kinds[policydoc.Moved]; !strings.Contains(got, "третий пункт") {
+		t.Errorf("moved: %q (all %v)", got, kinds)
+	}
+}
