@@ -45,6 +45,7 @@ type Detail struct {
 	DestroyButton       *widget.Button
 	actions             *fyne.Container
 	refresh             *widget.Button
+	titleRow            *fyne.Container
 
 	Fields  *fyne.Container
 	Access  *accessView
@@ -97,8 +98,8 @@ func newDetail(s *Screen) *Detail {
 	}
 	d.Tabs = container.NewAppTabs(d.tabs[:]...)
 
-	titleRow := container.NewBorder(nil, nil, d.BackButton, d.refresh,
-		container.NewBorder(nil, nil, nil, d.Badges.box, d.Title))
+	d.titleRow = container.NewBorder(nil, nil, nil, d.Badges.box, d.Title)
+	titleRow := container.NewBorder(nil, nil, d.BackButton, d.refresh, d.titleRow)
 	d.body = container.NewStack(d.Tabs)
 	d.content = container.NewBorder(container.NewVBox(titleRow, d.Sub, d.actions, d.Message, widget.NewSeparator()), nil, nil, nil, d.body)
 	d.setActions(nil)
@@ -128,7 +129,7 @@ func (d *Detail) Load(accountID string) {
 		d.clearData()
 		d.Title.SetText(accountID)
 		d.Sub.SetText("")
-		d.Badges.set(store.UserSummary{})
+		d.setBadges(store.UserSummary{})
 		d.showMessage(lang.L("Loading…"))
 		d.Tabs.SelectIndex(0)
 	}
@@ -186,7 +187,7 @@ func (d *Detail) load() {
 		case u == nil && gone:
 			d.clearData()
 			d.Sub.SetText("")
-			d.Badges.set(store.UserSummary{})
+			d.setBadges(store.UserSummary{})
 			d.showMessage(lang.L("The personal data of {{.Account}} was destroyed under act {{.Act}}. Only the act and the audit entries remain (see the History tab and the Audit log).",
 				map[string]any{"Account": acc, "Act": act}))
 			d.body.Show() // the history stays readable
@@ -199,6 +200,12 @@ func (d *Detail) load() {
 		}
 		d.Tabs.Refresh()
 	})
+}
+
+func (d *Detail) setBadges(u store.UserSummary) {
+	if d.Badges.set(u) {
+		d.titleRow.Refresh()
+	}
 }
 
 // clearData drops whatever personal data the view holds.
@@ -232,7 +239,7 @@ func (d *Detail) show(u *store.User, log []store.AccessEntry) {
 		sub += " · " + lang.L("import batch {{.Batch}}", map[string]any{"Batch": u.BatchID})
 	}
 	d.Sub.SetText(sub)
-	d.Badges.set(u.UserSummary)
+	d.setBadges(u.UserSummary)
 	d.fillFields(u)
 	d.fillPublic(u)
 	d.Access.reset(u.AccessCount)

@@ -67,7 +67,9 @@ type Screen struct {
 	gen        int // list reloads
 	typing     int // debounce generation
 	cancelLoad context.CancelFunc
-	lastRow    atomic.Int64 // the row updated last: pages far from it are not fetched
+	viewFirst  atomic.Int64 // the rows in view when the last page load started:
+	viewLast   atomic.Int64 // page loads far from them are skipped
+	bound      map[int]*row // row id -> the list row showing it
 	listPage   fyne.CanvasObject
 	stack      *fyne.Container
 
@@ -81,7 +83,7 @@ type Screen struct {
 
 // NewScreen builds the screen and starts loading the list.
 func NewScreen(env *shell.Env) *Screen {
-	s := &Screen{env: env, win: newWindow(store.UserFilter{}, "")}
+	s := &Screen{env: env, win: newWindow(store.UserFilter{}, ""), bound: map[int]*row{}}
 	s.ExtendBaseWidget(s)
 
 	s.Search = widget.NewEntry()
@@ -332,6 +334,7 @@ func load(ctx context.Context, ws *store.Workspace, f store.UserFilter, q string
 func (s *Screen) apply(w *window, keep bool) {
 	offset := s.List.GetScrollOffset()
 	s.win = w
+	clear(s.bound)
 	s.updateCount()
 	switch {
 	case w.length() > 0:
@@ -389,6 +392,31 @@ func Group(n int) string {
 	return b.String()
 }
 
+// rowHeight is the height of a list row and its separator, as the list
+// lays them out.
+func rowHeight() float32 {
+	return metricsFor(fyne.TextStyle{}).lineH + 2*theme.InnerPadding() + theme.Padding()
+}
+
+// visibleRows is the range of rows in view, from the scroll offset.
+func (s *Screen) visibleRows() (first, last int) {
+	h := rowHeight()
+	n := s.win.length()
+	if h <= 0 || n == 0 {
+		return 0, -1
+	}
+	first = min(int(s.List.GetScrollOffset()/h), n-1)
+	last = min(first+int(s.List.Size().Height/h)+1, n-1)
+	return first, last
+}
+
+// noteView publishes the rows in view to page loads under way.
+func (s *Screen) noteView() {
+	first, last := s.visibleRows()
+	s.viewFirst.Store(int64(first))
+	s.viewLast.Store(int64(last))
+}
+
 // fetch loads the page of row i if it is not there yet.
 func (s *Screen) fetch(i int) {
 	w := s.win
@@ -396,13 +424,16 @@ func (s *Screen) fetch(i int) {
 	if !ok {
 		return
 	}
+	s.noteView()
 	ws := s.env.WS
+	lo, hi := int64(page*pageSize), int64(page*pageSize+len(ids)-1)
 	var got []store.UserSummary
 	skipped := false
 	s.env.Run(func(ctx context.Context) error {
 		// Dragging the scroll bar through a million rows asks for many
-		// pages on the way: skip those already far from the view.
-		if d := s.lastRow.Load() - int64(page*pageSize); d < -2*pageSize || d > 3*pageSize {
+		// pages on the way: skip those already out of view by the time
+		// their turn comes.
+		if hi < s.viewFirst.Load()-pageSize || lo > s.viewLast.Load()+pageSize {
 			skipped = true
 			s.skipped.Add(1)
 			return nil
@@ -416,23 +447,54 @@ func (s *Screen) fetch(i int) {
 		if w != s.win {
 			return // reloaded meanwhile
 		}
+		first, last := s.visibleRows()
+		from, to := max(first, int(lo)), min(last, int(hi))
 		if err != nil || skipped {
 			w.failed(page)
 			if err != nil {
 				s.Count.SetText(shell.ErrorText(err))
-				return
+			} else if from <= to {
+				s.fetch(from) // in view after all: ask again
 			}
-			s.List.Refresh() // if its rows are in view after all, ask again
 			return
 		}
 		w.put(page, got)
-		s.List.Refresh()
+		// Fill the rows in view; a List.Refresh would rebuild them all.
+		for id := from; id <= to; id++ {
+			if r := s.bound[id]; r != nil && r.id == id {
+				s.fill(r, id)
+			}
+		}
 	})
 }
 
+// updateRow is the list's UpdateItem.
 func (s *Screen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	r := rowOf(o)
-	s.lastRow.Store(int64(id))
+	s.bind(r, id)
+	s.fill(r, id)
+}
+
+// bind remembers which row shows id, so that a page that arrives later
+// fills the rows in view without refreshing the whole list.
+func (s *Screen) bind(r *row, id int) {
+	if old := s.bound[r.id]; old == r && r.id != id {
+		delete(s.bound, r.id)
+	}
+	r.id = id
+	s.bound[id] = r
+	if len(s.bound) > 512 { // rows recycled or dropped by the list
+		first, last := s.visibleRows()
+		for k := range s.bound {
+			if k < first-64 || k > last+64 {
+				delete(s.bound, k)
+			}
+		}
+	}
+}
+
+// fill shows row id's user (or its loading or gone state) in r.
+func (s *Screen) fill(r *row, id int) {
 	u, st := s.win.row(id)
 	switch st {
 	case rowLoading:

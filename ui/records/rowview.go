@@ -21,6 +21,7 @@ import (
 // its texts are measured from cached character advances and shortened
 // with "…" only when they do not fit.
 type row struct {
+	id     int // the list row shown
 	box    *fyne.Container
 	texts  [5]*canvas.Text
 	full   [5]string
@@ -32,7 +33,7 @@ type row struct {
 }
 
 func newRow() fyne.CanvasObject {
-	r := &row{}
+	r := &row{id: -1}
 	objs := make([]fyne.CanvasObject, 0, 6)
 	for i := range r.texts {
 		t := canvas.NewText("", theme.Color(theme.ColorNameForeground))
@@ -81,9 +82,10 @@ func (r *row) setTags(u store.UserSummary) {
 		}
 		r.badges = newStateBadges(true)
 		r.tags.Objects = []fyne.CanvasObject{r.badges.box}
+	}
+	if r.badges.set(u) {
 		r.box.Refresh()
 	}
-	r.badges.set(u)
 }
 
 // rowLayout places the texts in the list's columns, exactly as
