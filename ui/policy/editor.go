@@ -199,9 +199,9 @@ func (ed *Editor) Problems() []policydoc.Problem { return ed.problems }
 // Rows is the number of clause rows.
 func (ed *Editor) Rows() int { return len(ed.model.rows) }
 
-// RowWidget returns the live row showing clause i, scrolling to it first
+// rowAt returns the live row showing clause i, scrolling to it first
 // (tests and Reveal).
-func (ed *Editor) RowWidget(i int) *rowWidget {
+func (ed *Editor) rowAt(i int) *rowWidget {
 	ed.List.ScrollTo(i)
 	for _, r := range ed.live {
 		if r.id == i {
@@ -404,7 +404,7 @@ func (ed *Editor) insertAfter(i int) {
 	at := ed.model.insertAfter(i)
 	ed.structureChanged()
 	ed.Reveal(at)
-	if r := ed.RowWidget(at); r != nil {
+	if r := ed.rowAt(at); r != nil {
 		if c := fyne.CurrentApp().Driver().CanvasForObject(r.Texts[ru]); c != nil {
 			c.Focus(r.Texts[ru])
 		}

@@ -131,7 +131,7 @@ func (f *fixture) row(t *testing.T, n string) (int, *rowWidget) {
 		t.Fatalf("no clause %s in the editor", n)
 	}
 	f.s.Tabs.Select(f.s.TextTab)
-	r := f.s.Editor.RowWidget(i)
+	r := f.s.Editor.rowAt(i)
 	f.loop.Settle(t)
 	if r == nil || r.id != i {
 		t.Fatalf("clause %s (row %d) is not on screen", n, i)
@@ -342,7 +342,7 @@ func TestParityPanelOnTheSeed(t *testing.T) {
 	p.List.Select(at)
 	f.loop.Settle(t)
 	want := ed.CheckDocument().Find("1.6")
-	r := ed.RowWidget(want)
+	r := ed.rowAt(want)
 	if r == nil || r.stripe.FillColor == nil || r.Texts[ru].Text == "" {
 		t.Fatalf("row 1.6 not shown")
 	}
@@ -379,7 +379,7 @@ func TestEditorStructure(t *testing.T) {
 	if !hasProblem(ed.Problems(), "1.7", "", policydoc.CodeEmptyText) {
 		t.Errorf("problems: %v", ed.Problems())
 	}
-	nr := ed.RowWidget(i + 1)
+	nr := ed.rowAt(i + 1)
 	test.Type(nr.Texts[ru], "Новый <u>пункт</u>.")
 	test.Type(nr.Texts[kk], "Жаңа <b>тармақ</b>.")
 	if _, err := ed.Document(); err == nil {
@@ -394,7 +394,7 @@ func TestEditorStructure(t *testing.T) {
 		t.Errorf("new clause %+v", c)
 	}
 	// Move it up: it swaps with 1.6 and is reported as out of order.
-	f.tap(t, ed.RowWidget(i+1).Up)
+	f.tap(t, ed.rowAt(i+1).Up)
 	doc = ed.CheckDocument()
 	if doc.Clauses[i].Number != "1.7" || doc.Clauses[i+1].Number != "1.6" {
 		t.Fatalf("after move: %s, %s", doc.Clauses[i].Number, doc.Clauses[i+1].Number)
@@ -403,17 +403,17 @@ func TestEditorStructure(t *testing.T) {
 		t.Errorf("order not reported: %v", ed.Problems())
 	}
 	// Renumber and change the kind.
-	ed.RowWidget(i).Number.SetText("1.8")
-	ed.RowWidget(i).Kind.SetSelectedIndex(5) // paragraph
+	ed.rowAt(i).Number.SetText("1.8")
+	ed.rowAt(i).Kind.SetSelectedIndex(5) // paragraph
 	if c := ed.CheckDocument().Clauses[i]; c.Number != "1.8" || c.Kind != policydoc.KindParagraph {
 		t.Errorf("after renumbering: %+v", c)
 	}
-	ed.RowWidget(i).Number.SetText("1.x")
+	ed.rowAt(i).Number.SetText("1.x")
 	if _, err := ed.Document(); err == nil {
 		t.Error("an invalid number was accepted")
 	}
 	// Remove it (with text: after a confirmation).
-	f.tap(t, ed.RowWidget(i).Remove)
+	f.tap(t, ed.rowAt(i).Remove)
 	f.tapIn(t, "Иә")
 	if ed.Rows() != n || ed.CheckDocument().Clauses[i].Number != "1.6" {
 		t.Fatalf("after remove: %d rows", ed.Rows())
