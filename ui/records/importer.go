@@ -292,9 +292,16 @@ func (s *Screen) showImportResult(o ImportOutcome) {
 				cells[i].(*widget.Label).SetText(t)
 			}
 		})
-		list.OnSelected = func(widget.ListItemID) { list.UnselectAll() }
+		full := widget.NewLabel("")
+		full.Wrapping = fyne.TextWrapWord
+		full.Selectable = true
+		full.Hide()
+		list.OnSelected = func(id widget.ListItemID) {
+			full.SetText(o.Rejected[id].Error())
+			full.Show()
+		}
 		header := shell.HeaderRow(errorColumns, lang.L("Line"), lang.L("Column"), lang.L("Reason"), lang.L("Value"))
-		center = container.NewBorder(header, nil, nil, nil, list)
+		center = container.NewBorder(header, full, nil, nil, list)
 		save := widget.NewButtonWithIcon(lang.L("Save error report…"), theme.DocumentSaveIcon(), func() { s.saveErrorReport(o) })
 		buttons.Add(save)
 	}

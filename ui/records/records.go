@@ -151,6 +151,15 @@ func NewScreen(env *shell.Env) *Screen {
 // CreateRenderer implements fyne.Widget.
 func (s *Screen) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(s.content) }
 
+// Shown puts the cursor in the search box when the section is opened
+// again on the list (changes made elsewhere reach the screen through
+// env.OnChanged).
+func (s *Screen) Shown() {
+	if s.listPage.Visible() {
+		s.env.Window.Canvas().Focus(s.Search)
+	}
+}
+
 func layoutSpacerH(h float32) fyne.CanvasObject {
 	r := canvas.NewRectangle(nil)
 	r.SetMinSize(fyne.NewSize(0, h))
