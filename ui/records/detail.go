@@ -179,6 +179,9 @@ func (d *Detail) load() {
 			return
 		}
 		d.History.set(history)
+		if u == nil {
+			d.Title.SetText(acc) // no name stays on screen after a destruction
+		}
 		d.tabs[3].Text = lang.L("History ({{.Count}})", map[string]any{"Count": Group(len(history))})
 		switch {
 		case err != nil:

@@ -308,6 +308,9 @@ func TestDestroyAndAct(t *testing.T) {
 		t.Error("no button to save the act")
 	}
 	test.Tap(f.button(t, "Закрыть"))
+	if d.Title.Text != u.AccountID || uitest.HasText(f.win.Canvas(), u.FullName) {
+		t.Errorf("the destroyed user's name is still shown: %q", d.Title.Text)
+	}
 	if !strings.Contains(d.Message.Text, "уничтожены по акту") || d.User != nil || d.EditButton.Visible() || d.DestroyButton.Visible() {
 		t.Errorf("detail after destruction: %q", d.Message.Text)
 	}
