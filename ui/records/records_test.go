@@ -433,6 +433,18 @@ func TestImportReportsBadRows(t *testing.T) {
 		t.Errorf("batch filter: %d rows, %+v", s.List.Length(), s.Filter())
 	}
 
+	// The access log of those users.
+	f.win.Canvas().Overlays().Remove(f.top())
+	s.ImportFile(ImportAccessLog, "../../store/exportfile/testdata/access.csv", false, func(o ImportOutcome) { out = o })
+	f.loop.Settle(t)
+	if out.Result == nil || out.Err != nil || out.Result.New == 0 || out.Kind != ImportAccessLog {
+		t.Fatalf("access-log import: %+v", out)
+	}
+	if forms := uitest.FindIn[*widget.Form](f.top()); len(forms) == 0 || forms[0].Items[0].Text != "Новых строк" {
+		t.Errorf("access-log result: %q", uitest.Texts(c))
+	}
+	f.win.Canvas().Overlays().Remove(f.top())
+
 	// Again, strict: nothing is new, but the bad rows stop it.
 	s.ImportFile(ImportUsers, file, true, func(o ImportOutcome) { out = o })
 	f.loop.Settle(t)
