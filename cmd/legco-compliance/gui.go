@@ -10,7 +10,16 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"legco.kz/compliance/ui"
+	"legco.kz/compliance/ui/policy"
+	"legco.kz/compliance/ui/records"
 )
+
+// registerScreens plugs the feature screens into the shell's sections;
+// the Audit log and Staff screens are built in.
+func registerScreens() {
+	records.Register()
+	ui.Register(ui.Section{ID: ui.SectionPolicy, New: policy.New})
+}
 
 // defaultDB is where the app looks when no --db is given: $LEGCO_DB, else
 // the per-user data folder.
@@ -45,6 +54,7 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 	if pass := e.getenv("LEGCO_PASSPHRASE"); name != "" && pass != "" {
 		cfg.Staff, cfg.Passphrase = name, []byte(pass)
 	}
+	registerScreens()
 	a := app.NewWithID("kz.legco.compliance")
 	w := ui.Start(a, cfg)
 	go func() {

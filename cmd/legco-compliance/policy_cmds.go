@@ -154,13 +154,9 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		var head store.AuditHead
-		if ed.Status == store.EditionDraft {
-			// Drafts are internal review copies: they carry the audit head
-			// like every other report. The published PDF does not.
-			if head, err = w.AuditHead(ctx); err != nil {
-				return err
-			}
+		head, err := w.AuditHead(ctx) // printed on drafts only, see policypdf.FromStore
+		if err != nil {
+			return err
 		}
 		if err := writePolicyPDF(*out, ed, layout, head); err != nil {
 			return err
@@ -196,19 +192,10 @@ func parseDay(name, s string, required bool) (time.Time, error) {
 // renames it, so a failed render never leaves half a privacy.pdf.
 func writePolicyPDF(out string, ed *store.Edition, layout policypdf.Layout, head store.AuditHead) error {
 	return writeAtomically(out, func(f *os.File) error {
-		return policypdf.Render(f, pdfEdition(ed, head), layout)
+		return policypdf.Render(f, policypdf.FromStore(ed, head), layout)
 	})
 }
 
-// pdfEdition maps a stored edition onto what the renderer prints.
-func pdfEdition(ed *store.Edition, head store.AuditHead) policypdf.Edition {
-	pe := policypdf.Edition{Number: ed.Number, Status: string(ed.Status), UpdatedOn: ed.UpdatedOn, EffectiveOn: ed.EffectiveOn,
-		Author: ed.Author, Doc: ed.Doc, SHA256: ed.SHA256}
-	if head.Seq > 0 {
-		pe.AuditHead = head.String()
-	}
-	return pe
-}
 
 func writeAtomically(out string, fill func(*os.File) error) error {
 	tmp, err := os.CreateTemp(dirOf(out), ".legco-*.pdf")

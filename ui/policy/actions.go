@@ -369,20 +369,10 @@ func renderPDF(ctx context.Context, ws *store.Workspace, n int, layout policypdf
 		return err
 	}
 	var buf bytes.Buffer
-	if err := policypdf.Render(&buf, PDFEdition(e, head), layout); err != nil {
+	if err := policypdf.Render(&buf, policypdf.FromStore(e, head), layout); err != nil {
 		return err
 	}
 	_, err = w.Write(buf.Bytes())
 	return err
 }
 
-// PDFEdition maps a stored edition onto what the PDF prints (the footer
-// carries the audit head and the edition's SHA-256).
-func PDFEdition(e *store.Edition, head store.AuditHead) policypdf.Edition {
-	pe := policypdf.Edition{Number: e.Number, Status: string(e.Status), UpdatedOn: e.UpdatedOn, EffectiveOn: e.EffectiveOn,
-		Author: e.Author, Doc: e.Doc, SHA256: e.SHA256}
-	if head.Seq > 0 {
-		pe.AuditHead = head.String()
-	}
-	return pe
-}
