@@ -196,7 +196,6 @@ func writePolicyPDF(out string, ed *store.Edition, layout policypdf.Layout, head
 	})
 }
 
-
 func writeAtomically(out string, fill func(*os.File) error) error {
 	tmp, err := os.CreateTemp(dirOf(out), ".legco-*.pdf")
 	if err != nil {

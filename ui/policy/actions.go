@@ -375,4 +375,3 @@ func renderPDF(ctx context.Context, ws *store.Workspace, n int, layout policypdf
 	_, err = w.Write(buf.Bytes())
 	return err
 }
-
