@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"unicode"
 
@@ -11,8 +12,13 @@ import (
 // SearchUsers finds users by any word of the name or its beginning
 // (case-insensitive, «ё» found by «е», Kazakh letters as they are), by
 // IIN, by phone written any common way (8 701…, +7 (701)…), by e-mail or
-// by account id. Every match path is an index range scan, so the cost
-// depends on the number of matches, not on the number of users.
+// by account id. It returns at most limit users, ordered by name; ask for
+// one more than you show to know whether there are more.
+//
+// Every path is a range scan of an index that stops after limit matches,
+// so the cost depends on the limit, not on the number of users or on how
+// common a name is. A query of several words walks the matches of its
+// longest word and keeps the users whose name also has the other words.
 func (w *Workspace) SearchUsers(ctx context.Context, query string, limit int) ([]UserSummary, error) {
 	query = strings.TrimSpace(kz.NFC(query))
 	if query == "" {
@@ -21,57 +27,161 @@ func (w *Workspace) SearchUsers(ctx context.Context, query string, limit int) ([
 	if limit <= 0 {
 		limit = 100
 	}
-	var parts []string
-	var args []any
-	keyPrefix := func(p string) {
-		parts = append(parts, `SELECT user_id FROM search_index WHERE key >= ? AND key < ?`)
-		args = append(args, p, p+"\U0010FFFF")
+	ids := map[int64]bool{}
+	add := func(found []int64) {
+		for _, id := range found {
+			ids[id] = true
+		}
 	}
-	parts = append(parts, `SELECT id FROM users WHERE account_id >= ? AND account_id < ?`)
-	args = append(args, query, query+"\U0010FFFF")
+	found, err := w.rangeIDs(ctx, `SELECT id FROM users WHERE account_id >= ? AND account_id < ? LIMIT ?`, query, limit)
+	if err != nil {
+		return nil, err
+	}
+	add(found)
 	if !strings.ContainsAny(query, " \t") {
-		keyPrefix("e " + strings.ToLower(query))
+		if found, err = w.keyRange(ctx, "e "+strings.ToLower(query), limit); err != nil {
+			return nil, err
+		}
+		add(found)
 	}
-	digits := onlyPhoneChars(query)
-	if digits {
+	if onlyPhoneChars(query) {
+		var prefixes []string
 		if d := keepDigits(query); len(d) >= 2 && len(d) <= 12 {
-			keyPrefix("i " + d)
+			prefixes = append(prefixes, "i "+d)
 		}
 		// The key is the number's digits with the trunk 8 turned into the
 		// country code when it was written; without one, try it both as
 		// the start of the full number and as the start after 7.
 		if key := kz.PhoneSearchKey(query); len(key) >= 3 {
-			keyPrefix("p " + key)
+			prefixes = append(prefixes, "p "+key)
 			if len(key) <= 10 {
-				keyPrefix("p 7" + key)
+				prefixes = append(prefixes, "p 7"+key)
 			}
 		}
-	} else if toks := nameTokens(query); len(toks) > 0 {
-		var ands []string
-		for _, t := range toks {
-			ands = append(ands, `SELECT user_id FROM search_index WHERE key >= ? AND key < ?`)
-			args = append(args, "n "+t, "n "+t+"\U0010FFFF")
+		for _, p := range prefixes {
+			if found, err = w.keyRange(ctx, p, limit); err != nil {
+				return nil, err
+			}
+			add(found)
 		}
-		// Compound operators in SQLite associate left with equal
-		// precedence: the intersection needs its own subquery.
-		parts = append(parts, `SELECT * FROM (`+strings.Join(ands, " INTERSECT ")+`)`)
+	} else if toks := nameTokens(query); len(toks) > 0 {
+		if found, err = w.nameMatches(ctx, toks, limit); err != nil {
+			return nil, err
+		}
+		add(found)
 	}
-	q := `SELECT ` + summaryCols + ` FROM users WHERE id IN (` + strings.Join(parts, " UNION ") + `) ORDER BY full_name IS NULL, full_name, id LIMIT ?`
-	args = append(args, limit)
-	rows, err := w.db.QueryContext(ctx, q, args...)
+	list := make([]int64, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	out, err := w.UsersByID(ctx, list)
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].FullName != out[j].FullName {
+			return out[i].FullName < out[j].FullName
+		}
+		return out[i].ID < out[j].ID
+	})
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+func (w *Workspace) rangeIDs(ctx context.Context, q, prefix string, limit int) ([]int64, error) {
+	rows, err := w.db.QueryContext(ctx, q, prefix, prefix+"\U0010FFFF", limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []UserSummary
+	var out []int64
 	for rows.Next() {
-		var u UserSummary
-		if err := scanSummary(rows, &u); err != nil {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
 			return nil, err
 		}
-		out = append(out, u)
+		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+func (w *Workspace) keyRange(ctx context.Context, prefix string, limit int) ([]int64, error) {
+	return w.rangeIDs(ctx, `SELECT user_id FROM search_index WHERE key >= ? AND key < ? LIMIT ?`, prefix, limit)
+}
+
+// maxNameScan bounds the matches of a query's longest word that a
+// several-word search examines.
+const maxNameScan = 200_000
+
+// nameMatches finds users whose name has a word starting with each of toks.
+func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) ([]int64, error) {
+	if len(toks) == 1 {
+		return w.keyRange(ctx, "n "+toks[0], limit)
+	}
+	// The longest word is usually the rarest: walk its matches.
+	sort.Slice(toks, func(i, j int) bool { return len([]rune(toks[i])) > len([]rune(toks[j])) })
+	drive, rest := "n "+toks[0], toks[1:]
+	var out []int64
+	lastKey, lastID := drive, int64(-1)
+	const page = 2000
+	for scanned := 0; scanned < maxNameScan && len(out) < limit; {
+		rows, err := w.db.QueryContext(ctx, `SELECT key, user_id FROM search_index
+			WHERE key < ? AND (key > ? OR key = ? AND user_id > ?) ORDER BY key, user_id LIMIT ?`,
+			drive+"\U0010FFFF", lastKey, lastKey, lastID, page)
+		if err != nil {
+			return nil, err
+		}
+		var cand []int64
+		for rows.Next() {
+			if err := rows.Scan(&lastKey, &lastID); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			cand = append(cand, lastID)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		if len(cand) == 0 {
+			break
+		}
+		scanned += len(cand)
+		users, err := w.UsersByID(ctx, cand)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range users {
+			if hasAllPrefixes(nameTokens(u.FullName), rest) {
+				out = append(out, u.ID)
+				if len(out) == limit {
+					break
+				}
+			}
+		}
+		if len(cand) < page {
+			break
+		}
+	}
+	return out, nil
+}
+
+func hasAllPrefixes(words, prefixes []string) bool {
+	for _, p := range prefixes {
+		ok := false
+		for _, w := range words {
+			if strings.HasPrefix(w, p) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
 }
 
 func onlyPhoneChars(s string) bool {
