@@ -15,6 +15,7 @@ package records
 import (
 	"context"
 	"errors"
+	"image/color"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -161,7 +162,7 @@ func (s *Screen) Shown() {
 }
 
 func layoutSpacerH(h float32) fyne.CanvasObject {
-	r := canvas.NewRectangle(nil)
+	r := canvas.NewRectangle(color.Transparent)
 	r.SetMinSize(fyne.NewSize(0, h))
 	return r
 }

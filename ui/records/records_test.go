@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"image"
 	"io"
 	"os"
 	"strings"
@@ -70,6 +71,15 @@ func setup(t testing.TB, users int, asAuditor bool) *fixture {
 }
 
 func (f *fixture) top() fyne.CanvasObject { return f.win.Canvas().Overlays().Top() }
+
+// paint renders the window with the software painter (it fails on
+// objects the app's painter would draw wrong or not at all).
+func (f *fixture) paint(t *testing.T) {
+	t.Helper()
+	if img := f.win.Canvas().(interface{ Capture() image.Image }).Capture(); img.Bounds().Dx() == 0 {
+		t.Error("nothing painted")
+	}
+}
 
 // button returns the visible button with this text in the top dialog (or
 // on the canvas when no dialog is open).
@@ -157,6 +167,7 @@ func TestFindEditBlockDepersonalize(t *testing.T) {
 	if !strings.HasPrefix(s.Count.Text, "Найдено: ") {
 		t.Errorf("count: %q", s.Count.Text)
 	}
+	f.paint(t)
 
 	// Open it.
 	s.List.Select(row)
@@ -174,6 +185,7 @@ func TestFindEditBlockDepersonalize(t *testing.T) {
 	if l := strings.Join(labels, "|"); !strings.HasPrefix(l, "Идентификатор аккаунта *|ФИО *|ИИН|") {
 		t.Errorf("mandatory fields are not marked: %s", l)
 	}
+	f.paint(t)
 	if d.Access.total != d.User.AccessCount || len(d.Access.rows) != min(accessPage, d.User.AccessCount) {
 		t.Errorf("access log: %d of %d loaded (count %d)", len(d.Access.rows), d.Access.total, d.User.AccessCount)
 	}
