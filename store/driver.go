@@ -48,7 +48,9 @@ func driverFor(cacheKiB int) string {
 					return fmt.Errorf("%s: %w", p, err)
 				}
 			}
-			return nil
+			// Search filters names with this Go function (see
+			// nameMatches); pure, so SQLite may cache its results.
+			return c.RegisterFunc("legco_name_has", nameHasPrefixes, true)
 		},
 	})
 	registered[cacheKiB] = name

@@ -111,61 +111,59 @@ func (w *Workspace) keyRange(ctx context.Context, prefix string, limit int) ([]i
 	return w.rangeIDs(ctx, `SELECT user_id FROM search_index WHERE key >= ? AND key < ? LIMIT ?`, prefix, limit)
 }
 
-// maxNameScan bounds the matches of a query's longest word that a
-// several-word search examines.
-const maxNameScan = 200_000
+// selectivityCap bounds the index entries counted to pick a query's
+// rarest word.
+const selectivityCap = 5000
 
-// nameMatches finds users whose name has a word starting with each of toks.
+// nameMatches finds users whose name has a word starting with each of
+// toks. It walks the index range of the rarest word (counted up to
+// selectivityCap) and lets SQLite check the other words on each
+// candidate's name, stopping at limit matches.
 func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) ([]int64, error) {
 	if len(toks) == 1 {
 		return w.keyRange(ctx, "n "+toks[0], limit)
 	}
-	// The longest word is usually the rarest: walk its matches.
-	sort.Slice(toks, func(i, j int) bool { return len([]rune(toks[i])) > len([]rune(toks[j])) })
-	drive, rest := "n "+toks[0], toks[1:]
-	var out []int64
-	lastKey, lastID := drive, int64(-1)
-	const page = 2000
-	for scanned := 0; scanned < maxNameScan && len(out) < limit; {
-		rows, err := w.db.QueryContext(ctx, `SELECT key, user_id FROM search_index
-			WHERE key < ? AND (key > ? OR key = ? AND user_id > ?) ORDER BY key, user_id LIMIT ?`,
-			drive+"\U0010FFFF", lastKey, lastKey, lastID, page)
-		if err != nil {
+	best, bestN := 0, -1
+	for i, t := range toks {
+		var n int
+		if err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search_index WHERE key >= ? AND key < ? LIMIT ?)`,
+			"n "+t, "n "+t+"\U0010FFFF", selectivityCap).Scan(&n); err != nil {
 			return nil, err
 		}
-		var cand []int64
-		for rows.Next() {
-			if err := rows.Scan(&lastKey, &lastID); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			cand = append(cand, lastID)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		if len(cand) == 0 {
-			break
-		}
-		scanned += len(cand)
-		users, err := w.UsersByID(ctx, cand)
-		if err != nil {
-			return nil, err
-		}
-		for _, u := range users {
-			if hasAllPrefixes(nameTokens(u.FullName), rest) {
-				out = append(out, u.ID)
-				if len(out) == limit {
-					break
-				}
-			}
-		}
-		if len(cand) < page {
-			break
+		if bestN < 0 || n < bestN || n == bestN && len(t) > len(toks[best]) {
+			best, bestN = i, n
 		}
 	}
-	return out, nil
+	if bestN == 0 {
+		return nil, nil
+	}
+	drive := "n " + toks[best]
+	rest := strings.Join(append(append([]string(nil), toks[:best]...), toks[best+1:]...), " ")
+	return w.rangeIDsWith(ctx, `SELECT s.user_id FROM search_index s JOIN users u ON u.id = s.user_id
+		WHERE s.key >= ? AND s.key < ? AND legco_name_has(u.full_name, ?) LIMIT ?`, drive, rest, limit)
+}
+
+func (w *Workspace) rangeIDsWith(ctx context.Context, q, prefix, arg string, limit int) ([]int64, error) {
+	rows, err := w.db.QueryContext(ctx, q, prefix, prefix+"\U0010FFFF", arg, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// nameHasPrefixes is the SQL function legco_name_has(full_name, words):
+// whether every space-separated word starts some word of the folded name.
+func nameHasPrefixes(fullName, prefixes string) bool {
+	return hasAllPrefixes(nameTokens(fullName), strings.Fields(prefixes))
 }
 
 func hasAllPrefixes(words, prefixes []string) bool {
