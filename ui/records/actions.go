@@ -63,6 +63,7 @@ func (d *Detail) askReason(title, confirm, intro string, imp widget.Importance, 
 
 // run performs an operation off the UI goroutine, then reports it and
 // tells every screen that the workspace changed.
+// The set of users stays the same, so the list only reloads its rows.
 func (d *Detail) run(op func(ctx context.Context, ws *store.Workspace) error, done string) {
 	ws := d.env.WS
 	d.env.Run(func(ctx context.Context) error { return op(ctx, ws) }, func(err error) {
@@ -71,6 +72,7 @@ func (d *Detail) run(op func(ctx context.Context, ws *store.Workspace) error, do
 			return
 		}
 		d.env.Notify(done)
+		d.s.lightChange = true
 		d.env.Changed()
 	})
 }

@@ -71,8 +71,11 @@ type Screen struct {
 	viewFirst  atomic.Int64 // the rows in view when the last page load started:
 	viewLast   atomic.Int64 // page loads far from them are skipped
 	bound      map[int]*row // row id -> the list row showing it
-	listPage   fyne.CanvasObject
-	stack      *fyne.Container
+	// lightChange marks a change of this screen's that leaves the set
+	// of users as it was (an edit, a block): the list reloads rows only.
+	lightChange bool
+	listPage    fyne.CanvasObject
+	stack       *fyne.Container
 
 	// Counters for tests and benchmarks.
 	fetches      atomic.Int64 // UsersByID calls
@@ -239,9 +242,31 @@ func (s *Screen) typed() {
 // changed reloads after a change to the workspace (ours or another
 // screen's): the list keeps its place, the open detail is read again.
 func (s *Screen) changed() {
-	s.reload(true)
+	light := s.lightChange
+	s.lightChange = false
+	if light && !s.win.search && !filtered(s.win.filter) {
+		// Which users are listed did not change: reading a million ids
+		// again is not needed, only the rows.
+		s.refreshRows()
+	} else {
+		s.reload(true)
+	}
 	if s.Detail.Visible() {
 		s.Detail.Reload()
+	}
+}
+
+// refreshRows forgets the loaded rows and loads those in view again.
+func (s *Screen) refreshRows() {
+	old := s.win
+	w := newWindow(old.filter, old.query)
+	w.total, w.ids = old.total, old.ids
+	s.win = w // page loads under way for the old window are dropped
+	first, last := s.visibleRows()
+	for id := first; id <= last; id++ {
+		if r := s.bound[id]; r != nil && r.id == id {
+			s.fill(r, id)
+		}
 	}
 }
 
@@ -271,9 +296,19 @@ func (s *Screen) reload(keep bool) {
 		}
 	}
 	ws := s.env.WS
+	counted := func(total int) {
+		if keep {
+			return
+		}
+		shell.Do(func() {
+			if gen == s.gen && !s.env.Stopped() {
+				s.Count.SetText(lang.L("Users: {{.Count}} · reading the list…", map[string]any{"Count": Group(total)}))
+			}
+		})
+	}
 	s.env.Go(func(context.Context) {
 		defer cancel()
-		w, first, err := load(ctx, ws, f, q)
+		w, first, err := load(ctx, ws, f, q, counted)
 		if err == nil && first != nil {
 			s.fetches.Add(1)
 			s.idsRequested.Add(int64(len(w.pageIDs(0))))
@@ -300,11 +335,14 @@ func (s *Screen) reload(keep bool) {
 
 // load reads the ids (browsing) or the matches (searching), and the first
 // page of rows.
-func load(ctx context.Context, ws *store.Workspace, f store.UserFilter, q string) (*window, []store.UserSummary, error) {
+func load(ctx context.Context, ws *store.Workspace, f store.UserFilter, q string, counted func(total int)) (*window, []store.UserSummary, error) {
 	w := newWindow(f, q)
 	var err error
 	if w.total, err = ws.CountUsers(ctx, store.UserFilter{}); err != nil {
 		return nil, nil, err
+	}
+	if q == "" && !filtered(f) {
+		counted(w.total) // reading every id takes a few seconds at a million
 	}
 	if q == "" || filtered(f) {
 		if w.ids, err = ws.UserIDs(ctx, f); err != nil {

@@ -688,3 +688,37 @@ func TestSearchWithFiltersAndAccessPaging(t *testing.T) {
 		}
 	}
 }
+
+func TestEditInTheFullListReloadsOnlyRows(t *testing.T) {
+	f := setup(t, 300, false)
+	s := f.s
+	u, st := s.win.row(2)
+	if st != rowLoaded {
+		t.Fatal("row 2 not loaded")
+	}
+	s.List.Select(2)
+	f.loop.Settle(t)
+	gen, ids := s.gen, s.win.ids
+	test.Tap(s.Detail.BlockButton)
+	test.Type(f.reasonEntry(t), "проверка")
+	test.Tap(f.button(t, "Заблокировать"))
+	f.loop.Settle(t)
+	if s.gen != gen || &s.win.ids[0] != &ids[0] {
+		t.Error("a block read every id again")
+	}
+	if got, st := s.win.row(2); st != rowLoaded || !got.Blocked || got.AccountID != u.AccountID {
+		t.Errorf("row 2 after the block: %+v (%v)", got, st)
+	}
+	if r := s.bound[2]; r == nil || r.badges == nil || len(r.badges.Texts()) != 1 {
+		t.Error("the row in view shows no blocked tag")
+	}
+	// A destruction changes the set of users: the ids are read again.
+	test.Tap(s.Detail.DestroyButton)
+	test.Type(f.reasonEntry(t), "заявление")
+	test.Tap(f.button(t, "Далее…"))
+	test.Tap(f.button(t, "Уничтожить"))
+	f.loop.Settle(t)
+	if s.gen == gen || s.List.Length() != 299 || !strings.Contains(s.Count.Text, "299") {
+		t.Errorf("after the destruction: %d rows, %q", s.List.Length(), s.Count.Text)
+	}
+}
