@@ -111,36 +111,70 @@ func (w *Workspace) keyRange(ctx context.Context, prefix string, limit int) ([]i
 	return w.rangeIDs(ctx, `SELECT user_id FROM search_index WHERE key >= ? AND key < ? LIMIT ?`, prefix, limit)
 }
 
-// selectivityCap bounds the index entries counted to pick a query's
-// rarest word.
-const selectivityCap = 5000
+// intersectCap is the most index entries a word may match and still be
+// intersected; commoner words are checked on the candidates' names.
+const intersectCap = 100_000
 
 // nameMatches finds users whose name has a word starting with each of
-// toks. It walks the index range of the rarest word (counted up to
-// selectivityCap) and lets SQLite check the other words on each
-// candidate's name, stopping at limit matches.
+// toks. The index ranges of the words that match fewer than intersectCap
+// entries are intersected (cost: the sizes of those ranges, read in key
+// order); the commoner words are then checked on each candidate's name
+// by the SQL function legco_name_has. If every word is that common, the
+// range of the longest is walked with the same check, stopping at limit.
 func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) ([]int64, error) {
 	if len(toks) == 1 {
 		return w.keyRange(ctx, "n "+toks[0], limit)
 	}
-	best, bestN := 0, -1
-	for i, t := range toks {
+	var rare, common []string
+	for _, t := range toks {
 		var n int
 		if err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search_index WHERE key >= ? AND key < ? LIMIT ?)`,
-			"n "+t, "n "+t+"\U0010FFFF", selectivityCap).Scan(&n); err != nil {
+			"n "+t, "n "+t+"\U0010FFFF", intersectCap).Scan(&n); err != nil {
 			return nil, err
 		}
-		if bestN < 0 || n < bestN || n == bestN && len(t) > len(toks[best]) {
-			best, bestN = i, n
+		if n == 0 {
+			return nil, nil
+		}
+		if n < intersectCap {
+			rare = append(rare, t)
+		} else {
+			common = append(common, t)
 		}
 	}
-	if bestN == 0 {
-		return nil, nil
+	if len(rare) == 0 {
+		sort.Slice(common, func(i, j int) bool { return len(common[i]) > len(common[j]) })
+		rare, common = common[:1], common[1:]
+		if len(common) == 0 {
+			return w.keyRange(ctx, "n "+rare[0], limit)
+		}
+		return w.rangeIDsWith(ctx, `SELECT s.user_id FROM search_index s JOIN users u ON u.id = s.user_id
+			WHERE s.key >= ? AND s.key < ? AND legco_name_has(u.full_name, ?) LIMIT ?`, "n "+rare[0], strings.Join(common, " "), limit)
 	}
-	drive := "n " + toks[best]
-	rest := strings.Join(append(append([]string(nil), toks[:best]...), toks[best+1:]...), " ")
-	return w.rangeIDsWith(ctx, `SELECT s.user_id FROM search_index s JOIN users u ON u.id = s.user_id
-		WHERE s.key >= ? AND s.key < ? AND legco_name_has(u.full_name, ?) LIMIT ?`, drive, rest, limit)
+	var parts []string
+	var args []any
+	for _, t := range rare {
+		parts = append(parts, `SELECT user_id FROM search_index WHERE key >= ? AND key < ?`)
+		args = append(args, "n "+t, "n "+t+"\U0010FFFF")
+	}
+	q := `SELECT user_id FROM (` + strings.Join(parts, " INTERSECT ") + `)`
+	if len(common) > 0 {
+		q = `SELECT i.user_id FROM (` + q + `) i JOIN users u ON u.id = i.user_id WHERE legco_name_has(u.full_name, ?)`
+		args = append(args, strings.Join(common, " "))
+	}
+	rows, err := w.db.QueryContext(ctx, q+` LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }
 
 func (w *Workspace) rangeIDsWith(ctx context.Context, q, prefix, arg string, limit int) ([]int64, error) {
