@@ -168,6 +168,18 @@ func (w *Workspace) policyEdition(ctx context.Context, q querier, number int) (*
 	return &e, nil
 }
 
+// draft loads an edition that is still a draft, for a change to it.
+func (w *Workspace) draft(ctx context.Context, q querier, number int) (*Edition, error) {
+	cur, err := w.policyEdition(ctx, q, number)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Status != EditionDraft {
+		return nil, fmt.Errorf("policy edition %d is %s: %w", number, cur.Status, ErrEditionPublished)
+	}
+	return cur, nil
+}
+
 // LatestPolicy returns the newest edition in the given status (any status
 // when status is "").
 func (w *Workspace) LatestPolicy(ctx context.Context, status EditionStatus) (*Edition, error) {
@@ -208,12 +220,9 @@ func (w *Workspace) SavePolicyDraft(ctx context.Context, number int, doc *policy
 	hash := hex.EncodeToString(sum[:])
 	err = w.change(ctx, Change{Perm: PermPolicyEdit, Action: "policy.edit", Object: fmt.Sprintf("policy:%d", number), Reason: reason},
 		func(tx *sql.Tx, c *Change) error {
-			cur, err := w.policyEdition(ctx, tx, number)
+			cur, err := w.draft(ctx, tx, number)
 			if err != nil {
 				return err
-			}
-			if cur.Status != EditionDraft {
-				return fmt.Errorf("policy edition %d is %s: %w", number, cur.Status, ErrEditionPublished)
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE policy_editions SET content = ?, sha256 = ? WHERE number = ?`, string(content), hash, number); err != nil {
 				return err
@@ -231,12 +240,9 @@ func (w *Workspace) SavePolicyDraft(ctx context.Context, number int, doc *policy
 func (w *Workspace) DeletePolicyDraft(ctx context.Context, number int, reason string) error {
 	return w.change(ctx, Change{Perm: PermPolicyEdit, Action: "policy.delete", Object: fmt.Sprintf("policy:%d", number), Reason: reason},
 		func(tx *sql.Tx, c *Change) error {
-			cur, err := w.policyEdition(ctx, tx, number)
+			cur, err := w.draft(ctx, tx, number)
 			if err != nil {
 				return err
-			}
-			if cur.Status != EditionDraft {
-				return fmt.Errorf("policy edition %d is %s: %w", number, cur.Status, ErrEditionPublished)
 			}
 			c.Details = map[string]any{"sha256": cur.SHA256}
 			_, err = tx.ExecContext(ctx, `DELETE FROM policy_editions WHERE number = ?`, number)
@@ -264,12 +270,9 @@ func (w *Workspace) PublishPolicy(ctx context.Context, number int, updatedOn, ef
 	}
 	err := w.change(ctx, Change{Perm: PermPolicyPublish, Action: "policy.publish", Object: fmt.Sprintf("policy:%d", number), Reason: reason},
 		func(tx *sql.Tx, c *Change) error {
-			cur, err := w.policyEdition(ctx, tx, number)
+			cur, err := w.draft(ctx, tx, number)
 			if err != nil {
 				return err
-			}
-			if cur.Status != EditionDraft {
-				return fmt.Errorf("policy edition %d is %s: %w", number, cur.Status, ErrEditionPublished)
 			}
 			if len(cur.Doc.Clauses) == 0 {
 				return &ValidationError{Field: "content", Reason: "an empty edition cannot be published"}

@@ -91,7 +91,12 @@ func (w *Workspace) SearchUsers(ctx context.Context, query string, limit int) ([
 }
 
 func (w *Workspace) rangeIDs(ctx context.Context, q, prefix string, limit int) ([]int64, error) {
-	rows, err := w.db.QueryContext(ctx, q, prefix, prefix+"\U0010FFFF", limit)
+	return w.queryIDs(ctx, q, prefix, prefix+"\U0010FFFF", limit)
+}
+
+// queryIDs runs a query whose rows are single ids.
+func (w *Workspace) queryIDs(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := w.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -147,8 +152,9 @@ func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) (
 		if len(common) == 0 {
 			return w.keyRange(ctx, "n "+rare[0], limit)
 		}
-		return w.rangeIDsWith(ctx, `SELECT s.user_id FROM search_index s JOIN users u ON u.id = s.user_id
-			WHERE s.key >= ? AND s.key < ? AND legco_name_has(u.full_name, ?) LIMIT ?`, "n "+rare[0], strings.Join(common, " "), limit)
+		return w.queryIDs(ctx, `SELECT s.user_id FROM search_index s JOIN users u ON u.id = s.user_id
+			WHERE s.key >= ? AND s.key < ? AND legco_name_has(u.full_name, ?) LIMIT ?`,
+			"n "+rare[0], "n "+rare[0]+"\U0010FFFF", strings.Join(common, " "), limit)
 	}
 	var parts []string
 	var args []any
@@ -161,37 +167,7 @@ func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) (
 		q = `SELECT i.user_id FROM (` + q + `) i JOIN users u ON u.id = i.user_id WHERE legco_name_has(u.full_name, ?)`
 		args = append(args, strings.Join(common, " "))
 	}
-	rows, err := w.db.QueryContext(ctx, q+` LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
-}
-
-func (w *Workspace) rangeIDsWith(ctx context.Context, q, prefix, arg string, limit int) ([]int64, error) {
-	rows, err := w.db.QueryContext(ctx, q, prefix, prefix+"\U0010FFFF", arg, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return w.queryIDs(ctx, q+` LIMIT ?`, append(args, limit)...)
 }
 
 // nameHasPrefixes is the SQL function legco_name_has(full_name, words):
