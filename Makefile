@@ -1,10 +1,10 @@
 # LegCo Compliance Workstation. `make run` and `make test` are all a new
 # user needs (README); both install missing system packages first.
 GO        ?= go
-# sqlite_fts5: FTS5 in the SQLCipher build; migrated_fynedo: Fyne's
-# threading model (FyneApp.toml [Migrations] fyneDo), which plain go build
-# does not read from FyneApp.toml.
-TAGS      := sqlite_fts5 migrated_fynedo
+# migrated_fynedo: Fyne's threading model (FyneApp.toml [Migrations]
+# fyneDo), which plain go build does not read from FyneApp.toml. (No FTS5:
+# search uses the store's own B-tree index, see store/search.go.)
+TAGS      := migrated_fynedo
 GOTAGS    := -tags "$(TAGS)"
 BIN       := bin/legco-compliance
 DEMO_DIR  := demo-workspace

@@ -121,7 +121,7 @@ func procStatus(key string) float64 {
 // growth-MB over the RSS before scrolling (the workspace is built before
 // the timer starts). Run it with
 //
-//	LEGCO_BENCH_USERS=1000000 go test -tags "sqlite_fts5 migrated_fynedo" -run '^$' -bench ScrollRSS -benchtime 1x -timeout 60m ./ui/records/
+//	LEGCO_BENCH_USERS=1000000 go test -tags migrated_fynedo -run '^$' -bench ScrollRSS -benchtime 1x -timeout 60m ./ui/records/
 //
 // or, with a workspace made once by "legco-compliance demo --users 1000000",
 // LEGCO_BENCH_DB=path LEGCO_BENCH_PASSPHRASE=… (LEGCO_BENCH_STAFF=admin).
