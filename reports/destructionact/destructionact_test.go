@@ -1,12 +1,13 @@
 package destructionact
 
 import (
+	"legco.kz/compliance/reports/internal/pdftest"
+
 	"bytes"
 	"cmp"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -63,33 +64,6 @@ func render(t testing.TB, act *store.DestructionAct, opts Options) []byte {
 	return buf.Bytes()
 }
 
-func need(t *testing.T) {
-	t.Helper()
-	for _, b := range []string{"pdftotext", "qpdf", "pdfinfo"} {
-		if _, err := exec.LookPath(b); err != nil {
-			t.Skipf("%s not installed", b)
-		}
-	}
-}
-
-func tool(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	out, err := exec.Command(name, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %v: %v\n%s", name, args, err, out)
-	}
-	return string(out)
-}
-
-func save(t *testing.T, b []byte) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "act.pdf")
-	if err := os.WriteFile(p, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // flat collapses whitespace and joins words hyphenated at line ends.
 func flat(s string) string {
 	s = regexp.MustCompile(`([а-яәғқңөұүһіё])-\n`).ReplaceAllString(s, "$1")
@@ -104,7 +78,7 @@ type bword struct {
 
 // words returns the words of the PDF with their boxes (pdftotext -bbox).
 func words(t *testing.T, path string) []bword {
-	out := tool(t, "pdftotext", "-enc", "UTF-8", "-bbox", path, "-")
+	out := pdftest.Tool(t, "pdftotext", "-enc", "UTF-8", "-bbox", path, "-")
 	re := regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>`)
 	var ws []bword
 	for i, page := range strings.Split(out, "<page ")[1:] {
@@ -150,18 +124,8 @@ func countColumn(t *testing.T, path string) []string {
 	return out
 }
 
-func firstDiff(a, b string) string {
-	ra, rb := []rune(a), []rune(b)
-	for i := range min(len(ra), len(rb)) {
-		if ra[i] != rb[i] {
-			return fmt.Sprintf("at %d: pdf …%s… want …%s…", i, string(ra[max(0, i-40):min(len(ra), i+40)]), string(rb[max(0, i-40):min(len(rb), i+40)]))
-		}
-	}
-	return fmt.Sprintf("lengths %d vs %d", len(ra), len(rb))
-}
-
 func TestRenderSample(t *testing.T) {
-	need(t)
+	pdftest.Need(t)
 	act := sampleAct()
 	b := render(t, act, Options{})
 	if !bytes.Equal(b, render(t, act, Options{})) {
@@ -172,13 +136,13 @@ func TestRenderSample(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	path := save(t, b)
-	tool(t, "qpdf", "--check", path)
+	path := pdftest.Save(t, b, "act.pdf")
+	pdftest.Tool(t, "qpdf", "--check", path)
 
-	full := tool(t, "pdftotext", "-enc", "UTF-8", path, "-")
+	full := pdftest.Tool(t, "pdftotext", "-enc", "UTF-8", path, "-")
 	text := flat(full)
 	ru, kk := Title(act.Number)
-	pages := regexp.MustCompile(`Pages:\s+(\d+)`).FindStringSubmatch(tool(t, "pdfinfo", path))
+	pages := regexp.MustCompile(`Pages:\s+(\d+)`).FindStringSubmatch(pdftest.Tool(t, "pdfinfo", path))
 	n, _ := strconv.Atoi(pages[1])
 	for _, want := range []string{
 		ru, kk, "г. Алматы", "Алматы қ.", "16.03.2026", "16.03.2026 в 14:42 (время Алматы, UTC+5)",
@@ -224,10 +188,10 @@ func TestRenderSample(t *testing.T) {
 		t.Fatalf("%v (run with -update)", err)
 	}
 	if full != string(want) {
-		t.Errorf("pdftotext output differs from %s (run with -update after looking at the pages): %s", golden, firstDiff(full, string(want)))
+		t.Errorf("pdftotext output differs from %s (run with -update after looking at the pages): %s", golden, pdftest.FirstDiff(full, string(want)))
 	}
 
-	info := tool(t, "pdfinfo", "-isodates", path)
+	info := pdftest.Tool(t, "pdfinfo", "-isodates", path)
 	for _, want := range []string{"Title:           " + ru, "Author:          " + DefaultOperatorRU,
 		"CreationDate:    2026-03-16T09:42:17Z", "ModDate:         2026-03-16T09:42:17Z"} {
 		if !strings.Contains(info, want) {
@@ -240,7 +204,7 @@ func TestRenderSample(t *testing.T) {
 }
 
 func TestRenderOptionsAndOddText(t *testing.T) {
-	need(t)
+	pdftest.Need(t)
 	act := sampleAct()
 	// NFD "й", an emoji, a long reason that pushes the act onto more pages
 	act.Reason = "Повторный запрос и\u0306 🎯 " + strings.Repeat("өтініш бойынша ҚҰЖАТ ұсынылды; ", 60)
@@ -256,9 +220,9 @@ func TestRenderOptionsAndOddText(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	path := save(t, b)
-	tool(t, "qpdf", "--check", path)
-	text := flat(tool(t, "pdftotext", "-enc", "UTF-8", path, "-"))
+	path := pdftest.Save(t, b, "act.pdf")
+	pdftest.Tool(t, "qpdf", "--check", path)
+	text := flat(pdftest.Tool(t, "pdftotext", "-enc", "UTF-8", path, "-"))
 	for _, want := range []string{
 		"БИН: 123456789012", "БСН: 123456789012", "Сейтқали Нұрлан, юрист",
 		"Повторный запрос й " + string(pdfkit.Replacement()), "өтініш бойынша ҚҰЖАТ ұсынылды",

@@ -1,6 +1,8 @@
 package pdfkit
 
 import (
+	"legco.kz/compliance/reports/internal/pdftest"
+
 	"bytes"
 	"crypto/sha256"
 	"fmt"
@@ -19,11 +21,7 @@ const kazakhLetters = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
 
 func need(t *testing.T, bins ...string) {
 	t.Helper()
-	for _, b := range bins {
-		if _, err := exec.LookPath(b); err != nil {
-			t.Skipf("%s not installed", b)
-		}
-	}
+	pdftest.Need(t, bins...)
 }
 
 func TestMeasureMatchesFpdf(t *testing.T) {

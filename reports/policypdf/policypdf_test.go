@@ -1,12 +1,13 @@
 package policypdf
 
 import (
+	"legco.kz/compliance/reports/internal/pdftest"
+
 	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -61,34 +62,8 @@ func render(t testing.TB, ed Edition, l Layout) []byte {
 	return buf.Bytes()
 }
 
-func need(t *testing.T) {
-	t.Helper()
-	for _, b := range []string{"pdftotext", "qpdf", "pdfinfo"} {
-		if _, err := exec.LookPath(b); err != nil {
-			t.Skipf("%s not installed", b)
-		}
-	}
-}
-
-func tool(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	out, err := exec.Command(name, args...).Output()
-	if err != nil {
-		t.Fatalf("%s %v: %v", name, args, err)
-	}
-	return string(out)
-}
-
-func save(t *testing.T, b []byte, name string) string {
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 func pageCount(t *testing.T, path string) int {
-	m := regexp.MustCompile(`Pages:\s+(\d+)`).FindStringSubmatch(tool(t, "pdfinfo", path))
+	m := regexp.MustCompile(`Pages:\s+(\d+)`).FindStringSubmatch(pdftest.Tool(t, "pdfinfo", path))
 	n, _ := strconv.Atoi(m[1])
 	return n
 }
@@ -101,7 +76,7 @@ func columnText(t *testing.T, path string, pages int, x0, x1 float64) string {
 	var sb strings.Builder
 	top, bottom := 15.0, 297-pdfkit.DefaultMargins.Bottom+1
 	for p := 1; p <= pages; p++ {
-		sb.WriteString(tool(t, "pdftotext", "-enc", "UTF-8", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p),
+		sb.WriteString(pdftest.Tool(t, "pdftotext", "-enc", "UTF-8", "-f", strconv.Itoa(p), "-l", strconv.Itoa(p),
 			"-x", fmt.Sprint(int(x0*ptPerMM)), "-y", fmt.Sprint(int(top*ptPerMM)),
 			"-W", fmt.Sprint(int((x1-x0)*ptPerMM)), "-H", fmt.Sprint(int((bottom-top)*ptPerMM)), path, "-"))
 		sb.WriteString("\n")
@@ -147,18 +122,8 @@ func expectedText(ed Edition, l policydoc.Lang) string {
 	return sb.String()
 }
 
-func firstDiff(a, b string) string {
-	ra, rb := []rune(a), []rune(b)
-	for i := range min(len(ra), len(rb)) {
-		if ra[i] != rb[i] {
-			return fmt.Sprintf("at %d: pdf …%s… expected …%s…", i, string(ra[max(0, i-30):min(len(ra), i+30)]), string(rb[max(0, i-30):min(len(rb), i+30)]))
-		}
-	}
-	return fmt.Sprintf("lengths %d vs %d", len(ra), len(rb))
-}
-
 func TestRenderSeed(t *testing.T) {
-	need(t)
+	pdftest.Need(t)
 	ed := seedEdition(t)
 	for _, layout := range layouts {
 		t.Run(layout.String(), func(t *testing.T) {
@@ -166,8 +131,8 @@ func TestRenderSeed(t *testing.T) {
 			if !bytes.Equal(b, render(t, ed, layout)) {
 				t.Fatal("two renders of the same edition differ")
 			}
-			path := save(t, b, "privacy-"+layout.String()+".pdf")
-			tool(t, "qpdf", "--check", path)
+			path := pdftest.Save(t, b, "privacy-"+layout.String()+".pdf")
+			pdftest.Tool(t, "qpdf", "--check", path)
 			pages := pageCount(t, path)
 
 			// every clause's words, in order, in each column
@@ -195,7 +160,7 @@ func TestRenderSeed(t *testing.T) {
 				got := letters(columnText(t, path, pages, c.x0, c.x1))
 				want := letters(expectedText(ed, c.lang))
 				if got != want {
-					t.Errorf("[%s] column text differs from the document: %s", c.lang, firstDiff(got, want))
+					t.Errorf("[%s] column text differs from the document: %s", c.lang, pdftest.FirstDiff(got, want))
 				}
 				if c.lang == policydoc.KK {
 					for _, r := range "әғқңөұүіӘҚҮ" {
@@ -206,7 +171,7 @@ func TestRenderSeed(t *testing.T) {
 				}
 			}
 
-			full := tool(t, "pdftotext", "-enc", "UTF-8", path, "-")
+			full := pdftest.Tool(t, "pdftotext", "-enc", "UTF-8", path, "-")
 			for _, l := range layout.langs() {
 				for _, want := range []string{updatedLabel[l] + "01.07.2024", effectiveLabel[l] + "15.07.2024", editionLabel(l, 1)} {
 					if !strings.Contains(full, want) {
@@ -238,11 +203,11 @@ func TestRenderSeed(t *testing.T) {
 				t.Fatalf("%v (run with -update)", err)
 			}
 			if full != string(want) {
-				t.Errorf("pdftotext output differs from %s (run with -update after checking the pages): %s", golden, firstDiff(full, string(want)))
+				t.Errorf("pdftotext output differs from %s (run with -update after checking the pages): %s", golden, pdftest.FirstDiff(full, string(want)))
 			}
 
 			// metadata
-			info := tool(t, "pdfinfo", path)
+			info := pdftest.Tool(t, "pdfinfo", path)
 			wantTitle := title(ed.Doc, layout.langs()[0])
 			for _, want := range []string{"Title:           " + wantTitle, "Author:          " + ed.Author,
 				"CreationDate:    Mon Jul  1 00:00:00 2024"} {
@@ -264,7 +229,7 @@ func TestRenderSeed(t *testing.T) {
 					Title string `json:"title"`
 				} `json:"outlines"`
 			}
-			if err := json.Unmarshal([]byte(tool(t, "qpdf", "--json", "--json-key=outlines", path)), &outl); err != nil {
+			if err := json.Unmarshal([]byte(pdftest.Tool(t, "qpdf", "--json", "--json-key=outlines", path)), &outl); err != nil {
 				t.Fatal(err)
 			}
 			var titles []string
@@ -283,7 +248,7 @@ func TestRenderSeed(t *testing.T) {
 }
 
 func TestRenderDraftAndOddText(t *testing.T) {
-	need(t)
+	pdftest.Need(t)
 	doc := seedDoc(t).Clone()
 	i := doc.Find("2.2.5")
 	doc.Clauses[i].RU = doc.Clauses[i].RU.WithPlain("таргетирование рекламных материалов 🎯 и\u0306 ещё;")
@@ -294,9 +259,9 @@ func TestRenderDraftAndOddText(t *testing.T) {
 		if !bytes.Equal(b, render(t, ed, layout)) {
 			t.Fatalf("%s: draft renders differ", layout)
 		}
-		path := save(t, b, "draft.pdf")
-		tool(t, "qpdf", "--check", path)
-		full := strings.Join(strings.Fields(strings.ReplaceAll(tool(t, "pdftotext", "-enc", "UTF-8", path, "-"), "-\n", "")), " ")
+		path := pdftest.Save(t, b, "draft.pdf")
+		pdftest.Tool(t, "qpdf", "--check", path)
+		full := strings.Join(strings.Fields(strings.ReplaceAll(pdftest.Tool(t, "pdftotext", "-enc", "UTF-8", path, "-"), "-\n", "")), " ")
 		for _, want := range []string{"ПРОЕКТ / ЖОБА", updatedLabel[layout.langs()[0]] + "—"} {
 			if !strings.Contains(full, want) {
 				t.Errorf("%s: missing %q", layout, want)
