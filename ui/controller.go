@@ -157,6 +157,7 @@ func (c *controller) lock(why lockReason) {
 		timeout = c.idle.timeout
 		c.idle.stop()
 	}
+	c.saveBeforeLock(env)
 	c.env, c.main, c.idle = nil, nil, nil
 	env.Stop()
 	// Dialogs and pop-ups of the locked session must not stay on screen.
@@ -178,6 +179,31 @@ func (c *controller) lock(why lockReason) {
 		c.logf("workspace closed")
 	})
 	c.showUnlock(msg)
+}
+
+// beforeLocker is a screen with work that must be stored before the
+// workspace closes (the policy editor's unsaved draft).
+type beforeLocker interface {
+	SaveBeforeLock(ctx context.Context) error
+}
+
+// saveBeforeLock lets screens store unsaved work while the workspace is
+// still open. It blocks the UI for the few milliseconds a save takes.
+func (c *controller) saveBeforeLock(env *shell.Env) {
+	if c.main == nil {
+		return
+	}
+	for id, scr := range c.main.screens {
+		b, ok := scr.(beforeLocker)
+		if !ok {
+			continue
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := b.SaveBeforeLock(ctx); err != nil {
+			c.logf("section %s: unsaved work not stored before lock: %v", id, err)
+		}
+		cancel()
+	}
 }
 
 func minutesText(d time.Duration) string {

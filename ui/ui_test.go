@@ -444,3 +444,35 @@ func TestLockButtonClosesDialogsAndWorkspace(t *testing.T) {
 		t.Error("Ctrl+L did not lock")
 	}
 }
+
+// lockSaver is a screen with unsaved work, like the policy editor.
+type lockSaver struct {
+	widget.Label
+	saved *bool
+	open  func() bool
+}
+
+func (l *lockSaver) SaveBeforeLock(ctx context.Context) error {
+	*l.saved = l.open()
+	return nil
+}
+
+func TestLockLetsScreensSaveFirst(t *testing.T) {
+	var saved bool
+	shell.Register(shell.Section{ID: "zz-saver", Title: func() string { return "Черновик" }, Order: 98,
+		New: func(env *shell.Env) fyne.CanvasObject {
+			// The workspace must still be open when the screen saves.
+			return &lockSaver{saved: &saved, open: func() bool { _, err := env.WS.AuditHead(context.Background()); return err == nil }}
+		}})
+	defer shell.Unregister("zz-saver")
+	ws := uitest.NewWorkspace(t, false, nil)
+	h := start(t, ws, Config{Staff: ws.Admin, Passphrase: []byte(ws.Passphrase)})
+	h.loop.Settle(t)
+	h.c.main.navigate("zz-saver")
+	h.loop.Settle(t)
+	test.Tap(h.c.main.status.Lock)
+	h.loop.Settle(t)
+	if !saved || h.c.env != nil {
+		t.Fatalf("saved before lock with the workspace open = %v, locked = %v", saved, h.c.env == nil)
+	}
+}

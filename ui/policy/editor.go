@@ -480,6 +480,26 @@ func (ed *Editor) recomputeHeights(width ...float32) {
 
 // --- saving ---
 
+// AutoSaveReason is the audit reason of a save made because the workspace
+// locked with unsaved edits.
+const AutoSaveReason = "saved automatically: the workspace locked with unsaved edits"
+
+// SaveBeforeLock stores unsaved edits of the draft without asking, because
+// the workspace is about to lock (auto-lock cannot wait for a dialog).
+// Edits that do not parse (a bad clause number or markup) cannot be
+// stored; the error says so and the edits are lost with the lock.
+func (ed *Editor) SaveBeforeLock(ctx context.Context) error {
+	if !ed.Dirty() {
+		return nil
+	}
+	doc, err := ed.model.document()
+	if err != nil {
+		return err
+	}
+	_, err = ed.env.WS.SavePolicyDraft(ctx, ed.Edition.Number, doc, AutoSaveReason)
+	return err
+}
+
 // Save asks for a reason and saves the draft; then (if not nil) runs
 // then.
 func (ed *Editor) Save(then func()) {

@@ -131,6 +131,9 @@ func (s *Screen) Shown() { s.Reload() }
 // HasUnsavedChanges reports whether the editor holds unsaved changes.
 func (s *Screen) HasUnsavedChanges() bool { return s.Editor.Dirty() }
 
+// SaveBeforeLock keeps unsaved edits of a draft when the workspace locks.
+func (s *Screen) SaveBeforeLock(ctx context.Context) error { return s.Editor.SaveBeforeLock(ctx) }
+
 // ConfirmLeave runs proceed at once if nothing is unsaved; otherwise it
 // offers to save the changes, discard them or stay (then proceed is not
 // called). The main window may call it before it switches section or

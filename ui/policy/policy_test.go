@@ -661,3 +661,37 @@ func TestDefaultPairAndDiffBlocks(t *testing.T) {
 		t.Errorf("moved: %q (all %v)", got, kinds)
 	}
 }
+
+func TestUnsavedDraftIsSavedBeforeLock(t *testing.T) {
+	f := setup(t, i18n.Russian, "", "", draftSeed)
+	s, ed := f.s, f.s.Editor
+	ctx := context.Background()
+	s.Open(1)
+	f.loop.Settle(t)
+	if ed.Edition == nil || ed.ReadOnly {
+		t.Fatalf("draft 1 not open for editing: %+v", ed.Edition)
+	}
+	if err := s.SaveBeforeLock(ctx); err != nil {
+		t.Fatalf("nothing to save: %v", err)
+	}
+	i, r := f.row(t, "1.6")
+	test.Type(r.Texts[kk], kazakh16)
+	f.loop.Settle(t)
+	if !s.HasUnsavedChanges() {
+		t.Fatal("typing did not mark the draft unsaved")
+	}
+	if err := s.SaveBeforeLock(ctx); err != nil {
+		t.Fatal(err)
+	}
+	stored, err := f.w.PolicyEdition(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := stored.Doc.Clauses[i].KK.Plain; got != kazakh16 {
+		t.Fatalf("stored 1.6 kk = %q", got)
+	}
+	entries, err := f.w.AuditEntries(ctx, store.AuditFilter{Action: "policy.edit"})
+	if err != nil || len(entries) != 1 || entries[0].Reason != AutoSaveReason {
+		t.Fatalf("audit: %+v %v", entries, err)
+	}
+}
