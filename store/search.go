@@ -113,7 +113,8 @@ func (w *Workspace) queryIDs(ctx context.Context, q string, args ...any) ([]int6
 }
 
 func (w *Workspace) keyRange(ctx context.Context, prefix string, limit int) ([]int64, error) {
-	return w.rangeIDs(ctx, `SELECT user_id FROM search_index WHERE key >= ? AND key < ? LIMIT ?`, prefix, limit)
+	// DISTINCT: a name can have two words that start alike.
+	return w.rangeIDs(ctx, `SELECT DISTINCT user_id FROM search_index WHERE key >= ? AND key < ? LIMIT ?`, prefix, limit)
 }
 
 // intersectCap is the most index entries a word may match and still be
@@ -121,16 +122,21 @@ func (w *Workspace) keyRange(ctx context.Context, prefix string, limit int) ([]i
 const intersectCap = 100_000
 
 // nameMatches finds users whose name has a word starting with each of
-// toks. The index ranges of the words that match fewer than intersectCap
-// entries are intersected (cost: the sizes of those ranges, read in key
-// order); the commoner words are then checked on each candidate's name
-// by the SQL function legco_name_has. If every word is that common, the
-// range of the longest is walked with the same check, stopping at limit.
+// toks. The words that match fewer than intersectCap index entries are
+// intersected through the index; the commoner words are then checked on
+// each candidate's name by the SQL function legco_name_has. If every word
+// is that common, the range of the longest is walked with the same check.
+// Either way the walk stops at limit.
 func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) ([]int64, error) {
 	if len(toks) == 1 {
 		return w.keyRange(ctx, "n "+toks[0], limit)
 	}
-	var rare, common []string
+	type word struct {
+		t string
+		n int // index entries, counted up to intersectCap
+	}
+	var rare []word
+	var common []string
 	for _, t := range toks {
 		var n int
 		if err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search_index WHERE key >= ? AND key < ? LIMIT ?)`,
@@ -141,28 +147,26 @@ func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) (
 			return nil, nil
 		}
 		if n < intersectCap {
-			rare = append(rare, t)
+			rare = append(rare, word{t, n})
 		} else {
 			common = append(common, t)
 		}
 	}
 	if len(rare) == 0 {
 		sort.Slice(common, func(i, j int) bool { return len(common[i]) > len(common[j]) })
-		rare, common = common[:1], common[1:]
-		if len(common) == 0 {
-			return w.keyRange(ctx, "n "+rare[0], limit)
-		}
-		return w.queryIDs(ctx, `SELECT s.user_id FROM search_index s JOIN users u ON u.id = s.user_id
-			WHERE s.key >= ? AND s.key < ? AND legco_name_has(u.full_name, ?) LIMIT ?`,
-			"n "+rare[0], "n "+rare[0]+"\U0010FFFF", strings.Join(common, " "), limit)
+		rare, common = []word{{t: common[0]}}, common[1:]
 	}
-	var parts []string
-	var args []any
-	for _, t := range rare {
-		parts = append(parts, `SELECT user_id FROM search_index WHERE key >= ? AND key < ?`)
-		args = append(args, "n "+t, "n "+t+"\U0010FFFF")
+	// Walk the commonest of the rare words' ranges and probe the others'
+	// sets: SQLite builds one temporary index per IN list and the walk
+	// stops at the limit, where INTERSECT would build and read every set
+	// whole. DISTINCT: a name can have two words that start alike.
+	sort.Slice(rare, func(i, j int) bool { return rare[i].n > rare[j].n })
+	q := `SELECT DISTINCT s0.user_id FROM search_index s0 WHERE s0.key >= ? AND s0.key < ?`
+	args := []any{"n " + rare[0].t, "n " + rare[0].t + "\U0010FFFF"}
+	for _, x := range rare[1:] {
+		q += ` AND s0.user_id IN (SELECT user_id FROM search_index WHERE key >= ? AND key < ?)`
+		args = append(args, "n "+x.t, "n "+x.t+"\U0010FFFF")
 	}
-	q := `SELECT user_id FROM (` + strings.Join(parts, " INTERSECT ") + `)`
 	if len(common) > 0 {
 		q = `SELECT i.user_id FROM (` + q + `) i JOIN users u ON u.id = i.user_id WHERE legco_name_has(u.full_name, ?)`
 		args = append(args, strings.Join(common, " "))
