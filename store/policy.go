@@ -110,7 +110,7 @@ func (w *Workspace) PolicyEditions(ctx context.Context) ([]Edition, error) {
 	defer rows.Close()
 	var out []Edition
 	for rows.Next() {
-		e, _, err := scanEdition(rows)
+		e, err := scanEdition(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -122,16 +122,21 @@ func (w *Workspace) PolicyEditions(ctx context.Context) ([]Edition, error) {
 const editionCols = `number, status, coalesce(based_on, 0), coalesce(updated_on, ''), coalesce(effective_on, ''), coalesce(published_at, ''),
 	coalesce(published_by, ''), author, created_at, source, sha256`
 
-func scanEdition(s scanner) (Edition, string, error) {
+// scanEdition reads the editionCols of a row, then any extra columns
+// into extra.
+func scanEdition(s scanner, extra ...any) (Edition, error) {
 	var e Edition
 	var status, upd, eff, pub, created string
-	err := s.Scan(&e.Number, &status, &e.BasedOn, &upd, &eff, &pub, &e.PublishedBy, &e.Author, &created, &e.Source, &e.SHA256)
+	dest := append([]any{&e.Number, &status, &e.BasedOn, &upd, &eff, &pub, &e.PublishedBy, &e.Author, &created, &e.Source, &e.SHA256}, extra...)
+	if err := s.Scan(dest...); err != nil {
+		return e, err
+	}
 	e.Status = EditionStatus(status)
 	e.UpdatedOn, _ = time.Parse(dateOnly, upd)
 	e.EffectiveOn, _ = time.Parse(dateOnly, eff)
 	e.PublishedAt, _ = time.Parse(time.RFC3339Nano, pub)
 	e.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
-	return e, "", err
+	return e, nil
 }
 
 // PolicyEdition loads one edition with its content, and checks that the
@@ -143,20 +148,13 @@ func (w *Workspace) PolicyEdition(ctx context.Context, number int) (*Edition, er
 func (w *Workspace) policyEdition(ctx context.Context, q querier, number int) (*Edition, error) {
 	var content string
 	row := q.QueryRowContext(ctx, `SELECT `+editionCols+`, content FROM policy_editions WHERE number = ?`, number)
-	var e Edition
-	var status, upd, eff, pub, created string
-	err := row.Scan(&e.Number, &status, &e.BasedOn, &upd, &eff, &pub, &e.PublishedBy, &e.Author, &created, &e.Source, &e.SHA256, &content)
+	e, err := scanEdition(row, &content)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("policy edition %d: %w", number, ErrNotFound)
 	}
 	if err != nil {
 		return nil, err
 	}
-	e.Status = EditionStatus(status)
-	e.UpdatedOn, _ = time.Parse(dateOnly, upd)
-	e.EffectiveOn, _ = time.Parse(dateOnly, eff)
-	e.PublishedAt, _ = time.Parse(time.RFC3339Nano, pub)
-	e.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 	e.Doc = &policydoc.Document{}
 	if err := json.Unmarshal([]byte(content), e.Doc); err != nil {
 		return nil, fmt.Errorf("policy edition %d: stored content unreadable: %w", number, err)
