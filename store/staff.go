@@ -24,24 +24,35 @@ type Staff struct {
 	HasSlot bool
 }
 
-func (w *Workspace) staffByName(ctx context.Context, name string) (Staff, error) {
+const staffCols = `id, name, role, created_at, created_by, removed_at`
+
+// scanStaff reads staffCols of a row; HasSlot comes from the key slots.
+func (w *Workspace) scanStaff(row scanner) (Staff, error) {
 	var s Staff
 	var created string
 	var removed sql.NullString
-	err := w.db.QueryRowContext(ctx, `SELECT id, name, role, created_at, created_by, removed_at FROM staff WHERE name = ?`, name).
-		Scan(&s.ID, &s.Name, &s.Role, &created, &s.CreatedBy, &removed)
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, fmt.Errorf("staff %q: %w", name, ErrNotFound)
+	if err := row.Scan(&s.ID, &s.Name, &s.Role, &created, &s.CreatedBy, &removed); err != nil {
+		return s, err
 	}
 	s.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
 	s.Removed = removed.Valid
+	w.mu.Lock()
 	s.HasSlot = w.slots.Has(s.Name)
+	w.mu.Unlock()
+	return s, nil
+}
+
+func (w *Workspace) staffByName(ctx context.Context, name string) (Staff, error) {
+	s, err := w.scanStaff(w.db.QueryRowContext(ctx, `SELECT `+staffCols+` FROM staff WHERE name = ?`, name))
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, fmt.Errorf("staff %q: %w", name, ErrNotFound)
+	}
 	return s, err
 }
 
 // ListStaff lists current staff (and, with removed, former staff).
 func (w *Workspace) ListStaff(ctx context.Context, removed bool) ([]Staff, error) {
-	q := `SELECT id, name, role, created_at, created_by, removed_at FROM staff`
+	q := `SELECT ` + staffCols + ` FROM staff`
 	if !removed {
 		q += ` WHERE removed_at IS NULL`
 	}
@@ -52,17 +63,10 @@ func (w *Workspace) ListStaff(ctx context.Context, removed bool) ([]Staff, error
 	defer rows.Close()
 	var out []Staff
 	for rows.Next() {
-		var s Staff
-		var created string
-		var rm sql.NullString
-		if err := rows.Scan(&s.ID, &s.Name, &s.Role, &created, &s.CreatedBy, &rm); err != nil {
+		s, err := w.scanStaff(rows)
+		if err != nil {
 			return nil, err
 		}
-		s.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
-		s.Removed = rm.Valid
-		w.mu.Lock()
-		s.HasSlot = w.slots.Has(s.Name)
-		w.mu.Unlock()
 		out = append(out, s)
 	}
 	return out, rows.Err()
