@@ -33,7 +33,7 @@ func (s *demoSource) BytesRead() int64 { return int64(s.i) }
 // users a transaction, each with its audit entry. progress gets (done, n).
 func (w *Workspace) LoadDemo(ctx context.Context, n int, seed int64, progress func(done, total int)) (*ImportResult, error) {
 	g := demo.New(seed)
-	src := &demoSource{g: g, n: n}
+	src := keyedUsers{&demoSource{g: g, n: n}}
 	res := &ImportResult{File: "demo"}
 	tomb, err := w.tombstoneDigester(ctx)
 	if err != nil {
@@ -52,7 +52,7 @@ func (w *Workspace) LoadDemo(ctx context.Context, n int, seed int64, progress fu
 		pub, err = tx.PrepareContext(ctx, `INSERT INTO public_data(user_id, field, value, source, legal_basis, obtained_at) VALUES (?, ?, ?, ?, ?, ?)`)
 		return err
 	}
-	row := func(ctx context.Context, tx *sql.Tx, u exportfile.User) (string, error) {
+	row := func(ctx context.Context, tx *sql.Tx, u userRow) (string, error) {
 		outcome, err := ui.row(ctx, tx, u)
 		if err != nil || outcome != "new" {
 			return outcome, err
@@ -62,12 +62,12 @@ func (w *Workspace) LoadDemo(ctx context.Context, n int, seed int64, progress fu
 			return "", err
 		}
 		i := u.Line - 1
-		for _, a := range g.AccessLog(u, i) {
+		for _, a := range g.AccessLog(u.User, i) {
 			if _, err := acc.ExecContext(ctx, id, timeText(a.Time), a.IP, a.CookieID, a.UserAgent, a.Page, res.BatchID); err != nil {
 				return "", err
 			}
 		}
-		for _, p := range g.PublicData(u, i) {
+		for _, p := range g.PublicData(u.User, i) {
 			if _, err := pub.ExecContext(ctx, id, p.Field, p.Value, p.Source, p.LegalBasis, p.CollectedAt.UTC().Format(time.RFC3339)); err != nil {
 				return "", err
 			}
@@ -78,7 +78,7 @@ func (w *Workspace) LoadDemo(ctx context.Context, n int, seed int64, progress fu
 	if progress != nil {
 		opts.Progress = func(p ImportProgress) { progress(p.Rows, n) }
 	}
-	run := &importRun[exportfile.User]{w: w, kind: "demo", action: "import.demo", file: "demo", opts: opts, src: src, res: res,
+	run := &importRun[userRow]{w: w, kind: "demo", action: "import.demo", file: "demo", opts: opts, src: src, res: res,
 		prepare: prepare, row: row, finish: ui.flush, done: func() {
 			ui.close()
 			for _, s := range []*sql.Stmt{acc, pub} {

@@ -72,7 +72,8 @@ func (w *Workspace) DestroyUser(ctx context.Context, accountID, reason string) (
 			if act.Counts.AuditPayloads, err = erasePayloads(ctx, tx, "user:"+accountID); err != nil {
 				return err
 			}
-			if err := deleteKeys(ctx, tx, u.ID, searchKeys(u.FullName, u.IIN, u.Phone, u.Email)); err != nil {
+			var ix indexEdit
+			if err := ix.remove(ctx, tx, u.ID, searchKeys(u.FullName, u.IIN, u.Phone, u.Email)); err != nil {
 				return err
 			}
 			// ON DELETE CASCADE removes fields, access log, 1.1.3 data.

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -11,8 +10,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"slices"
-	"strings"
 	"time"
 
 	"legco.kz/compliance/store/exportfile"
@@ -29,9 +26,11 @@ type ImportOptions struct {
 	// OnError receives every rejected row as it is found (the error
 	// report); Result.Errors keeps only the first MaxErrors.
 	OnError func(*exportfile.RowError)
-	// ChunkRows is how many rows go in one transaction (default 20,000):
-	// a kill loses at most the chunk under way, and a re-import is
-	// idempotent, so running the import again completes it.
+	// ChunkRows is how many rows go in one transaction (default 50,000
+	// users, 20,000 access-log rows): a kill loses at most the chunk under
+	// way, and a re-import is idempotent, so running the import again
+	// completes it. A users chunk is one run of the search index, so
+	// bigger chunks mean fewer runs to search.
 	ChunkRows int
 	MaxErrors int
 }
@@ -72,6 +71,7 @@ type importRun[T any] struct {
 	file   string
 	opts   ImportOptions
 	src    rowSource[T]
+	chunk  int // default ChunkRows
 	sum    hash.Hash
 	res    *ImportResult
 	// row stores one good row; it returns "new", "updated" or "same".
@@ -102,6 +102,9 @@ func (r *importRun[T]) progress() {
 
 func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 	if r.opts.ChunkRows <= 0 {
+		r.opts.ChunkRows = r.chunk
+	}
+	if r.opts.ChunkRows <= 0 {
 		r.opts.ChunkRows = 20000
 	}
 	if r.opts.MaxErrors <= 0 {
@@ -118,6 +121,10 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 			r.done()
 		}
 	}()
+	// Rows are written with a context that cannot be cancelled: the
+	// driver watches a cancellable one with a goroutine per statement,
+	// which cost more than the insert. The loop checks ctx every 512 rows.
+	rowCtx := context.WithoutCancel(ctx)
 	eof := false
 	for chunk := 1; !eof; chunk++ {
 		before := *r.res
@@ -157,7 +164,7 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 						return err
 					}
 					n++
-					outcome, err := r.row(ctx, tx, v)
+					outcome, err := r.row(rowCtx, tx, v)
 					if errors.As(err, &re) {
 						r.reject(re)
 						continue
@@ -261,64 +268,65 @@ func (w *Workspace) importUsers(ctx context.Context, src rowSource[exportfile.Us
 		return res, err
 	}
 	ui := &userInserter{w: w, tomb: tomb, batch: &res.BatchID, file: name}
-	run := &importRun[exportfile.User]{w: w, kind: kind, action: "import.users", file: name, opts: opts, src: src, sum: sum, res: res,
+	run := &importRun[userRow]{w: w, kind: kind, action: "import.users", file: name, opts: opts, src: keyedUsers{src}, sum: sum, res: res, chunk: 50000,
 		prepare: ui.prepare, row: ui.row, finish: ui.flush, done: ui.close}
 	return run.run(ctx)
 }
 
+// userRow is a users-export row with its search keys, worked out on the
+// goroutine that reads the file (see prefetch), not the one that writes:
+// the writer is the import's bottleneck.
+type userRow struct {
+	exportfile.User
+	keys []string
+}
+
+type keyedUsers struct{ src rowSource[exportfile.User] }
+
+func (k keyedUsers) Next() (userRow, error) {
+	u, err := k.src.Next()
+	if err != nil {
+		return userRow{User: u}, err
+	}
+	return userRow{u, searchKeys(u.FullName, u.IIN, u.Phone, u.Email)}, nil
+}
+
+func (k keyedUsers) BytesRead() int64 { return k.src.BytesRead() }
+
 // userInserter holds the prepared statements of one chunk and the search
-// keys of its new users, which flush inserts in sorted order: sorted
-// inserts touch each B-tree page once, random ones each time.
+// keys of its users, which flush writes as one sorted run of the search
+// index (see searchindex.go).
 type userInserter struct {
 	w     *Workspace
 	tomb  *tombstones
 	batch *int64
 	file  string
 	ins   *sql.Stmt
-	key   *sql.Stmt
 	fld   *sql.Stmt
-	keys  []pendingKey
-}
-
-type pendingKey struct {
-	key string
-	id  int64
+	ix    indexEdit
+	now   string // the chunk's time stamp
 }
 
 func (u *userInserter) close() {
-	for _, s := range []*sql.Stmt{u.ins, u.key, u.fld} {
+	for _, s := range []*sql.Stmt{u.ins, u.fld} {
 		if s != nil {
 			s.Close()
 		}
 	}
-	u.ins, u.key, u.fld = nil, nil, nil
+	u.ins, u.fld = nil, nil
 }
 
 func (u *userInserter) flush(ctx context.Context, tx *sql.Tx) error {
-	slices.SortFunc(u.keys, func(a, b pendingKey) int {
-		if c := strings.Compare(a.key, b.key); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.id, b.id)
-	})
-	for _, k := range u.keys {
-		if _, err := u.key.ExecContext(ctx, k.key, k.id); err != nil {
-			return err
-		}
-	}
-	u.keys = u.keys[:0]
-	return nil
+	return u.ix.flush(ctx, tx)
 }
 
 func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	u.close()
-	u.keys = u.keys[:0] // a rolled-back chunk's keys must not leak into the next
+	u.ix = indexEdit{} // a rolled-back chunk's keys must not leak into the next
+	u.now = u.w.stamp()
 	var err error
 	if u.ins, err = tx.PrepareContext(ctx, `INSERT INTO users(account_id, full_name, iin, phone, email, birth_date, address, entity_bin, entity_name,
 		registered_at, batch_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO NOTHING`); err != nil {
-		return err
-	}
-	if u.key, err = tx.PrepareContext(ctx, `INSERT OR IGNORE INTO search_index(key, user_id) VALUES (?, ?)`); err != nil {
 		return err
 	}
 	u.fld, err = tx.PrepareContext(ctx, `INSERT INTO user_fields(user_id, name, value) VALUES (?, ?, ?)
@@ -340,22 +348,19 @@ func timeText(t time.Time) any {
 	return t.UTC().Format(time.RFC3339)
 }
 
-func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v exportfile.User) (string, error) {
+func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, error) {
 	if act, dead := u.tomb.destroyed(v.AccountID); dead {
 		return "", &exportfile.RowError{File: u.file, Line: v.Line, Column: "account_id", Value: v.AccountID,
 			Reason: "this account's data was destroyed under act " + act + "; it is not imported again"}
 	}
-	now := u.w.stamp()
 	res, err := u.ins.ExecContext(ctx, v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email),
-		nullable(v.BirthDate), nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, now, now)
+		nullable(v.BirthDate), nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, u.now, u.now)
 	if err != nil {
 		return "", fmt.Errorf("%s line %d: %w", u.file, v.Line, err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		id, _ := res.LastInsertId()
-		for _, k := range searchKeys(v.FullName, v.IIN, v.Phone, v.Email) {
-			u.keys = append(u.keys, pendingKey{k, id})
-		}
+		u.ix.insert(id, v.keys)
 		for _, f := range v.Extra {
 			if _, err := u.fld.ExecContext(ctx, id, f.Name, f.Value); err != nil {
 				return "", err
@@ -363,11 +368,11 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v exportfile.User) (
 		}
 		return "new", nil
 	}
-	return u.w.mergeUser(ctx, tx, v, fmt.Sprintf("import of %s line %d", u.file, v.Line))
+	return u.w.mergeUser(ctx, tx, &u.ix, v.User, fmt.Sprintf("import of %s line %d", u.file, v.Line))
 }
 
 // mergeUser updates a known account from an import when values differ.
-func (w *Workspace) mergeUser(ctx context.Context, tx *sql.Tx, v exportfile.User, reason string) (string, error) {
+func (w *Workspace) mergeUser(ctx context.Context, tx *sql.Tx, ix *indexEdit, v exportfile.User, reason string) (string, error) {
 	cur, err := w.getUser(ctx, tx, v.AccountID)
 	if err != nil {
 		return "", err
@@ -397,7 +402,7 @@ func (w *Workspace) mergeUser(ctx context.Context, tx *sql.Tx, v exportfile.User
 		return "same", nil
 	}
 	for k, val := range changed {
-		if err := setField(ctx, tx, cur.ID, k, val); err != nil {
+		if err := setField(ctx, tx, ix, cur.ID, k, val); err != nil {
 			return "", err
 		}
 	}

@@ -84,16 +84,15 @@ var fieldColumns = map[string]bool{"full_name": true, "iin": true, "phone": true
 // keyFields are the fields search keys come from.
 var keyFields = map[string]bool{"full_name": true, "iin": true, "phone": true, "email": true}
 
-// setField writes one field, keeping the search index in step.
-func setField(ctx context.Context, tx *sql.Tx, userID int64, key, value string) error {
+// setField writes one field, keeping the search index in step: the keys
+// the change removes go at once, the ones it adds go to ix (written when
+// the caller flushes it).
+func setField(ctx context.Context, tx *sql.Tx, ix *indexEdit, userID int64, key, value string) error {
 	if fieldColumns[key] {
 		var old []string
 		if keyFields[key] {
 			var err error
 			if old, err = userKeys(ctx, tx, userID); err != nil {
-				return err
-			}
-			if err := deleteKeys(ctx, tx, userID, old); err != nil {
 				return err
 			}
 		}
@@ -105,7 +104,10 @@ func setField(ctx context.Context, tx *sql.Tx, userID int64, key, value string) 
 			if err != nil {
 				return err
 			}
-			return insertKeys(ctx, tx, userID, keys)
+			if err := ix.remove(ctx, tx, userID, without(old, keys)); err != nil {
+				return err
+			}
+			ix.insert(userID, without(keys, old))
 		}
 		return nil
 	}
@@ -156,7 +158,11 @@ func (w *Workspace) UpdateUserField(ctx context.Context, accountID, field, value
 		if old == v {
 			return &ValidationError{Field: field, Reason: "the new value is the same as the current one"}
 		}
-		if err := setField(ctx, tx, u.ID, field, v); err != nil {
+		var ix indexEdit
+		if err := setField(ctx, tx, &ix, u.ID, field, v); err != nil {
+			return err
+		}
+		if err := ix.flush(ctx, tx); err != nil {
 			return err
 		}
 		c.Details = map[string]any{"field": field}
@@ -215,7 +221,8 @@ func (w *Workspace) DepersonalizeUser(ctx context.Context, accountID, reason str
 		if city := cityOf(u.Address); city != "" {
 			stats["stat_city"] = city
 		}
-		if err := deleteKeys(ctx, tx, u.ID, searchKeys(u.FullName, u.IIN, u.Phone, u.Email)); err != nil {
+		var ix indexEdit
+		if err := ix.remove(ctx, tx, u.ID, searchKeys(u.FullName, u.IIN, u.Phone, u.Email)); err != nil {
 			return err
 		}
 		pseudonym := fmt.Sprintf("Обезличен / Иесіздендірілген #%d", u.ID)
@@ -235,7 +242,7 @@ func (w *Workspace) DepersonalizeUser(ctx context.Context, accountID, reason str
 			}
 		}
 		for k, v := range stats {
-			if err := setField(ctx, tx, u.ID, k, v); err != nil {
+			if err := setField(ctx, tx, &ix, u.ID, k, v); err != nil {
 				return err
 			}
 		}

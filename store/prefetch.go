@@ -24,10 +24,15 @@ type fetched[T any] struct {
 	bytes int64
 }
 
-const prefetchBatch = 512
+const (
+	prefetchBatch = 512
+	prefetchDepth = 96
+)
 
 func newPrefetch[T any](src rowSource[T]) *prefetch[T] {
-	p := &prefetch[T]{ch: make(chan []fetched[T], 8), stop: make(chan struct{})}
+	// About one users chunk ahead, so the reader keeps parsing while the
+	// writer commits (a commit encrypts and writes the whole chunk).
+	p := &prefetch[T]{ch: make(chan []fetched[T], prefetchDepth), stop: make(chan struct{})}
 	go func() {
 		defer close(p.ch)
 		batch := make([]fetched[T], 0, prefetchBatch)

@@ -357,7 +357,7 @@ func (w *Workspace) AccessLog(ctx context.Context, userID, before int64, limit i
 	return out, rows.Err()
 }
 
-// searchKeys are a user's entries in search_index.
+// searchKeys are a user's keys in the search index (searchindex.go).
 func searchKeys(fullName, iin, phone, email string) []string {
 	var keys []string
 	for _, t := range nameTokens(fullName) {
@@ -385,22 +385,15 @@ func userKeys(ctx context.Context, tx *sql.Tx, userID int64) ([]string, error) {
 	return searchKeys(name.String, iin.String, phone.String, email.String), nil
 }
 
-func deleteKeys(ctx context.Context, tx *sql.Tx, userID int64, keys []string) error {
-	for _, k := range keys {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM search_index WHERE key = ? AND user_id = ?`, k, userID); err != nil {
-			return err
+// without returns the keys of a that are not in b.
+func without(a, b []string) []string {
+	var out []string
+	for _, k := range a {
+		if !slices.Contains(b, k) {
+			out = append(out, k)
 		}
 	}
-	return nil
-}
-
-func insertKeys(ctx context.Context, tx *sql.Tx, userID int64, keys []string) error {
-	for _, k := range keys {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO search_index(key, user_id) VALUES (?, ?)`, k, userID); err != nil {
-			return err
-		}
-	}
-	return nil
+	return out
 }
 
 // nameTokens are the search words of a full name.

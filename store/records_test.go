@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -312,8 +313,22 @@ func TestDestroyLeavesNoTrace(t *testing.T) {
 		t.Fatal("export is not a plain database")
 	}
 	// Sanity: the export does contain a user that was not destroyed.
-	if !bytes.Contains(b, []byte("Фёдорова")) || !bytes.Contains(b, []byte("федорова")) {
+	if !bytes.Contains(b, []byte("Фёдорова")) {
 		t.Fatal("plain export lacks a live user's name; the check below would prove nothing")
+	}
+	// The search index front-codes its keys, so a byte search alone could
+	// miss a key split across entries: decode every block of the copy.
+	keys := plainIndex(t, plain)
+	if !keys["n федорова"] {
+		t.Fatal("plain index lacks a live user's key; the check below would prove nothing")
+	}
+	for _, k := range searchKeys(u.FullName, u.IIN, u.Phone, "nurlan.new@mail.ru") {
+		if keys[k] {
+			t.Errorf("decrypted copy's search index still holds destroyed key %q", k)
+		}
+	}
+	if keys[fmt.Sprintf("id %d", u.ID)] {
+		t.Errorf("decrypted copy's search index still holds an entry for the destroyed user %d", u.ID)
 	}
 	for _, s := range secrets {
 		if s != "" && bytes.Contains(b, []byte(s)) {
@@ -331,4 +346,41 @@ func TestDestroyLeavesNoTrace(t *testing.T) {
 			}
 		}
 	}
+}
+
+// plainIndex decodes every search index block of a plain (decrypted)
+// copy: the set of keys, and "id N" for every user id present.
+func plainIndex(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	db, err := openDB(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT first_key, first_id, data FROM search_blocks`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var k string
+		var id int64
+		var data []byte
+		if err := rows.Scan(&k, &id, &data); err != nil {
+			t.Fatal(err)
+		}
+		es, err := decodeBlock(nil, k, id, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			out[e.key] = true
+			out[fmt.Sprintf("id %d", e.id)] = true
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

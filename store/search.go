@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -113,8 +114,7 @@ func (w *Workspace) queryIDs(ctx context.Context, q string, args ...any) ([]int6
 }
 
 func (w *Workspace) keyRange(ctx context.Context, prefix string, limit int) ([]int64, error) {
-	// DISTINCT: a name can have two words that start alike.
-	return w.rangeIDs(ctx, `SELECT DISTINCT user_id FROM search_index WHERE key >= ? AND key < ? LIMIT ?`, prefix, limit)
+	return prefixIDs(ctx, w.db, prefix, limit)
 }
 
 // intersectCap is the most index entries a word may match and still be
@@ -138,9 +138,8 @@ func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) (
 	var rare []word
 	var common []string
 	for _, t := range toks {
-		var n int
-		if err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM search_index WHERE key >= ? AND key < ? LIMIT ?)`,
-			"n "+t, "n "+t+"\U0010FFFF", intersectCap).Scan(&n); err != nil {
+		n, err := prefixCount(ctx, w.db, "n "+t, intersectCap)
+		if err != nil {
 			return nil, err
 		}
 		if n == 0 {
@@ -156,22 +155,103 @@ func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) (
 		sort.Slice(common, func(i, j int) bool { return len(common[i]) > len(common[j]) })
 		rare, common = []word{{t: common[0]}}, common[1:]
 	}
-	// Walk the commonest of the rare words' ranges and probe the others'
-	// sets: SQLite builds one temporary index per IN list and the walk
-	// stops at the limit, where INTERSECT would build and read every set
-	// whole. DISTINCT: a name can have two words that start alike.
+	// Walk the commonest of the rare words in key order and keep the
+	// users in every other rare word's set; the sets are small (under
+	// intersectCap). The walk stops at the limit.
 	sort.Slice(rare, func(i, j int) bool { return rare[i].n > rare[j].n })
-	q := `SELECT DISTINCT s0.user_id FROM search_index s0 WHERE s0.key >= ? AND s0.key < ?`
-	args := []any{"n " + rare[0].t, "n " + rare[0].t + "\U0010FFFF"}
+	var sets []map[int64]bool
 	for _, x := range rare[1:] {
-		q += ` AND s0.user_id IN (SELECT user_id FROM search_index WHERE key >= ? AND key < ?)`
-		args = append(args, "n "+x.t, "n "+x.t+"\U0010FFFF")
+		set := map[int64]bool{}
+		it, err := newIndexIter(ctx, w.db, "n "+x.t)
+		if err != nil {
+			return nil, err
+		}
+		for e, ok := it.next(); ok; e, ok = it.next() {
+			set[e.id] = true
+		}
+		if it.err != nil {
+			return nil, it.err
+		}
+		sets = append(sets, set)
 	}
-	if len(common) > 0 {
-		q = `SELECT i.user_id FROM (` + q + `) i JOIN users u ON u.id = i.user_id WHERE legco_name_has(u.full_name, ?)`
-		args = append(args, strings.Join(common, " "))
+	it, err := newIndexIter(ctx, w.db, "n "+rare[0].t)
+	if err != nil {
+		return nil, err
 	}
-	return w.queryIDs(ctx, q+` LIMIT ?`, append(args, limit)...)
+	seen := map[int64]bool{}
+	var out, batch []int64
+	// check keeps the batch's users whose names have the common words.
+	check := func() error {
+		if len(common) == 0 {
+			out = append(out, batch...)
+		} else if len(batch) > 0 {
+			found, err := w.namesHave(ctx, batch, strings.Join(common, " "))
+			if err != nil {
+				return err
+			}
+			out = append(out, found...)
+		}
+		batch = batch[:0]
+		return nil
+	}
+next:
+	for len(out) < limit {
+		e, ok := it.next()
+		if !ok {
+			break
+		}
+		if seen[e.id] {
+			continue
+		}
+		seen[e.id] = true
+		for _, s := range sets {
+			if !s[e.id] {
+				continue next
+			}
+		}
+		batch = append(batch, e.id)
+		if len(batch) >= 256 || len(common) == 0 {
+			if err := check(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if it.err != nil {
+		return nil, it.err
+	}
+	if err := check(); err != nil {
+		return nil, err
+	}
+	if len(out) > limit {
+		out = out[:limit]
+	}
+	return out, nil
+}
+
+// namesHave keeps the ids, in their order, whose names have a word
+// starting with each of the space-separated words.
+func (w *Workspace) namesHave(ctx context.Context, ids []int64, words string) ([]int64, error) {
+	var b strings.Builder
+	args := make([]any, 0, len(ids)+1)
+	args = append(args, words)
+	b.WriteString(`SELECT id FROM users WHERE legco_name_has(full_name, ?) AND id IN (`)
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('?')
+		args = append(args, id)
+	}
+	b.WriteByte(')')
+	found, err := w.queryIDs(ctx, b.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	keep := map[int64]bool{}
+	for _, id := range found {
+		keep[id] = true
+	}
+	return slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return !keep[id] }), nil
 }
 
 // nameHasPrefixes is the SQL function legco_name_has(full_name, words):

@@ -1,0 +1,531 @@
+package store
+
+import (
+	"cmp"
+	"container/heap"
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// The search index (migration 0004) is a set of sorted runs, each cut
+// into blocks of packed (key, user id) entries. Why runs and not one
+// B-tree row per key: an import of a million users makes six million
+// keys, and SQLite inserting them row by row into one tree costs a
+// B-tree insert per key plus a rewrite of most of the tree per chunk.
+// A run is written once, in order, a block (about a hundred keys) per
+// row. A search reads the few blocks of each run that overlap the
+// prefix and merges the runs in key order. Removing a key (update,
+// depersonalize, destroy) rewrites the one block that holds it; with
+// secure_delete the old block's bytes are overwritten.
+
+// indexEntry is one search key of one user.
+type indexEntry struct {
+	key string
+	id  int64
+}
+
+func compareEntries(a, b indexEntry) int {
+	if c := strings.Compare(a.key, b.key); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.id, b.id)
+}
+
+// Block size: small enough that a search for a rare key decodes little
+// and a block stays on one 4 KiB page, large enough that a run is a few
+// rows per thousand keys.
+const (
+	blockMaxEntries = 128
+	blockMaxBytes   = 1536
+)
+
+// encodeBlock packs entries[1:] after entries[0], which goes in the
+// row's columns. Each entry is the length of the prefix it shares with
+// the previous key, the rest of the key, and the user id — as the
+// difference from the previous id when the key repeats (ids ascend
+// within a key), whole otherwise.
+func encodeBlock(dst []byte, es []indexEntry) []byte {
+	prev := es[0]
+	for _, e := range es[1:] {
+		shared := 0
+		for shared < len(prev.key) && shared < len(e.key) && prev.key[shared] == e.key[shared] {
+			shared++
+		}
+		dst = binary.AppendUvarint(dst, uint64(shared))
+		dst = binary.AppendUvarint(dst, uint64(len(e.key)-shared))
+		dst = append(dst, e.key[shared:]...)
+		if e.key == prev.key {
+			dst = binary.AppendUvarint(dst, uint64(e.id-prev.id))
+		} else {
+			dst = binary.AppendUvarint(dst, uint64(e.id))
+		}
+		prev = e
+	}
+	return dst
+}
+
+var errBadBlock = errors.New("search index block is damaged")
+
+// decodeBlock appends the block's entries to dst.
+func decodeBlock(dst []indexEntry, firstKey string, firstID int64, data []byte) ([]indexEntry, error) {
+	prev := indexEntry{firstKey, firstID}
+	dst = append(dst, prev)
+	var key []byte
+	key = append(key, firstKey...)
+	for len(data) > 0 {
+		shared, n := binary.Uvarint(data)
+		if n <= 0 || shared > uint64(len(key)) {
+			return dst, errBadBlock
+		}
+		data = data[n:]
+		rest, n := binary.Uvarint(data)
+		if n <= 0 || rest > uint64(len(data)-n) {
+			return dst, errBadBlock
+		}
+		data = data[n:]
+		same := rest == 0 && shared == uint64(len(key))
+		if !same {
+			key = append(key[:shared], data[:rest]...)
+		}
+		data = data[rest:]
+		id, n := binary.Uvarint(data)
+		if n <= 0 {
+			return dst, errBadBlock
+		}
+		data = data[n:]
+		e := indexEntry{key: prev.key, id: int64(id)}
+		if same {
+			e.id = prev.id + int64(id)
+		} else {
+			e.key = string(key)
+		}
+		dst = append(dst, e)
+		prev = e
+	}
+	return dst, nil
+}
+
+// writeRun stores sorted, distinct entries as a new run.
+func writeRun(ctx context.Context, tx *sql.Tx, es []indexEntry) error {
+	if len(es) == 0 {
+		return nil
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO search_runs(entries) VALUES (?)`, len(es))
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	run, _ := res.LastInsertId()
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO search_blocks(run, first_key, first_id, entries, data) VALUES (?, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	defer ins.Close()
+	buf := make([]byte, 0, 2*blockMaxBytes)
+	for start := 0; start < len(es); {
+		// Grow the block entry by entry until it is full.
+		end, size := start+1, 0
+		for end < len(es) && end-start < blockMaxEntries && size < blockMaxBytes {
+			size += 3 + len(es[end].key) - sharedPrefix(es[end-1].key, es[end].key)
+			end++
+		}
+		buf = encodeBlock(buf[:0], es[start:end])
+		if _, err := ins.ExecContext(ctx, run, es[start].key, es[start].id, end-start, buf); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		start = end
+	}
+	return nil
+}
+
+func sharedPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+// sortEntries sorts entries and drops repeats.
+func sortEntries(es []indexEntry) []indexEntry {
+	slices.SortFunc(es, compareEntries)
+	return slices.CompactFunc(es, func(a, b indexEntry) bool { return a.key == b.key && a.id == b.id })
+}
+
+type indexRun struct {
+	id      int64
+	entries int64
+}
+
+func indexRuns(ctx context.Context, q querier) ([]indexRun, error) {
+	rows, err := q.QueryContext(ctx, `SELECT id, entries FROM search_runs ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []indexRun
+	for rows.Next() {
+		var r indexRun
+		if err := rows.Scan(&r.id, &r.entries); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// runCursor reads one run's entries whose key starts with a prefix, in
+// order, a few blocks at a time.
+type runCursor struct {
+	run     int64
+	lo, hi  string
+	posKey  string // the last block read
+	posID   int64
+	started bool
+	done    bool
+	page    int
+	buf     []indexEntry
+}
+
+func (c *runCursor) fill(ctx context.Context, q querier) error {
+	for len(c.buf) == 0 && !c.done {
+		var rows *sql.Rows
+		var err error
+		if !c.started {
+			c.started = true
+			c.page = 2
+			// The block before lo may hold the first matching entries.
+			c.posKey, c.posID = c.lo, math.MinInt64
+			err = q.QueryRowContext(ctx, `SELECT first_key, first_id FROM search_blocks WHERE run = ? AND first_key < ?
+				ORDER BY first_key DESC, first_id DESC LIMIT 1`, c.run, c.lo).Scan(&c.posKey, &c.posID)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("search index: %w", err)
+			}
+			rows, err = q.QueryContext(ctx, `SELECT first_key, first_id, data FROM search_blocks
+				WHERE run = ? AND (first_key, first_id) >= (?, ?) AND first_key < ? ORDER BY first_key, first_id LIMIT ?`,
+				c.run, c.posKey, c.posID, c.hi, c.page)
+		} else {
+			c.page = min(c.page*2, 64)
+			rows, err = q.QueryContext(ctx, `SELECT first_key, first_id, data FROM search_blocks
+				WHERE run = ? AND (first_key, first_id) > (?, ?) AND first_key < ? ORDER BY first_key, first_id LIMIT ?`,
+				c.run, c.posKey, c.posID, c.hi, c.page)
+		}
+		if err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		n := 0
+		for rows.Next() {
+			var data []byte
+			if err := rows.Scan(&c.posKey, &c.posID, &data); err != nil {
+				rows.Close()
+				return fmt.Errorf("search index: %w", err)
+			}
+			n++
+			from := len(c.buf)
+			if c.buf, err = decodeBlock(c.buf, c.posKey, c.posID, data); err != nil {
+				rows.Close()
+				return fmt.Errorf("search index run %d block %q: %w", c.run, c.posKey, err)
+			}
+			// Keep the entries in [lo, hi).
+			kept := c.buf[:from]
+			for _, e := range c.buf[from:] {
+				if e.key >= c.lo && e.key < c.hi {
+					kept = append(kept, e)
+				}
+			}
+			c.buf = kept
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		if n < c.page {
+			c.done = true
+		}
+	}
+	return nil
+}
+
+// indexIter walks the entries whose key starts with a prefix, over all
+// runs, in key order.
+type indexIter struct {
+	ctx  context.Context
+	q    querier
+	h    cursorHeap
+	last indexEntry
+	any  bool
+	err  error
+}
+
+type cursorHeap []*runCursor
+
+func (h cursorHeap) Len() int           { return len(h) }
+func (h cursorHeap) Less(i, j int) bool { return compareEntries(h[i].buf[0], h[j].buf[0]) < 0 }
+func (h cursorHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *cursorHeap) Push(x any)        { *h = append(*h, x.(*runCursor)) }
+func (h *cursorHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+func newIndexIter(ctx context.Context, q querier, prefix string) (*indexIter, error) {
+	runs, err := indexRuns(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	it := &indexIter{ctx: ctx, q: q}
+	for _, r := range runs {
+		c := &runCursor{run: r.id, lo: prefix, hi: prefix + "\U0010FFFF"}
+		if err := c.fill(ctx, q); err != nil {
+			return nil, err
+		}
+		if len(c.buf) > 0 {
+			it.h = append(it.h, c)
+		}
+	}
+	heap.Init(&it.h)
+	return it, nil
+}
+
+// next returns the next entry; ok is false at the end or on an error
+// (see err). An entry kept by two runs comes once.
+func (it *indexIter) next() (e indexEntry, ok bool) {
+	for len(it.h) > 0 {
+		c := it.h[0]
+		e = c.buf[0]
+		c.buf = c.buf[1:]
+		if len(c.buf) == 0 {
+			if it.err = c.fill(it.ctx, it.q); it.err != nil {
+				return e, false
+			}
+		}
+		if len(c.buf) == 0 {
+			heap.Pop(&it.h)
+		} else {
+			heap.Fix(&it.h, 0)
+		}
+		if it.any && it.last == e {
+			continue
+		}
+		it.last, it.any = e, true
+		return e, true
+	}
+	return e, false
+}
+
+// prefixIDs returns up to limit distinct users with a key starting with
+// prefix, in key order.
+func prefixIDs(ctx context.Context, q querier, prefix string, limit int) ([]int64, error) {
+	it, err := newIndexIter(ctx, q, prefix)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[int64]bool{}
+	var out []int64
+	for len(out) < limit {
+		e, ok := it.next()
+		if !ok {
+			break
+		}
+		if !seen[e.id] {
+			seen[e.id] = true
+			out = append(out, e.id)
+		}
+	}
+	return out, it.err
+}
+
+// prefixCount counts the entries with a key starting with prefix, up to
+// most.
+func prefixCount(ctx context.Context, q querier, prefix string, most int) (int, error) {
+	it, err := newIndexIter(ctx, q, prefix)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for n < most {
+		if _, ok := it.next(); !ok {
+			break
+		}
+		n++
+	}
+	return n, it.err
+}
+
+// indexEdit gathers one transaction's changes to the search index.
+// Removals happen at once (and cancel additions still pending); the
+// additions become one new run at flush, so an import chunk or an
+// operation adds one run, however many keys it changed.
+type indexEdit struct {
+	add []indexEntry
+}
+
+func (e *indexEdit) insert(userID int64, keys []string) {
+	if e.add == nil {
+		e.add = make([]indexEntry, 0, 1024)
+	}
+	for _, k := range keys {
+		e.add = append(e.add, indexEntry{k, userID})
+	}
+}
+
+// remove deletes a user's keys from the index.
+func (e *indexEdit) remove(ctx context.Context, tx *sql.Tx, userID int64, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	gone := map[string]bool{}
+	for _, k := range keys {
+		gone[k] = true
+	}
+	e.add = slices.DeleteFunc(e.add, func(a indexEntry) bool { return a.id == userID && gone[a.key] })
+	runs, err := indexRuns(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	for _, k := range keys {
+		for _, r := range runs {
+			if err := removeEntry(ctx, tx, r.id, indexEntry{k, userID}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// removeEntry takes one entry out of a run's block that would hold it,
+// if it is there, rewriting or deleting the block.
+func removeEntry(ctx context.Context, tx *sql.Tx, run int64, target indexEntry) error {
+	var id, firstID int64
+	var firstKey string
+	var data []byte
+	err := tx.QueryRowContext(ctx, `SELECT id, first_key, first_id, data FROM search_blocks
+		WHERE run = ? AND (first_key, first_id) <= (?, ?) ORDER BY first_key DESC, first_id DESC LIMIT 1`,
+		run, target.key, target.id).Scan(&id, &firstKey, &firstID, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	es, err := decodeBlock(nil, firstKey, firstID, data)
+	if err != nil {
+		return fmt.Errorf("search index run %d: %w", run, err)
+	}
+	i, found := slices.BinarySearchFunc(es, target, compareEntries)
+	if !found {
+		return nil
+	}
+	es = slices.Delete(es, i, i+1)
+	if len(es) == 0 {
+		_, err = tx.ExecContext(ctx, `DELETE FROM search_blocks WHERE id = ?`, id)
+	} else {
+		_, err = tx.ExecContext(ctx, `UPDATE search_blocks SET first_key = ?, first_id = ?, entries = ?, data = ? WHERE id = ?`,
+			es[0].key, es[0].id, len(es), encodeBlock([]byte{}, es), id)
+	}
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE search_runs SET entries = entries - 1 WHERE id = ?`, run); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM search_runs WHERE id = ? AND entries <= 0`, run)
+	return err
+}
+
+// flush writes the pending additions as a run and merges runs if there
+// are too many.
+func (e *indexEdit) flush(ctx context.Context, tx *sql.Tx) error {
+	if len(e.add) == 0 {
+		return nil
+	}
+	es := sortEntries(e.add)
+	e.add = e.add[:0]
+	if err := writeRun(ctx, tx, es); err != nil {
+		return err
+	}
+	return compactIndex(ctx, tx)
+}
+
+// Runs are merged when there are more than runsSoft of them: first the
+// small ones (under a tenth of the biggest) together, which is cheap and
+// is what single changes and small imports leave behind. The big runs of
+// a large import are left alone until there are more than runsHard runs,
+// when the smallest are merged down to runsSoft, so a search never reads
+// more than runsHard runs and a big run is not rewritten for every small
+// change.
+const (
+	runsSoft = 16
+	runsHard = 32
+)
+
+// pickMerge chooses the runs to merge: none, or two or more.
+func pickMerge(runs []indexRun) []int64 {
+	if len(runs) <= runsSoft {
+		return nil
+	}
+	runs = slices.Clone(runs)
+	slices.SortStableFunc(runs, func(a, b indexRun) int { return cmp.Compare(a.entries, b.entries) })
+	biggest := runs[len(runs)-1].entries
+	var ids []int64
+	for i, r := range runs {
+		if len(runs) > runsHard && i <= len(runs)-runsSoft || r.entries*10 <= biggest {
+			ids = append(ids, r.id)
+		}
+	}
+	if len(ids) < 2 {
+		return nil
+	}
+	return ids
+}
+
+// compactIndex merges runs as pickMerge says.
+func compactIndex(ctx context.Context, tx *sql.Tx) error {
+	runs, err := indexRuns(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	ids := pickMerge(runs)
+	if ids == nil {
+		return nil
+	}
+	var all []indexEntry
+	for _, run := range ids {
+		rows, err := tx.QueryContext(ctx, `SELECT first_key, first_id, data FROM search_blocks WHERE run = ?`, run)
+		if err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		for rows.Next() {
+			var k string
+			var id int64
+			var data []byte
+			if err := rows.Scan(&k, &id, &data); err != nil {
+				rows.Close()
+				return fmt.Errorf("search index: %w", err)
+			}
+			if all, err = decodeBlock(all, k, id, data); err != nil {
+				rows.Close()
+				return fmt.Errorf("search index run %d: %w", run, err)
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_blocks WHERE run = ?`, run); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_runs WHERE id = ?`, run); err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+	}
+	return writeRun(ctx, tx, sortEntries(all))
+}

@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestBlockRoundTrip(t *testing.T) {
+	tests := []struct {
+		name string
+		es   []indexEntry
+	}{
+		{"one entry", []indexEntry{{"i 900101300123", 7}}},
+		{"repeated key", []indexEntry{{"n иванов", 1}, {"n иванов", 2}, {"n иванов", 900}, {"n иванов", 1 << 40}}},
+		{"shared prefixes", []indexEntry{{"n әлібек", 5}, {"n әлібеков", 3}, {"n әлібекова", 4}, {"n әлібекұлы", 1}, {"p 77011234567", 2}}},
+		{"kazakh letters", []indexEntry{{"n ғалым", 1}, {"n қасым", 2}, {"n ұлан", 3}, {"n үміт", 4}, {"n һ", 5}, {"n ін", 6}, {"n өмір", 7}, {"n ңә", 8}}},
+		{"empty key after long", []indexEntry{{"e a@b.kz", 1}, {"e a@b.kz.example", 2}, {"e b", 3}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := encodeBlock([]byte{}, tt.es)
+			got, err := decodeBlock(nil, tt.es[0].key, tt.es[0].id, data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tt.es) {
+				t.Fatalf("decoded %v, want %v", got, tt.es)
+			}
+		})
+	}
+	// A damaged block is an error, not a panic or a wrong answer.
+	data := encodeBlock([]byte{}, tests[2].es)
+	for cut := 1; cut < len(data); cut++ {
+		if _, err := decodeBlock(nil, "n әлібек", 5, data[:cut]); err != nil && !errors.Is(err, errBadBlock) {
+			t.Fatalf("cut at %d: %v", cut, err)
+		}
+	}
+	if _, err := decodeBlock(nil, "n a", 1, []byte{0xff}); !errors.Is(err, errBadBlock) {
+		t.Fatalf("garbage decoded: %v", err)
+	}
+}
+
+func TestPickMerge(t *testing.T) {
+	runs := func(sizes ...int64) []indexRun {
+		var out []indexRun
+		for i, s := range sizes {
+			out = append(out, indexRun{id: int64(i + 1), entries: s})
+		}
+		return out
+	}
+	repeat := func(n int, size int64) []int64 {
+		var out []int64
+		for range n {
+			out = append(out, size)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		runs []indexRun
+		want int // runs merged
+	}{
+		{"few runs", runs(repeat(16, 5)...), 0},
+		{"a large import's equal runs", runs(repeat(20, 300_000)...), 0},
+		{"small runs beside big ones", runs(append(repeat(18, 300_000), 6, 12, 30)...), 3},
+		{"one small run", runs(append(repeat(17, 300_000), 6)...), 0},
+		{"past the hard limit", runs(repeat(33, 300_000)...), 18},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := pickMerge(tt.runs)
+			if len(got) != tt.want {
+				t.Fatalf("merged %d runs %v, want %d", len(got), got, tt.want)
+			}
+			if n := len(tt.runs) - len(got) + min(len(got), 1); len(got) > 0 && n > runsHard {
+				t.Fatalf("%d runs left", n)
+			}
+		})
+	}
+}
+
+// TestSearchIndexAgainstModel drives the run index through random writes,
+// removals and merges and checks every answer against a plain sorted set.
+func TestSearchIndexAgainstModel(t *testing.T) {
+	ctx := context.Background()
+	db, err := openDB(filepath.Join(t.TempDir(), "ix.db"), make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := migrate(ctx, db, len(migrations)); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(1))
+	words := []string{"n иванов", "n иванова", "n иван", "n әлібеков", "n әлібек", "n нұрлан", "n серікұлы", "n ахметов"}
+	randomEntry := func() indexEntry {
+		switch rng.Intn(3) {
+		case 0:
+			return indexEntry{words[rng.Intn(len(words))], int64(rng.Intn(3000))}
+		case 1:
+			return indexEntry{fmt.Sprintf("i %012d", rng.Intn(1_000_000)), int64(rng.Intn(3000))}
+		default:
+			return indexEntry{fmt.Sprintf("p 7701%07d", rng.Intn(10_000_000)), int64(rng.Intn(3000))}
+		}
+	}
+	model := map[indexEntry]bool{}
+	prefixes := []string{"n ", "n иван", "n иванов", "n әлібек", "n нұ", "i ", "i 0000", "p 7701", "p 77010", "n я"}
+	check := func(step string) {
+		t.Helper()
+		var all []indexEntry
+		for e := range model {
+			all = append(all, e)
+		}
+		slices.SortFunc(all, compareEntries)
+		for _, p := range prefixes {
+			var want []int64
+			seen := map[int64]bool{}
+			n := 0
+			for _, e := range all {
+				if strings.HasPrefix(e.key, p) {
+					n++
+					if !seen[e.id] && len(want) < 50 {
+						seen[e.id] = true
+						want = append(want, e.id)
+					}
+				}
+			}
+			got, err := prefixIDs(ctx, db, p, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, want) {
+				t.Fatalf("%s: prefix %q: got %v, want %v", step, p, got, want)
+			}
+			cnt, err := prefixCount(ctx, db, p, 1<<30)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cnt != n {
+				t.Fatalf("%s: prefix %q: count %d, want %d", step, p, cnt, n)
+			}
+		}
+		runs, err := indexRuns(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var total int64
+		for _, r := range runs {
+			if r.entries <= 0 {
+				t.Fatalf("%s: run %d has %d entries", step, r.id, r.entries)
+			}
+			total += r.entries
+		}
+		if len(runs) > runsHard {
+			t.Fatalf("%s: %d runs", step, len(runs))
+		}
+		if total != int64(len(model)) {
+			t.Fatalf("%s: runs count %d entries, model has %d", step, total, len(model))
+		}
+	}
+	for step := range 60 {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix := &indexEdit{}
+		// Add: a big run now and then, small ones mostly. The store only
+		// adds keys a user does not have (setField adds the new minus the
+		// old), so neither does the test.
+		n := 1 + rng.Intn(20)
+		if step%10 == 0 {
+			n = 2000
+		}
+		for range n {
+			e := randomEntry()
+			if model[e] {
+				continue
+			}
+			ix.insert(e.id, []string{e.key})
+			model[e] = true
+		}
+		// Remove some present entries and some absent ones.
+		var present []indexEntry
+		for e := range model {
+			present = append(present, e)
+		}
+		slices.SortFunc(present, compareEntries)
+		for range rng.Intn(30) {
+			var e indexEntry
+			if rng.Intn(4) == 0 || len(present) == 0 {
+				e = randomEntry()
+			} else {
+				e = present[rng.Intn(len(present))]
+			}
+			if err := ix.remove(ctx, tx, e.id, []string{e.key}); err != nil {
+				t.Fatal(err)
+			}
+			delete(model, e)
+		}
+		if err := ix.flush(ctx, tx); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		check(fmt.Sprintf("step %d", step))
+	}
+}
