@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"legco.kz/compliance/store/demo"
+	"legco.kz/compliance/store/exportfile"
 	"legco.kz/compliance/store/keyslot"
 )
 
@@ -139,5 +141,71 @@ func BenchmarkOpen(b *testing.B) {
 			b.Fatal(err)
 		}
 		w.Close()
+	}
+}
+
+// BenchmarkUsersRowFloor measures the floor under the users import: only
+// the users table rows of real demo users (no parsing, validation, search
+// keys or extra fields), inserted the way the import does (one prepared
+// statement, 50,000-row transactions) into the real schema, plain and
+// encrypted. No import can be faster than this on the machine it runs on.
+func BenchmarkUsersRowFloor(b *testing.B) {
+	const n = 200_000
+	g := demo.New(42)
+	users := make([]exportfile.User, n)
+	for i := range users {
+		users[i] = g.User(i)
+	}
+	ctx := context.Background()
+	for _, encrypted := range []bool{false, true} {
+		name := map[bool]string{false: "plain", true: "sqlcipher"}[encrypted]
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				b.StopTimer()
+				var key []byte
+				if encrypted {
+					key, _ = keyslot.NewKey()
+				}
+				db, err := openDB(filepath.Join(b.TempDir(), "floor.db"), key)
+				if err != nil {
+					b.Fatal(err)
+				}
+				db.SetMaxOpenConns(1)
+				if err := migrate(ctx, db, len(migrations)); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := db.Exec(`INSERT INTO import_batches(id, kind, file_name, file_sha256, started_at, staff) VALUES (1, 'users', 'b', '', '', 'b')`); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				t := time.Now()
+				for lo := 0; lo < n; lo += 50_000 {
+					tx, err := db.Begin()
+					if err != nil {
+						b.Fatal(err)
+					}
+					st, err := tx.Prepare(`INSERT INTO users(account_id, full_name, iin, phone, email, birth_date, address, entity_bin, entity_name,
+						registered_at, batch_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO NOTHING`)
+					if err != nil {
+						b.Fatal(err)
+					}
+					now := time.Now().UTC().Format(time.RFC3339Nano)
+					for _, v := range users[lo : lo+50_000] {
+						if _, err := st.Exec(v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email), nullable(v.BirthDate),
+							nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), 1, now, now); err != nil {
+							b.Fatal(err)
+						}
+					}
+					st.Close()
+					if err := tx.Commit(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(n)/time.Since(t).Seconds(), "rows/s")
+				b.StopTimer()
+				db.Close()
+				b.StartTimer()
+			}
+		})
 	}
 }

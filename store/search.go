@@ -161,16 +161,12 @@ func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) (
 	sort.Slice(rare, func(i, j int) bool { return rare[i].n > rare[j].n })
 	var sets []map[int64]bool
 	for _, x := range rare[1:] {
-		set := map[int64]bool{}
-		it, err := newIndexIter(ctx, w.db, "n "+x.t)
-		if err != nil {
-			return nil, err
-		}
-		for e, ok := it.next(); ok; e, ok = it.next() {
+		set := make(map[int64]bool, x.n)
+		if err := eachPrefixEntry(ctx, w.db, "n "+x.t, func(e indexEntry) bool {
 			set[e.id] = true
-		}
-		if it.err != nil {
-			return nil, it.err
+			return true
+		}); err != nil {
+			return nil, err
 		}
 		sets = append(sets, set)
 	}

@@ -8,7 +8,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 )
@@ -196,19 +195,17 @@ func (c *runCursor) fill(ctx context.Context, q querier) error {
 	for len(c.buf) == 0 && !c.done {
 		var rows *sql.Rows
 		var err error
-		if !c.started {
+		first := !c.started
+		if first {
 			c.started = true
 			c.page = 2
-			// The block before lo may hold the first matching entries.
-			c.posKey, c.posID = c.lo, math.MinInt64
-			err = q.QueryRowContext(ctx, `SELECT first_key, first_id FROM search_blocks WHERE run = ? AND first_key < ?
-				ORDER BY first_key DESC, first_id DESC LIMIT 1`, c.run, c.lo).Scan(&c.posKey, &c.posID)
-			if err != nil && !errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("search index: %w", err)
-			}
-			rows, err = q.QueryContext(ctx, `SELECT first_key, first_id, data FROM search_blocks
-				WHERE run = ? AND (first_key, first_id) >= (?, ?) AND first_key < ? ORDER BY first_key, first_id LIMIT ?`,
-				c.run, c.posKey, c.posID, c.hi, c.page)
+			// The last block before lo may hold the first matching
+			// entries; one statement reads it and the blocks from lo on.
+			rows, err = q.QueryContext(ctx, `SELECT * FROM (SELECT first_key, first_id, data FROM search_blocks
+				WHERE run = ?1 AND first_key < ?2 ORDER BY first_key DESC, first_id DESC LIMIT 1)
+				UNION ALL SELECT * FROM (SELECT first_key, first_id, data FROM search_blocks
+				WHERE run = ?1 AND first_key >= ?2 AND first_key < ?3 ORDER BY first_key, first_id LIMIT ?4)`,
+				c.run, c.lo, c.hi, c.page)
 		} else {
 			c.page = min(c.page*2, 64)
 			rows, err = q.QueryContext(ctx, `SELECT first_key, first_id, data FROM search_blocks
@@ -219,15 +216,24 @@ func (c *runCursor) fill(ctx context.Context, q querier) error {
 			return fmt.Errorf("search index: %w", err)
 		}
 		n := 0
+		var lastKey string
+		var lastID int64
 		for rows.Next() {
 			var data []byte
-			if err := rows.Scan(&c.posKey, &c.posID, &data); err != nil {
+			var k string
+			var id int64
+			if err := rows.Scan(&k, &id, &data); err != nil {
 				rows.Close()
 				return fmt.Errorf("search index: %w", err)
 			}
-			n++
+			if k >= c.lo {
+				n++ // the block before lo is not one of the page's
+			}
+			if n == 1 || compareEntries(indexEntry{k, id}, indexEntry{lastKey, lastID}) > 0 {
+				lastKey, lastID = k, id
+			}
 			from := len(c.buf)
-			if c.buf, err = decodeBlock(c.buf, c.posKey, c.posID, data); err != nil {
+			if c.buf, err = decodeBlock(c.buf, k, id, data); err != nil {
 				rows.Close()
 				return fmt.Errorf("search index run %d block %q: %w", c.run, c.posKey, err)
 			}
@@ -245,6 +251,13 @@ func (c *runCursor) fill(ctx context.Context, q querier) error {
 		}
 		if err := rows.Err(); err != nil {
 			return fmt.Errorf("search index: %w", err)
+		}
+		if n > 0 {
+			c.posKey, c.posID = lastKey, lastID
+		}
+		if first {
+			// UNION ALL does not promise its order: put the entries in it.
+			slices.SortFunc(c.buf, compareEntries)
 		}
 		if n < c.page {
 			c.done = true
@@ -344,21 +357,43 @@ func prefixIDs(ctx context.Context, q querier, prefix string, limit int) ([]int6
 	return out, it.err
 }
 
+// eachPrefixEntry calls fn with the entries whose key starts with
+// prefix, run after run — not in key order, which counting and building
+// sets do not need — until fn returns false.
+func eachPrefixEntry(ctx context.Context, q querier, prefix string, fn func(indexEntry) bool) error {
+	runs, err := indexRuns(ctx, q)
+	if err != nil {
+		return fmt.Errorf("search index: %w", err)
+	}
+	for _, r := range runs {
+		c := &runCursor{run: r.id, lo: prefix, hi: prefix + "\U0010FFFF"}
+		for {
+			if err := c.fill(ctx, q); err != nil {
+				return err
+			}
+			if len(c.buf) == 0 {
+				break
+			}
+			for _, e := range c.buf {
+				if !fn(e) {
+					return nil
+				}
+			}
+			c.buf = c.buf[:0]
+		}
+	}
+	return nil
+}
+
 // prefixCount counts the entries with a key starting with prefix, up to
 // most.
 func prefixCount(ctx context.Context, q querier, prefix string, most int) (int, error) {
-	it, err := newIndexIter(ctx, q, prefix)
-	if err != nil {
-		return 0, err
-	}
 	n := 0
-	for n < most {
-		if _, ok := it.next(); !ok {
-			break
-		}
+	err := eachPrefixEntry(ctx, q, prefix, func(indexEntry) bool {
 		n++
-	}
-	return n, it.err
+		return n < most
+	})
+	return n, err
 }
 
 // indexEdit gathers one transaction's changes to the search index.
