@@ -212,3 +212,62 @@ func TestSearchIndexAgainstModel(t *testing.T) {
 		check(fmt.Sprintf("step %d", step))
 	}
 }
+
+// TestMigrationCarriesSearchIndex: a workspace made before migration 0004
+// keeps finding its users after it, and the carried-over index merges and
+// shrinks like any other.
+func TestMigrationCarriesSearchIndex(t *testing.T) {
+	ctx := context.Background()
+	db, err := openDB(filepath.Join(t.TempDir(), "old.db"), make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := migrate(ctx, db, 3); err != nil {
+		t.Fatal(err)
+	}
+	old := []indexEntry{{"n әлібеков", 2}, {"n әлібеков", 1}, {"n нұрлан", 1}, {"i 900101300123", 1}, {"p 77011234567", 2}}
+	for _, e := range old {
+		if _, err := db.Exec(`INSERT INTO search_index(key, user_id) VALUES (?, ?)`, e.key, e.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := migrate(ctx, db, len(migrations)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		prefix string
+		want   []int64
+	}{
+		{"n әліб", []int64{1, 2}},
+		{"n нұр", []int64{1}},
+		{"i 9001", []int64{1}},
+		{"p 7701", []int64{2}},
+		{"e ", nil},
+	} {
+		got, err := prefixIDs(ctx, db, tt.prefix, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("after migration, %q found %v, want %v", tt.prefix, got, tt.want)
+		}
+	}
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := &indexEdit{}
+	if err := ix.remove(ctx, tx, 1, []string{"n әлібеков", "i 900101300123"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := prefixIDs(ctx, db, "n әліб", 10); !slices.Equal(got, []int64{2}) {
+		t.Errorf("after removal, found %v", got)
+	}
+	if n, _ := prefixCount(ctx, db, "", 100); n != 3 {
+		t.Errorf("%d entries left, want 3", n)
+	}
+}

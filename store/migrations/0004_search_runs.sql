@@ -27,7 +27,8 @@ CREATE TABLE search_blocks (
 CREATE UNIQUE INDEX search_blocks_order ON search_blocks (run, first_key, first_id);
 
 -- Carry the 0002 index over: each old entry becomes a block of one
--- (empty data); the first merge of runs packs them.
+-- (empty data): searches read it like any run, and a merge of runs
+-- (see pickMerge) packs it.
 INSERT INTO search_runs (id, entries) SELECT 1, n FROM (SELECT count(*) AS n FROM search_index) WHERE n > 0;
 INSERT INTO search_blocks (run, first_key, first_id, entries, data)
     SELECT 1, key, user_id, 1, x'' FROM search_index ORDER BY key, user_id;
