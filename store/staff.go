@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"legco.kz/compliance/store/keyslot"
 )
 
@@ -19,19 +21,23 @@ type Staff struct {
 	CreatedAt time.Time
 	CreatedBy string
 	Removed   bool
+	// FullName and Position are printed on acts, reports and
+	// certificates; empty until an admin fills the profile.
+	FullName string
+	Position string
 	// HasSlot is false after a key rotation until the member is
 	// re-enrolled with a new passphrase.
 	HasSlot bool
 }
 
-const staffCols = `id, name, role, created_at, created_by, removed_at`
+const staffCols = `id, name, role, created_at, created_by, removed_at, full_name, position`
 
 // scanStaff reads staffCols of a row; HasSlot comes from the key slots.
 func (w *Workspace) scanStaff(row scanner) (Staff, error) {
 	var s Staff
 	var created string
 	var removed sql.NullString
-	if err := row.Scan(&s.ID, &s.Name, &s.Role, &created, &s.CreatedBy, &removed); err != nil {
+	if err := row.Scan(&s.ID, &s.Name, &s.Role, &created, &s.CreatedBy, &removed, &s.FullName, &s.Position); err != nil {
 		return s, err
 	}
 	s.CreatedAt, _ = time.Parse(time.RFC3339Nano, created)
@@ -277,4 +283,49 @@ func (w *Workspace) finishRotationLocked(staff string, passphrase []byte) error 
 	}
 	*w.slots = done
 	return nil
+}
+
+// DisplayName is the full name when the profile has one, else the login.
+func (s Staff) DisplayName() string {
+	if s.FullName != "" {
+		return s.FullName
+	}
+	return s.Name
+}
+
+// StaffMember reads one member (current or former) by login name.
+func (w *Workspace) StaffMember(ctx context.Context, name string) (Staff, error) {
+	return w.staffByName(ctx, strings.TrimSpace(keyslot.NormalizeName(name)))
+}
+
+// SetStaffProfile sets a member's full name and position (admins; any
+// member may set their own). Audited with the new values: staff names
+// on acts are not data subjects' personal data.
+func (w *Workspace) SetStaffProfile(ctx context.Context, name, fullName, position string) error {
+	name = strings.TrimSpace(keyslot.NormalizeName(name))
+	fullName = norm.NFC.String(strings.Join(strings.Fields(fullName), " "))
+	position = norm.NFC.String(strings.Join(strings.Fields(position), " "))
+	if len([]rune(fullName)) > 200 || len([]rune(position)) > 200 {
+		return &ValidationError{Field: "profile", Reason: "full name and position are at most 200 characters"}
+	}
+	perm := PermStaffManage
+	if name == w.me.Name {
+		perm = PermOwnPassphrase
+	}
+	err := w.change(ctx, Change{Perm: perm, Action: "staff.profile", Object: "staff:" + name, Reason: "staff profile changed",
+		Details: map[string]any{"full_name": fullName, "position": position}},
+		func(tx *sql.Tx, c *Change) error {
+			res, err := tx.ExecContext(ctx, `UPDATE staff SET full_name = ?, position = ? WHERE name = ?`, fullName, position, name)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				return fmt.Errorf("staff %q: %w", name, ErrNotFound)
+			}
+			return nil
+		})
+	if err == nil && name == w.me.Name {
+		w.me.FullName, w.me.Position = fullName, position
+	}
+	return err
 }

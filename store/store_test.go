@@ -166,6 +166,9 @@ func TestAuditorCannotChangeAnything(t *testing.T) {
 		"remove staff": func() error { return a.RemoveStaff(ctx, "Админ", "test") },
 		"rotate key":   func() error { return a.RotateKey(ctx, []byte("auditor pass"), "test") },
 		"settings":     func() error { return a.SetAutoLock(ctx, time.Hour) },
+		"operator":     func() error { return a.SetOperator(ctx, DefaultOperator, "test") },
+		"time zone":    func() error { return a.SetTimeZone(ctx, "UTC") },
+		"profile":      func() error { return a.SetStaffProfile(ctx, "Админ", "X", "Y") },
 	}
 	for _, wr := range auditorWriteAttempts(a) {
 		writes[wr.name] = wr.fn

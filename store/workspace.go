@@ -13,6 +13,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"legco.kz/compliance/store/keyslot"
@@ -28,6 +29,8 @@ type Workspace struct {
 
 	mu  sync.Mutex // guards key and slots
 	key []byte
+
+	loc atomic.Pointer[time.Location] // the workspace time zone, read once
 }
 
 // Options tune Create and Open. The zero value is right for production.
@@ -316,6 +319,12 @@ func (w *Workspace) change(ctx context.Context, c Change, fn func(tx *sql.Tx, c 
 		if err := fn(tx, &c); err != nil {
 			return err
 		}
+	}
+	if id := RequestFrom(ctx); id != "" {
+		if c.Details == nil {
+			c.Details = map[string]any{}
+		}
+		c.Details["request"] = id
 	}
 	if _, err := appendAudit(ctx, tx, w.now(), w.me, c); err != nil {
 		return fmt.Errorf("audit entry for %s: %w", c.Action, err)

@@ -121,7 +121,7 @@ With no command, or "gui", opens the desktop app.`)
 	cs := append([]command(nil), commands...)
 	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
 	for _, c := range cs {
-		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, groupSummary(c))
 	}
 	fmt.Fprintln(w, `
 Environment:

@@ -21,6 +21,9 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 		return usageErr("policy: say import, list, check, diff, new-draft, publish or pdf")
 	}
 	sub, args := args[0], args[1:]
+	if s, ok := lookupSub("policy", sub); ok {
+		return s.run(ctx, e, args)
+	}
 	f := newFlags(e, "policy "+sub, "policy "+sub+" --db FILE …")
 	var (
 		file      = f.String("file", "", "policy `PATH` in the seed format (Russian<TAB>Kazakh rows)")
@@ -164,7 +167,7 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "wrote %s (edition %d, %s)\n", *out, ed.Number, *lang)
 		return nil
 	}
-	return usageErr("policy: unknown subcommand %q", sub)
+	return runSub(ctx, e, "policy", []string{"import", "list", "check", "diff", "new-draft", "publish", "pdf"}, append([]string{sub}, args...))
 }
 
 func day(t time.Time) string {

@@ -25,7 +25,7 @@ func init() {
 
 func cmdImport(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || (args[0] != "users" && args[0] != "access-log") {
-		return usageErr("import: say users or access-log")
+		return runSub(ctx, e, "import", []string{"users", "access-log"}, args)
 	}
 	kind, args := args[0], args[1:]
 	f := newFlags(e, "import "+kind, "import "+kind+" --db FILE --file PATH [--format csv|jsonl] [--strict] [--errors REPORT.csv]")
@@ -313,7 +313,7 @@ func cmdUsers(ctx context.Context, e *env, args []string) error {
 		}
 		return nil
 	}
-	return usageErr("users: unknown subcommand %q", sub)
+	return runSub(ctx, e, "users", []string{"search", "show", "update", "block", "unblock", "depersonalize", "destroy"}, append([]string{sub}, args...))
 }
 
 // reorder moves flags before positional arguments, so that

@@ -96,9 +96,11 @@ func cmdStaff(ctx context.Context, e *env, args []string) error {
 	sub, args := args[0], args[1:]
 	switch sub {
 	case "add":
-		f := newFlags(e, "staff add", "staff add --db FILE --name NAME --role admin|compliance|legal|auditor")
+		f := newFlags(e, "staff add", "staff add --db FILE --name NAME --role admin|compliance|legal|auditor [--full-name TEXT] [--position TEXT]")
 		name := f.String("name", "", "new member's `NAME`")
 		role := f.String("role", "", "`ROLE`: admin, compliance, legal or auditor")
+		fullName := f.String("full-name", "", "full name printed on acts and reports")
+		position := f.String("position", "", "position printed on acts and reports")
 		if err := f.parse(args); err != nil {
 			return err
 		}
@@ -124,6 +126,11 @@ func cmdStaff(ctx context.Context, e *env, args []string) error {
 		defer keyslot.Wipe(np)
 		if err := w.AddStaff(ctx, *name, r, np, keyslot.Params{}); err != nil {
 			return err
+		}
+		if *fullName != "" || *position != "" {
+			if err := w.SetStaffProfile(ctx, *name, *fullName, *position); err != nil {
+				return err
+			}
 		}
 		fmt.Fprintf(e.stdout, "enrolled %q as %s\n", *name, r)
 		return nil
@@ -216,7 +223,7 @@ func cmdStaff(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "workspace key rotated; every other member must be re-enrolled with `staff add` (same name)")
 		return nil
 	}
-	return usageErr("staff: unknown subcommand %q (add, remove, list, passphrase, rekey)", sub)
+	return runSub(ctx, e, "staff", []string{"add", "remove", "list", "passphrase", "rekey"}, append([]string{sub}, args...))
 }
 
 func cmdAudit(ctx context.Context, e *env, args []string) error {
@@ -271,7 +278,7 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 		printAudit(e.stdout, es)
 		return nil
 	}
-	return usageErr("audit: unknown subcommand %q (verify, log)", sub)
+	return runSub(ctx, e, "audit", []string{"verify", "log"}, append([]string{sub}, args...))
 }
 
 func printAudit(out io.Writer, es []store.AuditEntry) {

@@ -1,0 +1,3 @@
+-- Reserved for issue #14 (screens). Kept as a no-op when that work needs no schema
+-- change, so that later numbers stay stable.
+SELECT 1;
