@@ -28,6 +28,21 @@ var demoStaff = []struct {
 	{"auditor", store.RoleAuditor},
 }
 
+// demoExtra adds one feature's demo data (consents, requests, …) after the
+// users are loaded, from that feature's own file.
+type demoExtra struct {
+	name string
+	run  func(ctx context.Context, e *env, w *store.Workspace, users int, seed int64) error
+}
+
+// demoExtras run in registration order (file order within the package:
+// name files so the order is right, or register from one init).
+var demoExtras []demoExtra
+
+func registerDemoExtra(name string, run func(ctx context.Context, e *env, w *store.Workspace, users int, seed int64) error) {
+	demoExtras = append(demoExtras, demoExtra{name, run})
+}
+
 func cmdDemo(ctx context.Context, e *env, args []string) error {
 	f := newFlags(e, "demo", "demo --db FILE --users N [--seed S] [--exports DIR] [--format csv|jsonl]")
 	users := f.Int("users", 1000, "number of synthetic users `N`")
@@ -82,6 +97,11 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	prog.done()
 	if err != nil {
 		return fmt.Errorf("demo users: %w (the workspace keeps the %d users committed before)", err, res.New)
+	}
+	for _, x := range demoExtras {
+		if err := x.run(ctx, e, w, *users, *seed); err != nil {
+			return fmt.Errorf("demo %s: %w", x.name, err)
+		}
 	}
 	h, _ := w.AuditHead(ctx)
 	fmt.Fprintf(e.stdout, "demo workspace %s: %d users in %s; staff admin, compliance, legal, auditor (same passphrase); audit head %s\n",

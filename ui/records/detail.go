@@ -53,6 +53,7 @@ type Detail struct {
 	History *historyView
 	Tabs    *container.AppTabs
 	tabs    [4]*container.TabItem
+	extra   []extraTab
 
 	body    *fyne.Container
 	content *fyne.Container
@@ -96,7 +97,14 @@ func newDetail(s *Screen) *Detail {
 		container.NewTabItemWithIcon(lang.L("1.1.3 Other sources"), theme.SearchIcon(), container.NewVScroll(d.Public)),
 		container.NewTabItemWithIcon(lang.L("History"), theme.HistoryIcon(), d.History.content),
 	}
-	d.Tabs = container.NewAppTabs(d.tabs[:]...)
+	items := d.tabs[:]
+	for _, t := range extraTabs {
+		content, show := t.Build(s.env)
+		x := extraTab{item: container.NewTabItemWithIcon(t.Title(), t.Icon, content), show: show}
+		d.extra = append(d.extra, x)
+		items = append(items, x.item)
+	}
+	d.Tabs = container.NewAppTabs(items...)
 
 	d.titleRow = container.NewBorder(nil, nil, nil, d.Badges.box, d.Title)
 	titleRow := container.NewBorder(nil, nil, d.BackButton, d.refresh, d.titleRow)
@@ -121,6 +129,16 @@ func (d *Detail) Close() {
 	d.accountID = ""
 	d.clearData()
 	d.History.set(nil)
+	d.showExtra("")
+}
+
+// showExtra tells the other features' tabs which account is shown.
+func (d *Detail) showExtra(accountID string) {
+	for _, x := range d.extra {
+		if x.show != nil {
+			x.show(accountID)
+		}
+	}
 }
 
 // Load shows the user with this account id.
@@ -136,6 +154,7 @@ func (d *Detail) Load(accountID string) {
 	d.accountID = accountID
 	d.lastAccount = accountID
 	d.load()
+	d.showExtra(accountID)
 }
 
 // Reload reads the user shown again.
