@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 
 	"fyne.io/fyne/v2/app"
 
@@ -27,11 +25,7 @@ func defaultDB(e *env) string {
 	if p := e.getenv("LEGCO_DB"); p != "" {
 		return p
 	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		dir = "."
-	}
-	return filepath.Join(dir, "legco-compliance", "workspace.db")
+	return defaultWorkspacePath()
 }
 
 func runGUI(ctx context.Context, e *env, args []string) error {
