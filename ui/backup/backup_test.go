@@ -38,7 +38,9 @@ func setup(t *testing.T) (*shell.Env, *uitest.Loop, fyne.Window) {
 func TestBackUpFromTheApp(t *testing.T) {
 	env, loop, win := setup(t)
 	Remind(env)
-	loop.Until(t, 5*time.Second, "reminder", func() bool { return uitest.HasText(win.Canvas(), "Пора создать резервную копию") })
+	loop.Until(t, 5*time.Second, "reminder", func() bool {
+		return uitest.HasText(win.Canvas(), "Пора создать резервную копию")
+	})
 
 	dir := filepath.Join(t.TempDir(), FolderName(env.WS.Path(), time.Date(2026, 12, 5, 18, 0, 0, 0, time.UTC)))
 	if filepath.Base(dir) != "workspace-backup-2026-12-05-180000" {
