@@ -111,6 +111,11 @@ func Create(ctx context.Context, path, admin string, passphrase []byte, opts Opt
 		return nil, fmt.Errorf("create workspace %s: %w", path, err)
 	} else {
 		f.Close()
+		if err := RestrictToOwner(path); err != nil {
+			os.Remove(path)
+			os.Remove(keyslot.Path(path))
+			return nil, fmt.Errorf("create workspace %s: %w", path, err)
+		}
 	}
 	w, err := connect(ctx, path, key, slots, opts)
 	if err == nil {

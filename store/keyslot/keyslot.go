@@ -21,7 +21,9 @@ import (
 	"time"
 
 	"golang.org/x/crypto/argon2"
+
 	"golang.org/x/text/unicode/norm"
+	"legco.kz/compliance/store/ownerfile"
 )
 
 // KeySize is the size of the workspace key: SQLCipher's raw 256-bit key.
@@ -147,7 +149,8 @@ func (f *File) Save(path string) error {
 	}
 	tmpName := tmp.Name()
 	defer os.Remove(tmpName) // no-op after a successful rename
-	if err := tmp.Chmod(0o600); err != nil {
+	// Owner-only: 0600, or an owner-only ACL on Windows (the rename keeps it).
+	if err := ownerfile.Restrict(tmpName); err != nil {
 		tmp.Close()
 		return fmt.Errorf("key slots %s: %w", path, err)
 	}

@@ -1,6 +1,6 @@
 //go:build windows
 
-package store
+package ownerfile
 
 import (
 	"fmt"
@@ -8,11 +8,11 @@ import (
 	"golang.org/x/sys/windows"
 )
 
-// RestrictToOwner gives path an ACL that grants the current user full
+// Restrict gives path an ACL that grants the current user full
 // control and nobody else anything, and stops inheriting the folder's
 // entries (Windows ignores Unix modes: a file in a shared folder would
 // otherwise be readable by everyone the folder lets in).
-func RestrictToOwner(path string) error {
+func Restrict(path string) error {
 	sid, err := currentUserSID()
 	if err != nil {
 		return fmt.Errorf("owner-only access for %s: %w", path, err)
