@@ -20,7 +20,7 @@ package store
 //     is intact and drops a transaction that was half written when the
 //     WAL was read. The result is the workspace as of one commit — whole
 //     transactions only (an import chunk is one) — which is then folded
-//     into one file (checkpoint) and checked (audit chain, quick_check).
+//     into one file (checkpoint) and its audit chain verified.
 //
 // TestBackupDuringImport takes backups while an import commits chunks
 // and checks that each restores to whole chunks with an intact chain.
@@ -227,10 +227,10 @@ func settleCopy(ctx context.Context, path string, key []byte) (AuditHead, int, e
 	if _, err := db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return head, 0, fmt.Errorf("checkpoint of the copy: %w", err)
 	}
-	var qc string
-	if err := db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&qc); err != nil || qc != "ok" {
-		return head, 0, fmt.Errorf("the copy fails SQLite's quick_check: %q %v", qc, err)
-	}
+	// No quick_check here: it decrypts every page (with it, a 100,000-user
+	// backup took 62 s at a load average of 30), and a torn copy cannot get
+	// this far — WAL recovery keeps only whole transactions, and every
+	// page carries its own HMAC, checked as it is read.
 	rep, err := verifyAudit(ctx, db, "", nil)
 	if err != nil {
 		return head, 0, err

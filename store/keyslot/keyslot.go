@@ -21,8 +21,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/argon2"
-
 	"golang.org/x/text/unicode/norm"
+
 	"legco.kz/compliance/store/ownerfile"
 )
 
