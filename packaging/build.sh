@@ -27,7 +27,8 @@ fyne_tool() {
 linux() {
   local stage=build/pkg/linux out=dist/$name-linux-amd64.tar.xz
   rm -rf "$stage"; mkdir -p "$stage/fyne"
-  (cd "$stage/fyne" && "$root/build/pkg/fyne" package --target linux --src "$root/cmd/legco-compliance" \
+  # XZ_OPT=-0: fyne's own tarball is only unpacked again; compress once.
+  (cd "$stage/fyne" && XZ_OPT=-0 "$root/build/pkg/fyne" package --target linux --src "$root/cmd/legco-compliance" \
     --name legco-compliance --app-id kz.legco.compliance --app-version "$APP_VERSION" --app-build "$APP_BUILD" \
     --icon "$root/assets/icon.png" --executable "$root/bin/legco-compliance")
   tar -xJf "$stage/fyne/legco-compliance.tar.xz" -C "$stage/fyne"
