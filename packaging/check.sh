@@ -17,14 +17,19 @@ fail() { echo "package check: $*" >&2; exit 1; }
 name=legco-compliance-$VERSION
 tarball=dist/$name-linux-amd64.tar.xz
 zip=dist/$name-windows-amd64.zip
-[ -f "$tarball" ] || fail "$tarball missing"
-[ -f "$zip" ] || fail "$zip missing"
-(cd dist && sha256sum -c --quiet SHA256SUMS) || fail "SHA256SUMS does not match"
+only=${1:-all} # linux | windows | all
+[ -f "$tarball" ] || [ "$only" = windows ] || fail "$tarball missing"
+[ -f "$zip" ] || [ "$only" = linux ] || fail "$zip missing"
+if [ "$only" = all ]; then
+  (cd dist && sha256sum -c --quiet SHA256SUMS) || fail "SHA256SUMS does not match"
+  grep -q " $name-linux-amd64.tar.xz\$" dist/SHA256SUMS && grep -q " $name-windows-amd64.zip\$" dist/SHA256SUMS || fail "SHA256SUMS does not list both archives"
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # --- Linux ---
+if [ "$only" != windows ]; then
 list=$(tar -tJf "$tarball")
 for f in bin/legco-compliance share/applications/kz.legco.compliance.desktop share/icons/kz.legco.compliance.png install.sh Makefile README.txt; do
   grep -qx "$name-linux-amd64/$f" <<<"$list" || fail "$tarball lacks $f"
@@ -46,6 +51,8 @@ HOME=$home "$work/$name-linux-amd64/install.sh" --uninstall >/dev/null
 left=$(find "$home/.local" -type f ! -name 'mimeinfo.cache' ! -name 'icon-theme.cache' 2>/dev/null || true)
 [ -z "$left" ] || fail "uninstall left: $left"
 echo "package check: $tarball installs in ~/.local, validates, starts (smoke test) and uninstalls cleanly"
+fi
+[ "$only" != linux ] || exit 0
 
 # --- Windows ---
 unzip -q "$zip" -d "$work/win"
