@@ -42,7 +42,8 @@ linux() {
   cp packaging/install.sh "$d/"
   cp packaging/Makefile.dist "$d/Makefile"
   cp packaging/README.linux.txt "$d/README.txt"
-  tar -C "$stage" --owner=0 --group=0 -cJf "$out" "$name-linux-amd64"
+  # xz -1: a fifth of -6's time on a 40 MB binary for a few MB more.
+  XZ_OPT="${XZ_OPT:--1 -T0}" tar -C "$stage" --owner=0 --group=0 -cJf "$out" "$name-linux-amd64"
   rm -rf "$stage"
   echo "package: $out"
 }
