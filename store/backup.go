@@ -123,6 +123,7 @@ func (w *Workspace) backup(ctx context.Context, dir string, progress func(done, 
 			for _, p := range []string{dst, dst + "-wal", dst + "-shm", keyslot.Path(dst), filepath.Join(dir, BackupManifestName)} {
 				os.Remove(p)
 			}
+			os.Remove(dir) // only if empty: a failed or cancelled backup leaves nothing
 		}
 	}()
 	// The key cannot change (rotation) while its pages are copied.
