@@ -56,7 +56,9 @@ windows() {
   # exe, which must be the main package's folder for the linker to take
   # it, then builds. An existing exe stops it building once more before.
   : > "$exe"
-  trap 'rm -f "$exe" "$root/$src/fyne.syso"' EXIT
+  # fyne also injects fyne_metadata_init.go for the build; never leave
+  # either behind (fyne.syso has no GOOS suffix: Linux builds would link it).
+  trap 'rm -f "$exe" "$root/$src/fyne.syso" "$root/$src/fyne_metadata_init.go"' EXIT
   fyne_tool version >/dev/null
   GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc \
   GOFLAGS="${GOFLAGS:-} -ldflags=-X=main.version=$VERSION -ldflags=-X=main.commit=$COMMIT" \
