@@ -31,6 +31,9 @@ type Workspace struct {
 	key []byte
 
 	loc atomic.Pointer[time.Location] // the workspace time zone, read once
+
+	sealOnce sync.Mutex // guards sealK
+	sealK    []byte     // the seals' MAC key (seal.go)
 }
 
 // Options tune Create and Open. The zero value is right for production.
@@ -115,6 +118,9 @@ func Create(ctx context.Context, path, admin string, passphrase []byte, opts Opt
 	w, err := connect(ctx, path, key, slots, opts)
 	if err == nil {
 		err = w.bootstrap(ctx, admin)
+		if err == nil {
+			err = w.initSeals(ctx)
+		}
 		if err != nil {
 			w.Close()
 		}
@@ -178,6 +184,10 @@ func Open(ctx context.Context, path, staff string, passphrase []byte, opts Optio
 		return nil, ErrBadCredentials
 	}
 	w.me = me
+	if err := w.initSeals(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open workspace %s: %w", path, err)
+	}
 	return w, nil
 }
 
@@ -283,6 +293,9 @@ type Change struct {
 	Reason   string
 	Details  map[string]any
 	Personal *Personal
+	// Seal names further audit objects the change touched (an import
+	// chunk's rows); Object is sealed anyway. See seal.go.
+	Seal []string
 }
 
 // Personal is personal data an audit entry keeps, filed under its subject
@@ -326,8 +339,12 @@ func (w *Workspace) change(ctx context.Context, c Change, fn func(tx *sql.Tx, c 
 		}
 		c.Details["request"] = id
 	}
-	if _, err := appendAudit(ctx, tx, w.now(), w.me, c); err != nil {
+	e, err := appendAudit(ctx, tx, w.now(), w.me, c)
+	if err != nil {
 		return fmt.Errorf("audit entry for %s: %w", c.Action, err)
+	}
+	if err := w.sealObjects(ctx, tx, e.Seq, append([]string{c.Object}, c.Seal...)); err != nil {
+		return err
 	}
 	return tx.Commit()
 }

@@ -233,32 +233,7 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 	sub, args := args[0], args[1:]
 	switch sub {
 	case "verify":
-		f := newFlags(e, "audit verify", "audit verify --db FILE [--expect-head HASH]")
-		expect := f.String("expect-head", "", "a head `HASH` recorded earlier (e.g. on a report) that must still be in the chain")
-		if err := f.parse(args); err != nil {
-			return err
-		}
-		w, err := e.open(ctx, f)
-		if err != nil {
-			return err
-		}
-		defer w.Close()
-		rep, err := w.VerifyAudit(ctx, *expect, nil)
-		if err != nil {
-			return err
-		}
-		for _, warn := range rep.Warnings {
-			fmt.Fprintf(e.stderr, "warning: %s\n", warn)
-		}
-		if rep.Broken != nil {
-			return &exitError{code: exitAuditBroken, err: fmt.Errorf("audit chain BROKEN at entry #%d: %s (%d entries read; entries before #%d verify)",
-				rep.Broken.Seq, rep.Broken.Reason, rep.Entries, rep.Broken.Seq)}
-		}
-		fmt.Fprintf(e.stdout, "audit chain intact: %d entries, head %s\n", rep.Entries, rep.Head)
-		if rep.Erased > 0 {
-			fmt.Fprintf(e.stdout, "%d entries had their personal-data payload erased by destruction acts (their digests still verify the chain)\n", rep.Erased)
-		}
-		return nil
+		return cmdAuditVerify(ctx, e, args)
 	case "log":
 		f := newFlags(e, "audit log", "audit log --db FILE [--object PREFIX] [--limit N]")
 		object := f.String("object", "", "only objects starting with `PREFIX` (e.g. user:LC-000001)")
