@@ -147,7 +147,7 @@ func (s Sealer) allQuery() string {
 }
 
 // sealEncoder appends each scanned value to a canonical byte string: a
-// type tag, then the value's length and bytes. NULL and '' differ.
+// type tag, then the value's length and bytes. NULL and ” differ.
 type sealEncoder struct{ b *[]byte }
 
 func (e sealEncoder) Scan(src any) error {
