@@ -626,7 +626,7 @@ func newLatestCursor(ctx context.Context, tx *sql.Tx, s Sealer) (*latestCursor, 
 	var rows *sql.Rows
 	var err error
 	if s.Whole {
-		rows, err = tx.QueryContext(ctx, `SELECT ?, max(seq) FROM audit_log WHERE object >= ? AND object < ? HAVING count(*) > 0`,
+		rows, err = tx.QueryContext(ctx, `SELECT ?, max(seq) FROM audit_log WHERE object >= ? AND object < ?`,
 			s.Prefix, s.Prefix, s.Prefix+"\U0010FFFF")
 	} else {
 		rows, err = tx.QueryContext(ctx, `SELECT object, max(seq) FROM audit_log WHERE object > ? AND object < ? GROUP BY object ORDER BY object`,
@@ -648,8 +648,10 @@ func (c *latestCursor) next() {
 		}
 		return
 	}
-	c.e = c.rows.Scan(&c.obj, &c.seq)
-	c.have = c.e == nil
+	var seq sql.NullInt64 // NULL: no entry under a Whole prefix
+	c.e = c.rows.Scan(&c.obj, &seq)
+	c.seq = seq.Int64
+	c.have = c.e == nil && seq.Valid
 }
 
 func (c *latestCursor) peek() (string, bool) { return c.obj, c.have }

@@ -105,6 +105,10 @@ func report(e *env, err error) int {
 		code = exitCredentials
 		err = errors.New("wrong staff name or passphrase; check both (the name is as enrolled, e.g. `staff list` by an admin) and try again")
 	}
+	if store.IsCorrupt(err) {
+		code = exitAuditBroken
+		err = store.Explain(err)
+	}
 	var fe *store.ForbiddenError
 	if errors.As(err, &fe) {
 		err = fmt.Errorf("%w; ask a staff member whose role allows it", err)
