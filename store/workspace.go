@@ -167,11 +167,13 @@ func Open(ctx context.Context, path, staff string, passphrase []byte, opts Optio
 		return nil, err
 	}
 	w, err := connect(ctx, path, u.Key, slots, opts)
+	rotated := false
 	if err != nil && u.Pending != nil && isNotADatabase(err) {
 		// A key rotation stopped after PRAGMA rekey and before the key
 		// slots were rewritten: the pending key is the database's key now.
 		w, err = connect(ctx, path, u.Pending, slots, opts)
 		if err == nil {
+			rotated = true
 			err = w.finishRotation(u.Staff, passphrase)
 		}
 	}
@@ -184,6 +186,12 @@ func Open(ctx context.Context, path, staff string, passphrase []byte, opts Optio
 		return nil, ErrBadCredentials
 	}
 	w.me = me
+	if rotated && me.Role.Can(PermWorkspaceRekey) {
+		if err := w.recordRotation(ctx, "key rotation interrupted, completed when the workspace was next opened", -1, true); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open workspace %s: %w", path, err)
+		}
+	}
 	if err := w.initSeals(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open workspace %s: %w", path, err)

@@ -135,9 +135,10 @@ func cmdStaff(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "enrolled %q as %s\n", *name, r)
 		return nil
 	case "remove":
-		f := newFlags(e, "staff remove", "staff remove --db FILE --name NAME --reason TEXT")
+		f := newFlags(e, "staff remove", "staff remove --db FILE --name NAME --reason TEXT [--no-rekey]")
 		name := f.String("name", "", "member's `NAME`")
 		reason := f.String("reason", "", "why (kept in the audit log)")
+		noRekey := f.Bool("no-rekey", false, "keep the workspace key (weaker: a copy of the .keys file the member kept still opens the workspace)")
 		if err := f.parse(args); err != nil {
 			return err
 		}
@@ -149,10 +150,26 @@ func cmdStaff(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer w.Close()
-		if err := w.RemoveStaff(ctx, *name, *reason); err != nil {
+		if *noRekey {
+			if err := w.RemoveStaff(ctx, *name, *reason); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "removed %q; their key slot is gone\n", *name)
+			fmt.Fprintln(e.stderr, "warning: --no-rekey: the workspace key did not change, so a copy of the .keys file (or a backup) made while "+
+				"the member was enrolled still opens this workspace with their passphrase; run `staff rekey` to close that")
+			return nil
+		}
+		pass, err := e.secret("LEGCO_PASSPHRASE", "Your passphrase (to re-seal the new key): ", false)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "removed %q; their key slot is gone\n", *name)
+		defer keyslot.Wipe(pass)
+		fmt.Fprintln(e.stderr, "removing the member, then re-encrypting every page under a new workspace key…")
+		if err := w.RemoveStaffAndRekey(ctx, *name, *reason, pass); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "removed %q and rotated the workspace key: old copies of the .keys file no longer open this workspace\n", *name)
+		fmt.Fprintln(e.stdout, "every other member must be re-enrolled with `staff add` (same name and role)")
 		return nil
 	case "list":
 		f := newFlags(e, "staff list", "staff list --db FILE [--all]")
