@@ -64,6 +64,7 @@ type env struct {
 }
 
 func main() {
+	restoreLocale() // see localefix_linux.go
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	e := &env{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, getenv: os.Getenv}
