@@ -396,6 +396,9 @@ func (w *Workspace) sealObjects(ctx context.Context, tx *sql.Tx, seq int64, obje
 		return err
 	}
 	defer up.Close()
+	// The driver watches a cancellable context with a goroutine per
+	// statement, which would cost more than the read (as in import.go).
+	ctx = context.WithoutCancel(ctx)
 	reads := map[string]*sql.Stmt{}
 	defer func() {
 		for _, st := range reads {
