@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -35,6 +36,8 @@ type controller struct {
 
 	// autoLockOverride replaces the workspace's auto-lock setting (tests).
 	autoLockOverride time.Duration
+
+	shutdownOnce sync.Once
 }
 
 func newController(a fyne.App, cfg Config) *controller {
@@ -52,7 +55,9 @@ func newController(a fyne.App, cfg Config) *controller {
 	c.win.Resize(fyne.NewSize(1200, 800))
 	c.win.SetMaster()
 	c.win.SetOnClosed(c.shutdown)
-	a.Lifecycle().SetOnStopped(c.shutdown)
+	// No OnStopped hook: Fyne runs it on a goroutine that races the
+	// closing of its run queue ("send on closed channel"). Stopped, called
+	// once the run loop has returned, closes the workspace instead.
 	c.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { c.lock(lockManual) })
 
 	c.showUnlock("")
@@ -213,8 +218,13 @@ func minutesText(d time.Duration) string {
 	return lang.L("{{.Minutes}} min", map[string]any{"Minutes": int(d.Round(time.Minute) / time.Minute)})
 }
 
-// shutdown closes the workspace when the window closes or the app stops.
+// shutdown closes the workspace when the window closes or the app stops;
+// the first call does the work, later and concurrent ones wait for it.
 func (c *controller) shutdown() {
+	c.shutdownOnce.Do(c.shutdownNow)
+}
+
+func (c *controller) shutdownNow() {
 	env := c.env
 	if env == nil {
 		return
@@ -222,6 +232,8 @@ func (c *controller) shutdown() {
 	if c.idle != nil {
 		c.idle.stop()
 	}
+	// What a lock saves (the policy editor's draft) is saved on quit too.
+	c.saveBeforeLock(env)
 	c.env, c.main, c.idle = nil, nil, nil
 	env.Stop()
 	done := make(chan struct{})

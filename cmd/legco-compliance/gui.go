@@ -60,8 +60,9 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 	go func() {
 		<-ctx.Done()
 		fmt.Fprintln(e.stderr, "legco-compliance: interrupted, closing")
-		a.Quit()
+		ui.Quit(a)
 	}()
 	w.ShowAndRun()
+	ui.Stopped()
 	return nil
 }
