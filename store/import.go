@@ -189,7 +189,7 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 					}
 				}
 				if r.opts.Strict && r.res.Rejected > 0 {
-					return fmt.Errorf("import %s: %d rows rejected; --strict keeps nothing (first: %v)", r.file, r.res.Rejected, r.res.Errors[0])
+					return fmt.Errorf("import %s: %d rows rejected; --strict keeps nothing (first: %v)", r.file, r.res.Rejected, r.res.Errors[0].WithoutValue())
 				}
 				c.Object = fmt.Sprintf("batch:%d", r.res.BatchID)
 				if r.seal != nil {
