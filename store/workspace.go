@@ -34,6 +34,9 @@ type Workspace struct {
 
 	sealOnce sync.Mutex // guards sealK
 	sealK    []byte     // the seals' MAC key (seal.go)
+
+	headDir  string   // the head memory's folder (headmemory.go); "" = off
+	warnings []string // found on open
 }
 
 // Options tune Create and Open. The zero value is right for production.
@@ -50,6 +53,10 @@ type Options struct {
 	// Demo marks a new workspace as synthetic demo data: its credentials
 	// are published in the key-slot file for the unlock screen's banner.
 	Demo bool
+	// HeadMemoryDir is the folder of this computer's memory of audit
+	// heads (rollback warnings, headmemory.go); empty turns it off. The
+	// CLI and the app pass DefaultHeadMemoryDir().
+	HeadMemoryDir string
 }
 
 func (o Options) kdf() keyslot.Params {
@@ -120,6 +127,10 @@ func Create(ctx context.Context, path, admin string, passphrase []byte, opts Opt
 		err = w.bootstrap(ctx, admin)
 		if err == nil {
 			err = w.initSeals(ctx)
+		}
+		if err == nil {
+			w.headDir = opts.HeadMemoryDir
+			err = w.rememberHead(ctx)
 		}
 		if err != nil {
 			w.Close()
@@ -194,7 +205,14 @@ func Open(ctx context.Context, path, staff string, passphrase []byte, opts Optio
 	}
 	if err := w.initSeals(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("open workspace %s: %w", path, err)
+		return nil, fmt.Errorf("open workspace %s: %w", path, Explain(err))
+	}
+	w.headDir = opts.HeadMemoryDir
+	if warn, err := w.checkHeadMemory(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open workspace %s: %w", path, Explain(err))
+	} else if warn != "" {
+		w.warnings = append(w.warnings, warn)
 	}
 	return w, nil
 }
@@ -275,6 +293,9 @@ func (w *Workspace) IsDemo() bool { return w.slots.Demo != nil }
 
 // Close wipes the key from memory and closes the database.
 func (w *Workspace) Close() error {
+	if w.db != nil && w.key != nil {
+		w.rememberHead(context.Background()) // best effort: the next open checks again
+	}
 	w.mu.Lock()
 	keyslot.Wipe(w.key)
 	w.key = nil

@@ -7,8 +7,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"legco.kz/compliance/store"
 	"legco.kz/compliance/store/keyslot"
@@ -116,6 +119,20 @@ func (c *controller) unlocked(ws *store.Workspace) {
 	})
 	env.OnChanged(c.applySettings)
 	c.applySettings()
+	c.showOpenWarnings(ws)
+}
+
+// showOpenWarnings tells the user what opening found (a rollback to an
+// older copy); the store has recorded it in the audit log already.
+func (c *controller) showOpenWarnings(ws *store.Workspace) {
+	for _, w := range ws.Warnings() {
+		c.logf("warning on open: %s", w)
+		msg := widget.NewLabel(lang.L("This workspace is older than the one this computer last saw, or its history differs: it was restored from a backup or rolled back. Changes made after the newer state are not in it. The audit log records this warning.") +
+			"\n\n" + lang.L("Technical detail: {{.Reason}}", map[string]any{"Reason": w}))
+		msg.Wrapping = fyne.TextWrapWord
+		msg.Importance = widget.WarningImportance
+		dialog.ShowCustom(lang.L("Older workspace"), lang.L("OK"), container.NewVBox(msg, shell.MinWidth(520)), c.win)
+	}
 }
 
 // applySettings reads the auto-lock time and (re)starts the idle tracker.

@@ -44,6 +44,7 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 		path = defaultDB(e)
 	}
 	cfg := ui.Config{DBPath: path, Logf: log.New(e.stderr, "legco-compliance: ", log.LstdFlags).Printf}
+	cfg.Options.HeadMemoryDir = e.headMemoryDir()
 	// With a name and LEGCO_PASSPHRASE both given, unlock at once: this
 	// is how scripts (and the GUI smoke test) open the app. Secrets come
 	// from the environment, never argv.

@@ -62,7 +62,14 @@ func (e *env) open(ctx context.Context, f flags) (*store.Workspace, error) {
 		return nil, err
 	}
 	defer keyslot.Wipe(pass)
-	return store.Open(ctx, *f.db, name, pass, store.Options{})
+	w, err := store.Open(ctx, *f.db, name, pass, store.Options{HeadMemoryDir: e.headMemoryDir()})
+	if err != nil {
+		return nil, err
+	}
+	for _, warn := range w.Warnings() {
+		fmt.Fprintf(e.stderr, "WARNING: %s\n", warn)
+	}
+	return w, nil
 }
 
 func cmdInit(ctx context.Context, e *env, args []string) error {
@@ -79,7 +86,7 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer keyslot.Wipe(pass)
-	w, err := store.Create(ctx, *f.db, *admin, pass, store.Options{})
+	w, err := store.Create(ctx, *f.db, *admin, pass, store.Options{HeadMemoryDir: e.headMemoryDir()})
 	if err != nil {
 		return err
 	}
