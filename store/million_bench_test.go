@@ -153,7 +153,18 @@ func BenchmarkMillion(b *testing.B) {
 	// audit verify (issue #9): full, with the record pass, and --quick.
 	for _, quick := range []bool{false, true} {
 		t = time.Now()
-		rep, err := w.Verify(ctx, VerifyOptions{Quick: quick})
+		phase, phaseAt := "", time.Now()
+		rep, err := w.Verify(ctx, VerifyOptions{Quick: quick, Progress: func(p string, done, total int64) {
+			if p != phase {
+				if phase != "" {
+					b.Logf("  %s: %s", phase, time.Since(phaseAt).Round(time.Millisecond))
+				}
+				phase, phaseAt = p, time.Now()
+			}
+		}})
+		if phase != "" {
+			b.Logf("  %s: %s", phase, time.Since(phaseAt).Round(time.Millisecond))
+		}
 		if err != nil || !rep.OK() {
 			b.Fatalf("verify quick=%v: %v %+v", quick, err, rep)
 		}

@@ -61,6 +61,7 @@ func (w *Workspace) Verify(ctx context.Context, o VerifyOptions) (*VerifyReport,
 	var rp func(int64)
 	if p := phase("records"); p != nil {
 		rp = func(done int64) { p(done, 0) }
+		rp(0)
 	}
 	rep.Tampered, rep.TamperedTotal, err = w.verifySeals(ctx, rep.Head.Seq, func(done int64) {
 		rep.Records = done
