@@ -189,7 +189,7 @@ func Open(ctx context.Context, path, staff string, passphrase []byte, opts Optio
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open workspace %s: %w", path, err)
+		return nil, fmt.Errorf("open workspace %s: %w", path, Explain(err))
 	}
 	me, err := w.staffByName(ctx, u.Staff)
 	if err != nil || me.Removed {

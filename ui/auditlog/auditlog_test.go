@@ -307,3 +307,14 @@ func TestPagerEvictsFarPages(t *testing.T) {
 		t.Errorf("rowOf: %s", got)
 	}
 }
+
+func TestReportTextTampering(t *testing.T) {
+	test.NewTempApp(t)
+	i18n.Load(i18n.English)
+	defer i18n.Load(i18n.Russian)
+	title, text := ReportText(&store.VerifyReport{Entries: 9, Head: store.AuditHead{Seq: 9, Hash: "ff"},
+		Tampered: []store.Tampering{{Object: "user:LC-1", Reason: "the record does not match its seal"}}, TamperedTotal: 1})
+	if title != "Tampering or damage found" || !strings.Contains(text, "user:LC-1: the record does not match its seal") || !strings.Contains(text, "restore both from a backup") {
+		t.Errorf("%s\n%s", title, text)
+	}
+}

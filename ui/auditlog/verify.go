@@ -51,7 +51,13 @@ func (s *Screen) Verify(expectHead string) {
 		Cancellable: true,
 		Work: func(ctx context.Context, progress shell.Progress) error {
 			var err error
-			rep, err = s.env.WS.VerifyAudit(ctx, expectHead, progress)
+			// The whole check, as `audit verify` does: chain, pages,
+			// b-trees and every sealed record against the log.
+			rep, err = s.env.WS.Verify(ctx, store.VerifyOptions{ExpectHead: expectHead, Progress: func(_ string, done, total int64) {
+				if total > 0 {
+					progress(done, total)
+				}
+			}})
 			return err
 		},
 		Done: func(err error) {
@@ -86,6 +92,29 @@ func ReportText(rep *store.VerifyReport) (title, text string) {
 		text = lang.L("The chain breaks at entry #{{.Seq}}. The entries before it verify; this entry and every later one cannot be trusted. Keep the workspace file as evidence and tell the data protection officer.", map[string]any{"Seq": rep.Broken.Seq}) +
 			"\n\n" + lang.L("Technical detail: {{.Reason}}", map[string]any{"Reason": rep.Broken.Reason})
 	}
+	if len(rep.Integrity) > 0 || rep.TamperedTotal > 0 {
+		if rep.Broken == nil && rep.Expect == nil {
+			title = lang.L("Tampering or damage found")
+			text = ""
+		} else {
+			text += "\n\n"
+		}
+		text += lang.L("Records or pages of the workspace file do not agree with the audit log or fail their integrity checks: {{.Count}} findings. Keep the workspace file and its .keys file unchanged as evidence, restore both from a backup, and verify the restored copy.",
+			map[string]any{"Count": int64(len(rep.Integrity)) + rep.TamperedTotal})
+		n := 0
+		for _, f := range rep.Integrity {
+			if n < 10 {
+				text += "\n• " + f.Check + ": " + f.Detail
+			}
+			n++
+		}
+		for _, t := range rep.Tampered {
+			if n < 10 {
+				text += "\n• " + t.String()
+			}
+			n++
+		}
+	}
 	if rep.Erased > 0 {
 		text += "\n\n" + lang.L("Personal-data payloads erased by destruction acts: {{.Count}} (their digests still verify).", map[string]any{"Count": rep.Erased})
 	}
@@ -101,7 +130,7 @@ func (s *Screen) showReport(rep *store.VerifyReport) {
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Selectable = true
 	content := container.NewVBox(msg, shell.MinWidth(520))
-	if rep.Broken == nil && rep.Expect == nil {
+	if rep.OK() {
 		msg.Importance = widget.SuccessImportance
 		s.env.Notify(lang.L("Audit chain intact: {{.Entries}} entries.", map[string]any{"Entries": rep.Entries}))
 		dialog.ShowCustom(title, lang.L("OK"), content, s.env.Window)
