@@ -71,3 +71,42 @@ func TestRemovedMembersOldKeysCopyFails(t *testing.T) {
 		w2.Close()
 	}
 }
+
+// A rotation interrupted before it completed leaves no entry claiming it
+// did: the interrupted one below never wrote workspace.rekey, and the
+// open that finishes it records that it was completed then.
+func TestInterruptedRotationAuditedOnlyWhenCompleted(t *testing.T) {
+	ctx := context.Background()
+	w, path := newWorkspace(t)
+	next, _ := keyslot.NewKey()
+	if err := w.slots.SetPending("Админ", []byte("correct horse"), next); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.slots.Save(keyslot.Path(path)); err != nil {
+		t.Fatal(err)
+	}
+	// A rotation that stops before PRAGMA rekey: nothing happened, nothing
+	// is claimed.
+	es, _ := w.AuditEntries(ctx, AuditFilter{Action: "workspace.rekey"})
+	if len(es) != 0 {
+		t.Fatalf("rekey entry before the rekey: %+v", es)
+	}
+	w.db.SetMaxOpenConns(1)
+	if _, err := w.db.Exec("PRAGMA rekey = \"x'" + hexString(next) + "'\""); err != nil {
+		t.Fatal(err)
+	}
+	w.db.Close()
+	w.db = nil
+	w2, err := Open(ctx, path, "Админ", []byte("correct horse"), testOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w2.Close()
+	es, _ = w2.AuditEntries(ctx, AuditFilter{Action: "workspace.rekey"})
+	if len(es) != 1 || !strings.Contains(es[0].Details, `"completed_on_open":true`) {
+		t.Fatalf("rekey entries after the finishing open: %+v", es)
+	}
+	if rep, err := w2.Verify(ctx, VerifyOptions{}); err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %+v", err, rep)
+	}
+}
