@@ -52,7 +52,7 @@ func TestCLIQuietUnderEveryLocale(t *testing.T) {
 			}
 		}
 	}
-	// LC_ALL=C.UTF-8 too, and our code still sees the real value.
+	// LC_ALL=C.UTF-8 is hidden from Fyne too.
 	cmd := exec.Command(os.Args[0], "help")
 	cmd.Env = append(os.Environ(), "LEGCO_TEST_AS_CLI=1", "LC_ALL=C.UTF-8")
 	out, _ := cmd.CombinedOutput()

@@ -14,9 +14,14 @@ package main
 #include <stdlib.h>
 #include <string.h>
 
+extern char **environ;
+
 static const char *legco_locale_vars[] = {"LANGUAGE=", "LC_ALL=", "LC_MESSAGES=", "LANG=", 0};
 
-__attribute__((constructor)) static void legco_hide_c_locale(int argc, char **argv, char **envp) {
+// environ is still the array the kernel put on the stack, which the Go
+// runtime reads its environment from: entries are swapped in place.
+__attribute__((constructor)) static void legco_hide_c_locale(void) {
+	char **envp = environ;
 	if (envp == 0) return;
 	for (char **e = envp; *e; e++) {
 		for (const char **v = legco_locale_vars; *v; v++) {
