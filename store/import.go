@@ -81,6 +81,8 @@ type importRun[T any] struct {
 	prepare func(ctx context.Context, tx *sql.Tx) error
 	finish  func(ctx context.Context, tx *sql.Tx) error
 	done    func()
+	// seal returns the objects the chunk changed, sealed with its entry.
+	seal func() []string
 }
 
 func (r *importRun[T]) reject(e *exportfile.RowError) {
@@ -187,9 +189,12 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 					}
 				}
 				if r.opts.Strict && r.res.Rejected > 0 {
-					return fmt.Errorf("import %s: %d rows rejected; --strict keeps nothing (first: %v)", r.file, r.res.Rejected, r.res.Errors[0])
+					return fmt.Errorf("import %s: %d rows rejected; --strict keeps nothing (first: %v)", r.file, r.res.Rejected, r.res.Errors[0].WithoutValue())
 				}
 				c.Object = fmt.Sprintf("batch:%d", r.res.BatchID)
+				if r.seal != nil {
+					c.Seal = r.seal()
+				}
 				c.Details = map[string]any{"file": r.file, "chunk": chunk,
 					"new": r.res.New - before.New, "updated": r.res.Updated - before.Updated,
 					"same": r.res.Same - before.Same, "rejected": r.res.Rejected - before.Rejected}
@@ -269,7 +274,7 @@ func (w *Workspace) importUsers(ctx context.Context, src rowSource[exportfile.Us
 	}
 	ui := &userInserter{w: w, tomb: tomb, batch: &res.BatchID, file: name}
 	run := &importRun[userRow]{w: w, kind: kind, action: "import.users", file: name, opts: opts, src: keyedUsers{src}, sum: sum, res: res, chunk: 50000,
-		prepare: ui.prepare, row: ui.row, finish: ui.flush, done: ui.close}
+		prepare: ui.prepare, row: ui.row, finish: ui.flush, done: ui.close, seal: ui.takeSealed}
 	return run.run(ctx)
 }
 
@@ -305,6 +310,14 @@ type userInserter struct {
 	fld   *sql.Stmt
 	ix    indexEdit
 	now   string // the chunk's time stamp
+	// sealed are the chunk's new and updated users (seal.go).
+	sealed []string
+}
+
+func (u *userInserter) takeSealed() []string {
+	s := u.sealed
+	u.sealed = nil
+	return s
 }
 
 func (u *userInserter) close() {
@@ -323,6 +336,7 @@ func (u *userInserter) flush(ctx context.Context, tx *sql.Tx) error {
 func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	u.close()
 	u.ix = indexEdit{} // a rolled-back chunk's keys must not leak into the next
+	u.sealed = u.sealed[:0]
 	u.now = u.w.stamp()
 	var err error
 	if u.ins, err = tx.PrepareContext(ctx, `INSERT INTO users(account_id, full_name, iin, phone, email, birth_date, address, entity_bin, entity_name,
@@ -366,9 +380,14 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 				return "", err
 			}
 		}
+		u.sealed = append(u.sealed, "user:"+v.AccountID)
 		return "new", nil
 	}
-	return u.w.mergeUser(ctx, tx, &u.ix, v.User, fmt.Sprintf("import of %s line %d", u.file, v.Line))
+	outcome, err := u.w.mergeUser(ctx, tx, &u.ix, v.User, fmt.Sprintf("import of %s line %d", u.file, v.Line))
+	if outcome == "updated" {
+		u.sealed = append(u.sealed, "user:"+v.AccountID)
+	}
+	return outcome, err
 }
 
 // mergeUser updates a known account from an import when values differ.

@@ -149,6 +149,32 @@ func BenchmarkMillion(b *testing.B) {
 		b.Fatalf("UserIDs: %d, %v", len(ids), err)
 	}
 	b.ReportMetric(float64(time.Since(t).Microseconds())/1000, "list-ids-ms")
+
+	// audit verify (issue #9): full, with the record pass, and --quick.
+	for _, quick := range []bool{false, true} {
+		t = time.Now()
+		phase, phaseAt := "", time.Now()
+		rep, err := w.Verify(ctx, VerifyOptions{Quick: quick, Progress: func(p string, done, total int64) {
+			if p != phase {
+				if phase != "" {
+					b.Logf("  %s: %s", phase, time.Since(phaseAt).Round(time.Millisecond))
+				}
+				phase, phaseAt = p, time.Now()
+			}
+		}})
+		if phase != "" {
+			b.Logf("  %s: %s", phase, time.Since(phaseAt).Round(time.Millisecond))
+		}
+		if err != nil || !rep.OK() {
+			b.Fatalf("verify quick=%v: %v %+v", quick, err, rep)
+		}
+		name := "verify-full-s"
+		if quick {
+			name = "verify-quick-s"
+		}
+		b.ReportMetric(time.Since(t).Seconds(), name)
+		b.Logf("%s: %s, %d entries, %d records", name, time.Since(t).Round(time.Millisecond), rep.Entries, rep.Records)
+	}
 }
 
 func percentiles(d []time.Duration) (p50, p95 time.Duration) {

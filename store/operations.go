@@ -264,11 +264,20 @@ func keysOf(m map[string]string) []string {
 }
 
 func erasePayloads(ctx context.Context, tx *sql.Tx, subject string) (int64, error) {
+	// The trigger of migration 0007 refuses other deletions.
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO audit_erasures(subject) VALUES (?)`, subject); err != nil {
+		return 0, err
+	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM audit_personal WHERE subject = ?`, subject)
 	if err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM audit_erasures WHERE subject = ?`, subject)
+	return n, err
 }
 
 // cityOf takes the settlement from an address written "г. Алматы, …" or

@@ -285,6 +285,9 @@ func (w *Workspace) PublishPolicy(ctx context.Context, number int, updatedOn, ef
 				return err
 			}
 			c.Details = map[string]any{"sha256": cur.SHA256, "updated_on": updatedOn.Format(dateOnly), "effective_on": effectiveOn.Format(dateOnly), "retired": prev}
+			if prev > 0 {
+				c.Seal = append(c.Seal, fmt.Sprintf("policy:%d", prev)) // retired by this entry (seal.go)
+			}
 			return nil
 		})
 	if err != nil {

@@ -38,6 +38,7 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 		path = defaultDB(e)
 	}
 	cfg := ui.Config{DBPath: path, Logf: log.New(e.stderr, "legco-compliance: ", log.LstdFlags).Printf}
+	cfg.Options.HeadMemoryDir = e.headMemoryDir()
 	// With a name and LEGCO_PASSPHRASE both given, unlock at once: this
 	// is how scripts (and the GUI smoke test) open the app. Secrets come
 	// from the environment, never argv.
@@ -54,8 +55,9 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 	go func() {
 		<-ctx.Done()
 		fmt.Fprintln(e.stderr, "legco-compliance: interrupted, closing")
-		a.Quit()
+		ui.Quit(a)
 	}()
 	w.ShowAndRun()
+	ui.Stopped()
 	return nil
 }

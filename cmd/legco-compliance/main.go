@@ -64,6 +64,7 @@ type env struct {
 }
 
 func main() {
+	restoreLocale() // see localefix_linux.go
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	e := &env{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, getenv: os.Getenv}
@@ -104,6 +105,10 @@ func report(e *env, err error) int {
 	case errors.Is(err, store.ErrBadCredentials):
 		code = exitCredentials
 		err = errors.New("wrong staff name or passphrase; check both (the name is as enrolled, e.g. `staff list` by an admin) and try again")
+	}
+	if store.IsCorrupt(err) {
+		code = exitAuditBroken
+		err = store.Explain(err)
 	}
 	var fe *store.ForbiddenError
 	if errors.As(err, &fe) {

@@ -32,7 +32,17 @@ func TestMain(m *testing.M) {
 	// The CLI's production Argon2id cost is tested by the store benchmarks;
 	// here slots are cheap so the suite stays fast.
 	keyslot.DefaultParams = keyslot.TestParams
-	os.Exit(m.Run())
+	// Subprocesses (the real CLI and app) inherit this: they must never
+	// write the real user's config folder.
+	cfg, err := os.MkdirTemp("", "legco-test-config-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CONFIG_HOME", cfg)
+	os.Setenv("LEGCO_CONFIG_DIR", "")
+	code := m.Run()
+	os.RemoveAll(cfg)
+	os.Exit(code)
 }
 
 type result struct {

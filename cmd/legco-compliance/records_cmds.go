@@ -28,11 +28,12 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		return runSub(ctx, e, "import", []string{"users", "access-log"}, args)
 	}
 	kind, args := args[0], args[1:]
-	f := newFlags(e, "import "+kind, "import "+kind+" --db FILE --file PATH [--format csv|jsonl] [--strict] [--errors REPORT.csv]")
+	f := newFlags(e, "import "+kind, "import "+kind+" --db FILE --file PATH [--format csv|jsonl] [--strict] [--errors REPORT.csv] [--show-values]")
 	file := f.String("file", "", "export `PATH` to import")
 	formatName := f.String("format", "", "csv or jsonl (default: from the file name and content)")
 	strict := f.Bool("strict", false, "all or nothing: import nothing if any row is bad")
 	report := f.String("errors", "", "write the error report to `FILE` (default: FILE.errors.csv next to the export, when there are errors)")
+	showValues := f.Bool("show-values", false, "print rejected values (IINs, names, e-mails…) with the first errors; without it only line, column and reason are printed")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -104,6 +105,9 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 			if i == 10 {
 				fmt.Fprintf(e.stdout, "  … %d more\n", res.Rejected-10)
 				break
+			}
+			if !*showValues {
+				re = re.WithoutValue()
 			}
 			fmt.Fprintf(e.stdout, "  %v\n", re)
 		}
