@@ -59,7 +59,10 @@ func driverFor(cacheKiB int) string {
 			}
 			// Search filters names with this Go function (see
 			// nameMatches); pure, so SQLite may cache its results.
-			return c.RegisterFunc("legco_name_has", nameHasPrefixes, true)
+			if err := c.RegisterFunc("legco_name_has", nameHasPrefixes, true); err != nil {
+				return err
+			}
+			return c.RegisterFunc("legco_name_has_skeleton", nameSkeletonHasPrefixes, true)
 		},
 	})
 	registered[cacheKiB] = name

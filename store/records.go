@@ -362,6 +362,11 @@ func searchKeys(fullName, iin, phone, email string) []string {
 	var keys []string
 	for _, t := range nameTokens(fullName) {
 		keys = append(keys, "n "+t)
+		// The spelling under which the typings of the word meet, when it
+		// is not the word itself (see kz.Skeleton and Search).
+		if s := kz.Skeleton(t); s != t && s != "" {
+			keys = append(keys, "t "+s)
+		}
 	}
 	if iin != "" {
 		keys = append(keys, "i "+iin)

@@ -290,19 +290,23 @@ func (h *cursorHeap) Pop() any {
 	return x
 }
 
-func newIndexIter(ctx context.Context, q querier, prefix string) (*indexIter, error) {
+// newIndexIter walks the entries starting with any of the prefixes
+// (which must not overlap one another).
+func newIndexIter(ctx context.Context, q querier, prefixes ...string) (*indexIter, error) {
 	runs, err := indexRuns(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
 	it := &indexIter{ctx: ctx, q: q}
 	for _, r := range runs {
-		c := &runCursor{run: r.id, lo: prefix, hi: prefix + "\U0010FFFF"}
-		if err := c.fill(ctx, q); err != nil {
-			return nil, err
-		}
-		if len(c.buf) > 0 {
-			it.h = append(it.h, c)
+		for _, prefix := range prefixes {
+			c := &runCursor{run: r.id, lo: prefix, hi: prefix + "\U0010FFFF"}
+			if err := c.fill(ctx, q); err != nil {
+				return nil, err
+			}
+			if len(c.buf) > 0 {
+				it.h = append(it.h, c)
+			}
 		}
 	}
 	heap.Init(&it.h)
@@ -336,9 +340,9 @@ func (it *indexIter) next() (e indexEntry, ok bool) {
 }
 
 // prefixIDs returns up to limit distinct users with a key starting with
-// prefix, in key order.
-func prefixIDs(ctx context.Context, q querier, prefix string, limit int) ([]int64, error) {
-	it, err := newIndexIter(ctx, q, prefix)
+// one of the prefixes, in key order.
+func prefixIDs(ctx context.Context, q querier, limit int, prefixes ...string) ([]int64, error) {
+	it, err := newIndexIter(ctx, q, prefixes...)
 	if err != nil {
 		return nil, err
 	}
@@ -357,39 +361,54 @@ func prefixIDs(ctx context.Context, q querier, prefix string, limit int) ([]int6
 	return out, it.err
 }
 
-// eachPrefixEntry calls fn with the entries whose key starts with
-// prefix, run after run — not in key order, which counting and building
-// sets do not need — until fn returns false.
-func eachPrefixEntry(ctx context.Context, q querier, prefix string, fn func(indexEntry) bool) error {
+// eachPrefixEntry calls fn with the entries whose key starts with one of
+// the prefixes, run after run — not in key order, which counting and
+// building sets do not need — until fn returns false.
+func eachPrefixEntry(ctx context.Context, q querier, prefixes []string, fn func(indexEntry) bool) error {
 	runs, err := indexRuns(ctx, q)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	for _, r := range runs {
-		c := &runCursor{run: r.id, lo: prefix, hi: prefix + "\U0010FFFF"}
-		for {
-			if err := c.fill(ctx, q); err != nil {
+		for _, prefix := range prefixes {
+			if more, err := eachInRun(ctx, q, r, prefix, fn); err != nil || !more {
 				return err
 			}
-			if len(c.buf) == 0 {
-				break
-			}
-			for _, e := range c.buf {
-				if !fn(e) {
-					return nil
-				}
-			}
-			c.buf = c.buf[:0]
 		}
 	}
 	return nil
 }
 
+// eachInRun is eachPrefixEntry for one run and prefix; more is false
+// when fn stopped the walk.
+func eachInRun(ctx context.Context, q querier, r indexRun, prefix string, fn func(indexEntry) bool) (more bool, err error) {
+	c := &runCursor{run: r.id, lo: prefix, hi: prefix + "\U0010FFFF"}
+	for {
+		if err := c.fill(ctx, q); err != nil {
+			return false, err
+		}
+		if len(c.buf) == 0 {
+			return true, nil
+		}
+		for _, e := range c.buf {
+			if !fn(e) {
+				return false, nil
+			}
+		}
+		c.buf = c.buf[:0]
+	}
+}
+
 // prefixCount counts the entries with a key starting with prefix, up to
 // most.
 func prefixCount(ctx context.Context, q querier, prefix string, most int) (int, error) {
+	return prefixesCount(ctx, q, []string{prefix}, most)
+}
+
+// prefixesCount counts the entries starting with any of the prefixes.
+func prefixesCount(ctx context.Context, q querier, prefixes []string, most int) (int, error) {
 	n := 0
-	err := eachPrefixEntry(ctx, q, prefix, func(indexEntry) bool {
+	err := eachPrefixEntry(ctx, q, prefixes, func(indexEntry) bool {
 		n++
 		return n < most
 	})

@@ -206,7 +206,12 @@ func connect(ctx context.Context, path string, key []byte, slots *keyslot.File, 
 		db.Close()
 		return nil, err
 	}
-	return &Workspace{path: path, db: db, slots: slots, now: opts.clock(), key: append([]byte(nil), key...)}, nil
+	w := &Workspace{path: path, db: db, slots: slots, now: opts.clock(), key: append([]byte(nil), key...)}
+	if err := w.afterConnect(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return w, nil
 }
 
 func checkCipher(ctx context.Context, db *sql.DB) error {
