@@ -101,26 +101,13 @@ func removeKeysWithPrefix(ctx context.Context, tx *sql.Tx, prefix string) error 
 	return nil
 }
 
-// destroyedAccount finds the tombstone of a destroyed account id.
-func (w *Workspace) destroyedAccount(ctx context.Context, accountID string) (*Tombstone, error) {
-	t, err := w.tombstoneDigester(ctx)
-	if err != nil {
-		return nil, err
+// destroyedAccount finds the act of a destroyed account id.
+func (w *Workspace) destroyedAccount(ctx context.Context, accountID string) (*DestructionAct, error) {
+	act, err := w.DestructionActFor(ctx, accountID)
+	if errors.Is(err, ErrNoAct) || act != nil && act.AccountID != accountID {
+		return nil, nil // not an account id (an act number is not a search)
 	}
-	act, ok := t.destroyed(accountID)
-	if !ok {
-		return nil, nil
-	}
-	all, err := w.Tombstones(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if all[i].ActNumber == act {
-			return &all[i], nil
-		}
-	}
-	return nil, nil
+	return act, err
 }
 
 // finishPendingWipe is filled in by the destruction's checkpoint work.

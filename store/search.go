@@ -54,7 +54,7 @@ type SearchResult struct {
 	More bool
 	// Destroyed is set when the query is the account id of a destroyed
 	// user: what remains is the act.
-	Destroyed *Tombstone
+	Destroyed *DestructionAct
 }
 
 // SearchUsers is Search's hits without the counts.

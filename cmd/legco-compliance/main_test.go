@@ -328,7 +328,7 @@ func TestImportAndUserOperations(t *testing.T) {
 		t.Fatalf("act: %v", err)
 	}
 	r = cli(t, adminEnv(), "users", "show", "--db", db, "LC-000002")
-	if r.code == 0 || !strings.Contains(r.stderr, "destroyed under act DA-") {
+	if r.code == 0 || !strings.Contains(r.stderr, "under act DA-") {
 		t.Fatalf("show destroyed: %+v", r)
 	}
 }

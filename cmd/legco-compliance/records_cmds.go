@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +14,6 @@ import (
 
 	"golang.org/x/term"
 
-	"legco.kz/compliance/reports/destructionact"
 	"legco.kz/compliance/store"
 	"legco.kz/compliance/store/exportfile"
 )
@@ -195,9 +195,10 @@ func cmdUsers(ctx context.Context, e *env, args []string) error {
 	sub, args := args[0], args[1:]
 	switch sub {
 	case "search":
-		f := newFlags(e, "users search", "users search --db FILE [--limit N] QUERY")
+		f := newFlags(e, "users search", "users search --db FILE [--limit N | --all] QUERY")
 		limit := f.Int("limit", 50, "at most `N` matches")
-		if err := f.parse(args); err != nil {
+		all := f.Bool("all", false, "every match")
+		if err := f.parse(reorder(args)); err != nil {
 			return err
 		}
 		q := strings.Join(f.Args(), " ")
@@ -209,19 +210,7 @@ func cmdUsers(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer w.Close()
-		found, err := w.SearchUsers(ctx, q, *limit)
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		for _, u := range found {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.AccountID, u.FullName, u.IIN, u.Phone, u.Email, flags2(u))
-		}
-		tw.Flush()
-		if len(found) == 0 {
-			fmt.Fprintln(e.stderr, "no matches")
-		}
-		return nil
+		return printSearch(ctx, e, w, q, store.SearchOptions{Limit: *limit, All: *all})
 	case "show":
 		f := newFlags(e, "users show", "users show --db FILE ACCOUNT_ID")
 		if err := f.parse(args); err != nil {
@@ -237,8 +226,8 @@ func cmdUsers(ctx context.Context, e *env, args []string) error {
 		defer w.Close()
 		u, err := w.GetUser(ctx, f.Arg(0))
 		if err != nil {
-			if act, ok, _ := w.DestroyedUnder(ctx, f.Arg(0)); ok {
-				return fmt.Errorf("user %s: personal data destroyed under act %s", f.Arg(0), act)
+			if act, aerr := w.DestructionActFor(ctx, f.Arg(0)); aerr == nil && act.AccountID == f.Arg(0) {
+				return errors.New(destroyedLine(w, f.Arg(0), act))
 			}
 			return err
 		}
@@ -299,7 +288,7 @@ func cmdUsers(ctx context.Context, e *env, args []string) error {
 				if out == "" {
 					out = "destruction-act-" + act.Number + ".pdf"
 				}
-				if perr := writeDestructionAct(out, act); perr != nil {
+				if _, perr := exportAct(ctx, w, act, out); perr != nil {
 					return fmt.Errorf("data destroyed under act %s, but the act PDF could not be written: %w", act.Number, perr)
 				}
 				fmt.Fprintf(e.stdout, "%s: personal data destroyed under act %s; act written to %s\n", id, act.Number, out)
@@ -324,7 +313,7 @@ func reorder(args []string) []string {
 		a := args[i]
 		if strings.HasPrefix(a, "-") {
 			fl = append(fl, a)
-			if !strings.Contains(a, "=") && i+1 < len(args) && a != "--strict" && a != "-strict" {
+			if !strings.Contains(a, "=") && i+1 < len(args) && a != "--strict" && a != "-strict" && a != "--all" && a != "-all" {
 				fl = append(fl, args[i+1])
 				i++
 			}
@@ -381,8 +370,3 @@ func printUser(ctx context.Context, out io.Writer, w *store.Workspace, u *store.
 	}
 }
 
-// writeDestructionAct writes the act PDF atomically next to where the
-// officer asked; it holds no personal data beyond the account id.
-func writeDestructionAct(out string, act *store.DestructionAct) error {
-	return writeAtomically(out, func(f *os.File) error { return destructionact.Render(f, act) })
-}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"legco.kz/compliance/reports/destructionact"
+	"legco.kz/compliance/store"
+)
+
+// printSearch prints one line per match (with how it matched), then how
+// many matched; a destroyed account id answers with its act.
+func printSearch(ctx context.Context, e *env, w *store.Workspace, q string, opts store.SearchOptions) error {
+	res, err := w.Search(ctx, q, opts)
+	if err != nil {
+		return err
+	}
+	if res.Destroyed != nil {
+		fmt.Fprintln(e.stdout, destroyedLine(w, q, res.Destroyed))
+		return nil
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	for _, u := range res.Hits {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.AccountID, u.FullName, u.IIN, u.Phone, u.Email, flags2(u.UserSummary), u.Match)
+	}
+	tw.Flush()
+	switch {
+	case len(res.Hits) == 0:
+		fmt.Fprintln(e.stderr, "no matches")
+	case res.TotalAtLeast:
+		fmt.Fprintf(e.stderr, "%d of more than %d matches; narrow the search, or --limit N / --all for more\n", len(res.Hits), res.Total)
+	case res.More:
+		fmt.Fprintf(e.stderr, "%d of %d matches; --limit N or --all for more\n", len(res.Hits), res.Total)
+	default:
+		fmt.Fprintf(e.stderr, "%d matches\n", res.Total)
+	}
+	return nil
+}
+
+// destroyedLine is what remains of a destroyed account: its act.
+func destroyedLine(w *store.Workspace, accountID string, a *store.DestructionAct) string {
+	by := a.StaffDisplayName()
+	if a.StaffPosition != "" {
+		by += ", " + a.StaffPosition
+	}
+	return fmt.Sprintf("%s: personal data destroyed on %s under act %s, by %s (export the act again: users act --db FILE %s --out FILE.pdf)",
+		accountID, a.At.In(w.Location()).Format("02.01.2006 15:04 MST"), a.Number, by, a.Number)
+}
+
+func init() {
+	registerSub("users", "act", "users act --db FILE ACT_NO|ACCOUNT_ID --out FILE: export a destruction act again (byte-identical)", cmdUsersAct)
+	registerSub("register", "destructions", "register destructions --db FILE --out FILE.csv: the register of destruction acts", cmdRegisterDestructions)
+}
+
+// exportAct renders an act to out. The first export's SHA-256 is kept
+// with the act (when the signed-in member may); a later export is checked
+// against it, so "the same document" is a checked claim.
+func exportAct(ctx context.Context, w *store.Workspace, act *store.DestructionAct, out string) (string, error) {
+	var buf bytes.Buffer
+	if err := destructionact.Render(&buf, act); err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	hexSum := hex.EncodeToString(sum[:])
+	if act.PDFSHA256 != "" && act.PDFSHA256 != hexSum {
+		return "", fmt.Errorf("act %s: this build renders it differently from its first export (SHA-256 %s, now %s); export it with the version that made it",
+			act.Number, act.PDFSHA256, hexSum)
+	}
+	if err := writeAtomically(out, func(f *os.File) error { _, err := f.Write(buf.Bytes()); return err }); err != nil {
+		return "", err
+	}
+	if act.PDFSHA256 == "" && w.Can(store.PermRecordsDestroy) {
+		if err := w.RecordActExport(ctx, act.Number, hexSum); err != nil {
+			var ve *store.ValidationError
+			if !errors.As(err, &ve) { // an act older than kept acts: nothing to record
+				return "", err
+			}
+		}
+	}
+	return hexSum, nil
+}
+
+func cmdUsersAct(ctx context.Context, e *env, args []string) error {
+	f := newFlags(e, "users act", "users act --db FILE ACT_NO|ACCOUNT_ID --out FILE")
+	out := f.String("out", "", "write the act PDF to `FILE`")
+	if err := f.parse(reorder(args)); err != nil {
+		return err
+	}
+	if f.NArg() != 1 || *out == "" {
+		return usageErr("users act: give one ACT_NO (DA-…) or ACCOUNT_ID and --out FILE")
+	}
+	w, err := e.open(ctx, f)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	act, err := w.DestructionActFor(ctx, f.Arg(0))
+	if err != nil {
+		return fmt.Errorf("users act %s: %w", f.Arg(0), err)
+	}
+	first := act.PDFSHA256
+	sum, err := exportAct(ctx, w, act, *out)
+	if err != nil {
+		return err
+	}
+	note := "first export"
+	if first != "" {
+		note = "identical to the first export"
+	}
+	fmt.Fprintf(e.stdout, "act %s written to %s (SHA-256 %s, %s)\n", act.Number, *out, sum, note)
+	return nil
+}
+
+func cmdRegisterDestructions(ctx context.Context, e *env, args []string) error {
+	f := newFlags(e, "register destructions", "register destructions --db FILE --out FILE.csv")
+	out := f.String("out", "", "write the register to `FILE.csv`")
+	if err := f.parse(reorder(args)); err != nil {
+		return err
+	}
+	if *out == "" {
+		return usageErr("register destructions: give --out FILE.csv")
+	}
+	w, err := e.open(ctx, f)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	acts, err := w.DestructionActs(ctx)
+	if err != nil {
+		return err
+	}
+	if err := writeAtomically(*out, func(file *os.File) error { return writeDestructionRegister(file, w.Location(), acts) }); err != nil {
+		return fmt.Errorf("register destructions: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "%d destruction acts written to %s\n", len(acts), *out)
+	return nil
+}
+
+// writeDestructionRegister writes the register as CSV (UTF-8, comma):
+// one row per act, no account ids.
+func writeDestructionRegister(out io.Writer, loc *time.Location, acts []store.DestructionAct) error {
+	cw := csv.NewWriter(out)
+	cw.Write([]string{"act_number", "destroyed_at", "staff", "staff_full_name", "staff_position", "reason", "request",
+		"registration_fields", "extra_fields", "access_log_rows", "public_data_rows", "audit_payloads", "audit_seq", "pdf_sha256"})
+	for _, a := range acts {
+		c := a.Counts
+		seq := ""
+		if a.AuditSeq > 0 {
+			seq = strconv.FormatInt(a.AuditSeq, 10)
+		}
+		cw.Write([]string{a.Number, a.At.In(loc).Format(time.RFC3339), a.Staff, a.StaffFullName, a.StaffPosition, a.Reason, a.RequestID,
+			strconv.Itoa(c.RegistrationFields), strconv.Itoa(c.ExtraFields), strconv.Itoa(c.AccessLogRows), strconv.Itoa(c.PublicDataRows),
+			strconv.FormatInt(c.AuditPayloads, 10), seq, a.PDFSHA256})
+	}
+	cw.Flush()
+	return cw.Error()
+}
