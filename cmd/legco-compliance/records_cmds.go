@@ -369,4 +369,3 @@ func printUser(ctx context.Context, out io.Writer, w *store.Workspace, u *store.
 		printAudit(out, es)
 	}
 }
-
