@@ -101,6 +101,9 @@ func (w *Workspace) DestroyUser(ctx context.Context, accountID, reason string) (
 				return err
 			}
 			c.Details = map[string]any{"act": act.Number, "counts": act.Counts}
+			if _, err := notePendingWipe(ctx, tx, "destruction under act "+act.Number, act.At); err != nil {
+				return err
+			}
 			return w.saveAct(ctx, tx, tomb, act)
 		})
 	if err != nil {
@@ -112,11 +115,8 @@ func (w *Workspace) DestroyUser(ctx context.Context, accountID, reason string) (
 	}
 	act.AuditSeq, act.AuditHash = h.Seq, h.Hash
 	// Fold the WAL into the database so no copy of the old pages is left
-	// in the -wal file either.
-	if _, err := w.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		return act, fmt.Errorf("destroyed under act %s, but the WAL checkpoint failed (run it again later): %w", act.Number, err)
-	}
-	return act, nil
+	// in the main file or the -wal file (wipe.go).
+	return act, w.wipe(ctx, "the destruction under act "+act.Number, WipeWait)
 }
 
 // Tombstone is what remains of a destroyed user.

@@ -353,6 +353,10 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 		return "", &exportfile.RowError{File: u.file, Line: v.Line, Column: "account_id", Value: v.AccountID,
 			Reason: "this account's data was destroyed under act " + act + "; it is not imported again"}
 	}
+	if day, gone := u.tomb.depersonalizedOn(v.AccountID); gone {
+		return "", &exportfile.RowError{File: u.file, Line: v.Line, Column: "account_id", Value: v.AccountID,
+			Reason: "this account was depersonalized on " + day + "; its identifying data are not imported again"}
+	}
 	res, err := u.ins.ExecContext(ctx, v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email),
 		nullable(v.BirthDate), nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, u.now, u.now)
 	if err != nil {
@@ -422,8 +426,9 @@ func (w *Workspace) mergeUser(ctx context.Context, tx *sql.Tx, ix *indexEdit, v 
 
 // tombstones tells destroyed accounts by a keyed digest of the account id.
 type tombstones struct {
-	key  []byte
-	acts map[string]string
+	key      []byte
+	acts     map[string]string
+	deperson map[string]string // digest → date of depersonalization
 }
 
 func (t *tombstones) digest(accountID string) string {
@@ -462,7 +467,10 @@ func (w *Workspace) tombstoneDigester(ctx context.Context) (*tombstones, error) 
 		}
 		t.acts[d] = a
 	}
-	return t, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return t, t.loadDepersonalized(ctx, w.db)
 }
 
 // ImportBatch is one import run, as the records list's batch filter and

@@ -109,6 +109,3 @@ func (w *Workspace) destroyedAccount(ctx context.Context, accountID string) (*De
 	}
 	return act, err
 }
-
-// finishPendingWipe is filled in by the destruction's checkpoint work.
-func (w *Workspace) finishPendingWipe(ctx context.Context) error { return nil }

@@ -270,8 +270,9 @@ func (w *Workspace) Close() error {
 		return nil
 	}
 	// A checkpoint folds the WAL back so the files at rest are compact;
-	// the WAL is encrypted either way.
-	w.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	// the WAL is encrypted either way. It does not wait for another
+	// process (an import) that holds the workspace: that one folds it.
+	closeCheckpoint(w.db)
 	err := w.db.Close()
 	w.db = nil
 	return err

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -164,4 +165,42 @@ func writeDestructionRegister(out io.Writer, loc *time.Location, acts []store.De
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// Exit codes of this file's operations (README, docs/readme/i08-records.md).
+const (
+	// exitWipePending: a destruction or depersonalization is committed but
+	// another program reading the workspace kept its old pages from being
+	// wiped; the wipe finishes at the next open.
+	exitWipePending = 9
+	// exitWorkspaceBusy: another program (an import) held the workspace
+	// longer than a command waits.
+	exitWorkspaceBusy = 10
+)
+
+// wipeProgress tells on stderr that a wipe waits for another reader.
+func wipeProgress(ctx context.Context, e *env) context.Context {
+	last := time.Duration(-1)
+	return store.WithWipeProgress(ctx, func(waited, most time.Duration) {
+		if s := waited.Truncate(5 * time.Second); s != last {
+			last = s
+			fmt.Fprintf(e.stderr, "waiting for another program reading the workspace to let the old pages be wiped (%.0f s of at most %.0f s)…\n",
+				waited.Seconds(), most.Seconds())
+		}
+	})
+}
+
+// wipeExit gives a pending wipe its own exit code.
+func wipeExit(err error) error {
+	var wp *store.WipePendingError
+	if errors.As(err, &wp) {
+		return &exitError{code: exitWipePending, err: err}
+	}
+	return err
+}
+
+// depersonalizedSummary says what a depersonalized record keeps.
+func depersonalizedSummary() string {
+	return "Depersonalized: kept — " + strings.Join(store.DepersonalizationKeeps, "; ") +
+		". Removed — " + strings.Join(store.DepersonalizationRemoves, "; ") + "."
 }

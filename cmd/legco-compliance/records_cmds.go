@@ -279,10 +279,10 @@ func cmdUsers(ctx context.Context, e *env, args []string) error {
 		case "unblock":
 			err = w.UnblockUser(ctx, id, *reason)
 		case "depersonalize":
-			err = w.DepersonalizeUser(ctx, id, *reason)
+			err = w.DepersonalizeUser(wipeProgress(ctx, e), id, *reason)
 		case "destroy":
 			var act *store.DestructionAct
-			act, err = w.DestroyUser(ctx, id, *reason)
+			act, err = w.DestroyUser(wipeProgress(ctx, e), id, *reason)
 			if act != nil {
 				out := *actOut
 				if out == "" {
@@ -295,9 +295,11 @@ func cmdUsers(ctx context.Context, e *env, args []string) error {
 			}
 		}
 		if err != nil {
-			return err
+			return wipeExit(err)
 		}
-		if sub != "destroy" {
+		if sub == "depersonalize" {
+			fmt.Fprintf(e.stdout, "%s: depersonalized. %s\n", id, depersonalizedSummary())
+		} else if sub != "destroy" {
 			fmt.Fprintf(e.stdout, "%s: %s done\n", id, sub)
 		}
 		return nil
@@ -341,6 +343,10 @@ func flags2(u store.UserSummary) string {
 func printUser(ctx context.Context, out io.Writer, w *store.Workspace, u *store.User) {
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Account\t%s (%s)\n", u.AccountID, u.AccountStatus)
+	if u.State == store.StateDepersonalized {
+		tw.Flush()
+		fmt.Fprintln(out, depersonalizedSummary())
+	}
 	fmt.Fprintf(tw, "State\t%s%s\n", u.State, map[bool]string{true: ", BLOCKED", false: ""}[u.Blocked])
 	fmt.Fprintln(tw, "\n1.1.1 Provided at registration\t")
 	for _, d := range store.FieldCatalog {
@@ -356,7 +362,11 @@ func printUser(ctx context.Context, out io.Writer, w *store.Workspace, u *store.
 	fmt.Fprintf(tw, "\n1.1.2 Sent automatically\t%d access-log entries\n", u.AccessCount)
 	if log, err := w.AccessLog(ctx, u.ID, 0, 5); err == nil {
 		for _, a := range log {
-			fmt.Fprintf(tw, "  %s\t%s %s %s %s\n", a.At.Format("2006-01-02 15:04"), a.IP, a.Page, a.CookieID, a.UserAgent)
+			at := a.At.In(w.Location()).Format("2006-01-02 15:04")
+			if a.DateOnly {
+				at = a.At.Format("2006-01-02")
+			}
+			fmt.Fprintf(tw, "  %s\t%s %s %s %s\n", at, a.IP, a.Page, a.CookieID, a.UserAgent)
 		}
 	}
 	fmt.Fprintln(tw, "\n1.1.3 Other data\t")
