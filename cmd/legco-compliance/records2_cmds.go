@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/csv"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -63,32 +60,13 @@ func init() {
 	registerSub("register", "destructions", "register destructions --db FILE --out FILE.csv: the register of destruction acts", cmdRegisterDestructions)
 }
 
-// exportAct renders an act to out. The first export's SHA-256 is kept
-// with the act (when the signed-in member may); a later export is checked
-// against it, so "the same document" is a checked claim.
-func exportAct(ctx context.Context, w *store.Workspace, act *store.DestructionAct, out string) (string, error) {
-	var buf bytes.Buffer
-	if err := destructionact.Render(&buf, act); err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(buf.Bytes())
-	hexSum := hex.EncodeToString(sum[:])
-	if act.PDFSHA256 != "" && act.PDFSHA256 != hexSum {
-		return "", fmt.Errorf("act %s: this build renders it differently from its first export (SHA-256 %s, now %s); export it with the version that made it",
-			act.Number, act.PDFSHA256, hexSum)
-	}
-	if err := writeAtomically(out, func(f *os.File) error { _, err := f.Write(buf.Bytes()); return err }); err != nil {
-		return "", err
-	}
-	if act.PDFSHA256 == "" && w.Can(store.PermRecordsDestroy) {
-		if err := w.RecordActExport(ctx, act.Number, hexSum); err != nil {
-			var ve *store.ValidationError
-			if !errors.As(err, &ve) { // an act older than kept acts: nothing to record
-				return "", err
-			}
-		}
-	}
-	return hexSum, nil
+// exportAct writes an act's PDF (destructionact.Export) atomically.
+func exportAct(ctx context.Context, w *store.Workspace, act *store.DestructionAct, out string) (sum string, again bool, err error) {
+	err = writeAtomically(out, func(f *os.File) error {
+		sum, again, err = destructionact.Export(ctx, w, act, f)
+		return err
+	})
+	return sum, again, err
 }
 
 func cmdUsersAct(ctx context.Context, e *env, args []string) error {
@@ -109,13 +87,12 @@ func cmdUsersAct(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("users act %s: %w", f.Arg(0), err)
 	}
-	first := act.PDFSHA256
-	sum, err := exportAct(ctx, w, act, *out)
+	sum, again, err := exportAct(ctx, w, act, *out)
 	if err != nil {
 		return err
 	}
 	note := "first export"
-	if first != "" {
+	if again {
 		note = "identical to the first export"
 	}
 	fmt.Fprintf(e.stdout, "act %s written to %s (SHA-256 %s, %s)\n", act.Number, *out, sum, note)

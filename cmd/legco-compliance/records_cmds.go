@@ -288,7 +288,7 @@ func cmdUsers(ctx context.Context, e *env, args []string) error {
 				if out == "" {
 					out = "destruction-act-" + act.Number + ".pdf"
 				}
-				if _, perr := exportAct(ctx, w, act, out); perr != nil {
+				if _, _, perr := exportAct(ctx, w, act, out); perr != nil {
 					return fmt.Errorf("data destroyed under act %s, but the act PDF could not be written: %w", act.Number, perr)
 				}
 				fmt.Fprintf(e.stdout, "%s: personal data destroyed under act %s; act written to %s\n", id, act.Number, out)
