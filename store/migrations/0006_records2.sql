@@ -29,3 +29,10 @@ CREATE TABLE depersonalized (
     account_digest TEXT PRIMARY KEY,
     on_date        TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- The user ids a search-index run holds lie between min_id and max_id, so
+-- removing a user's keys (an update from a re-import) reads only the runs
+-- that can hold them: an import chunk's run holds that chunk's new users.
+-- NULL (runs written before): any id.
+ALTER TABLE search_runs ADD COLUMN min_id INTEGER;
+ALTER TABLE search_runs ADD COLUMN max_id INTEGER;
