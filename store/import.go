@@ -134,6 +134,7 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 	// driver watches a cancellable one with a goroutine per statement,
 	// which cost more than the insert. The loop checks ctx every 512 rows.
 	rowCtx := context.WithoutCancel(ctx)
+	defer r.w.hold(r.action + " of " + r.file)()
 	eof := false
 	for chunk := 1; !eof; chunk++ {
 		before := *r.res
@@ -239,6 +240,9 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 			return r.res, err
 		}
 		r.progress()
+		if !eof {
+			r.w.yieldToWaiters(2 * time.Second)
+		}
 	}
 	return r.res, nil
 }

@@ -76,7 +76,7 @@ func (w *Workspace) wipe(ctx context.Context, what string, most time.Duration) e
 	if _, err := conn.ExecContext(ctx, `PRAGMA busy_timeout = 250`); err != nil {
 		return err
 	}
-	defer conn.ExecContext(context.Background(), `PRAGMA busy_timeout = 10000`)
+	defer conn.ExecContext(context.Background(), `PRAGMA busy_timeout = 1000`)
 	progress, _ := ctx.Value(wipeProgressKey{}).(func(waited, most time.Duration))
 	start := time.Now()
 	for {

@@ -316,7 +316,7 @@ func (w *Workspace) change(ctx context.Context, c Change, fn func(tx *sql.Tx, c 
 	if err := w.can(c.Perm); err != nil {
 		return err
 	}
-	tx, err := w.db.BeginTx(ctx, nil)
+	tx, err := w.beginWrite(ctx) // busy.go: waits for an import, then says who holds it
 	if err != nil {
 		return err
 	}
