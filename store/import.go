@@ -322,8 +322,10 @@ type userInserter struct {
 	fld   *sql.Stmt
 	cur   *sql.Stmt // a known account's values, for merge
 	extra *sql.Stmt // its extra fields
-	ix    indexEdit
-	now   string // the chunk's time stamp
+	// expectKnown: the last row was a known account (a re-import).
+	expectKnown bool
+	ix          indexEdit
+	now         string // the chunk's time stamp
 }
 
 func (u *userInserter) close() {
@@ -384,6 +386,16 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 		return "", &exportfile.RowError{File: u.file, Line: v.Line, Column: "account_id", Value: v.AccountID,
 			Reason: "this account was depersonalized on " + day + "; its identifying data are not imported again"}
 	}
+	reason := func() string { return fmt.Sprintf("import of %s line %d", u.file, v.Line) }
+	// A re-import is mostly known accounts: after a known one, look the
+	// next up first rather than pay for an insert that does nothing.
+	if u.expectKnown {
+		outcome, err := u.merge(ctx, tx, v.User, reason())
+		if !errors.Is(err, sql.ErrNoRows) {
+			return outcome, err
+		}
+		u.expectKnown = false
+	}
 	res, err := u.ins.ExecContext(ctx, v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email),
 		nullable(v.BirthDate), nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, u.now, u.now)
 	if err != nil {
@@ -399,7 +411,8 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 		}
 		return "new", nil
 	}
-	return u.merge(ctx, tx, v.User, fmt.Sprintf("import of %s line %d", u.file, v.Line))
+	u.expectKnown = true
+	return u.merge(ctx, tx, v.User, reason())
 }
 
 // merge updates a known account from an import when values differ. It
@@ -412,6 +425,9 @@ func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, v exportfile.User,
 	var reg, state string
 	err := u.cur.QueryRowContext(ctx, v.AccountID).Scan(&cur.ID, &cur.FullName, &cur.IIN, &cur.Phone, &cur.Email, &cur.BirthDate,
 		&cur.Address, &cur.EntityBIN, &cur.EntityName, &reg, &state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", err // not known: the caller inserts it
+	}
 	if err != nil {
 		return "", fmt.Errorf("%s line %d: %w", u.file, v.Line, err)
 	}
