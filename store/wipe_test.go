@@ -323,3 +323,39 @@ func plainTexts(t *testing.T, path string) map[string]map[string]string {
 	}
 	return out
 }
+
+// An act made under a request keeps the request id, the member's
+// profile, the operator and the time zone, and loads back the same.
+func TestActKeepsWhatItPrints(t *testing.T) {
+	ctx := context.Background()
+	w, _ := newWorkspace(t)
+	seedUsers(t, w)
+	if err := w.SetStaffProfile(ctx, "Админ", "Сейітқали Нұрлан", "юрист"); err != nil {
+		t.Fatal(err)
+	}
+	act, err := w.DestroyUser(WithRequest(ctx, "RQ-2026-000042"), "LC-000002", "subject's request")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if act.RequestID != "RQ-2026-000042" || act.StaffFullName != "Сейітқали Нұрлан" || act.StaffPosition != "юрист" ||
+		act.Operator == nil || act.TimeZone != "Asia/Almaty" {
+		t.Fatalf("act = %+v", act)
+	}
+	for _, key := range []string{act.Number, "LC-000002"} {
+		got, err := w.DestructionActFor(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Number != act.Number || got.AccountID != "LC-000002" || got.RequestID != act.RequestID || got.AuditHash != act.AuditHash ||
+			got.AuditSeq != act.AuditSeq || !got.At.Equal(act.At) || got.Counts != act.Counts {
+			t.Fatalf("loaded %+v, made %+v", got, act)
+		}
+	}
+	if _, err := w.DestructionActFor(ctx, "LC-000001"); !errors.Is(err, ErrNoAct) {
+		t.Fatalf("a live account has an act: %v", err)
+	}
+	es, _ := w.AuditEntries(ctx, AuditFilter{Object: "user:LC-000002"})
+	if len(es) == 0 || !strings.Contains(es[0].Details, `"request":"RQ-2026-000042"`) {
+		t.Fatalf("audit entry lacks the request: %+v", es)
+	}
+}
