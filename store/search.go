@@ -103,17 +103,9 @@ func (w *Workspace) Search(ctx context.Context, query string, opts SearchOptions
 		limit, countUpTo = math.MaxInt32, math.MaxInt32
 	}
 	countUpTo = max(countUpTo, limit)
-	exact, fuzzy, complete, err := w.matchIDs(ctx, query, limit)
+	exact, fuzzy, total, complete, err := w.matchIDs(ctx, query, limit, countUpTo)
 	if err != nil {
 		return nil, err
-	}
-	total := len(exact) + len(fuzzy)
-	if !complete && countUpTo > limit {
-		e, f, c, err := w.matchIDs(ctx, query, countUpTo)
-		if err != nil {
-			return nil, err
-		}
-		total, complete = len(e)+len(f), c
 	}
 	res.Total, res.TotalAtLeast = total, !complete
 	latinQuery := kz.HasLatin(query)
@@ -161,32 +153,37 @@ func sortByName(out []UserSummary) {
 	})
 }
 
-// matchIDs finds up to limit users of each source: exact holds the
-// users matching as typed, fuzzy the others that match folded or
-// transliterated. complete: no source stopped at the limit, so these
-// are all the matches.
-func (w *Workspace) matchIDs(ctx context.Context, query string, limit int) (exact, fuzzy []int64, complete bool, err error) {
+// matchIDs walks each source of matches up to limit users, counting
+// them all (total) and keeping the first keep new ones of each: exact
+// holds those matching as typed, fuzzy the others that match folded or
+// transliterated. complete: no source stopped at the limit, so total
+// counts every match.
+func (w *Workspace) matchIDs(ctx context.Context, query string, keep, limit int) (exact, fuzzy []int64, total int, complete bool, err error) {
 	seen := map[int64]bool{}
 	complete = true
 	add := func(dst *[]int64, found []int64) {
-		if len(found) >= limit {
-			complete = false
+		if len(found) >= limit && dst == &exact {
+			complete = false // the fuzzy walk is checked below, against its own limit
 		}
+		kept := 0
 		for _, id := range found {
 			if !seen[id] {
 				seen[id] = true
-				*dst = append(*dst, id)
+				if kept < keep {
+					*dst = append(*dst, id)
+					kept++
+				}
 			}
 		}
 	}
 	found, err := w.rangeIDs(ctx, `SELECT id FROM users WHERE account_id >= ? AND account_id < ? LIMIT ?`, query, limit)
 	if err != nil {
-		return nil, nil, false, err
+		return nil, nil, 0, false, err
 	}
 	add(&exact, found)
 	if !strings.ContainsAny(query, " \t") {
 		if found, err = w.keyRange(ctx, limit, "e "+strings.ToLower(query)); err != nil {
-			return nil, nil, false, err
+			return nil, nil, 0, false, err
 		}
 		add(&exact, found)
 	}
@@ -206,18 +203,18 @@ func (w *Workspace) matchIDs(ctx context.Context, query string, limit int) (exac
 		}
 		for _, p := range prefixes {
 			if found, err = w.keyRange(ctx, limit, p); err != nil {
-				return nil, nil, false, err
+				return nil, nil, 0, false, err
 			}
 			add(&exact, found)
 		}
-		return exact, nil, complete, nil
+		return exact, nil, len(seen), complete, nil
 	}
 	toks := nameTokens(query)
 	if len(toks) == 0 {
-		return exact, nil, complete, nil
+		return exact, nil, len(seen), complete, nil
 	}
 	if found, err = w.nameMatches(ctx, toks, false, limit); err != nil {
-		return nil, nil, false, err
+		return nil, nil, 0, false, err
 	}
 	add(&exact, found)
 	skels := make([]string, 0, len(toks))
@@ -227,22 +224,17 @@ func (w *Workspace) matchIDs(ctx context.Context, query string, limit int) (exac
 		}
 	}
 	if len(skels) == 0 {
-		return exact, nil, complete, nil
+		return exact, nil, len(seen), complete, nil
 	}
-	// Ask for enough to fill the page after the exact ones drop out.
-	if found, err = w.nameMatches(ctx, skels, true, limit+len(exact)); err != nil {
-		return nil, nil, false, err
+	// The exact matches come again here: walk far enough past them.
+	if found, err = w.nameMatches(ctx, skels, true, limit+len(seen)); err != nil {
+		return nil, nil, 0, false, err
 	}
-	if len(found) >= limit+len(exact) {
+	add(&fuzzy, found)
+	if len(found) >= limit+len(seen) {
 		complete = false
 	}
-	for _, id := range found {
-		if !seen[id] && len(fuzzy) < limit {
-			seen[id] = true
-			fuzzy = append(fuzzy, id)
-		}
-	}
-	return exact, fuzzy, complete, nil
+	return exact, fuzzy, len(seen), complete, nil
 }
 
 func (w *Workspace) rangeIDs(ctx context.Context, q, prefix string, limit int) ([]int64, error) {
