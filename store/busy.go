@@ -107,15 +107,17 @@ func (w *Workspace) beginWrite(ctx context.Context) (*sql.Tx, error) {
 	}
 }
 
+// othersWaiting reports whether another program waits to write.
+func (w *Workspace) othersWaiting() bool {
+	fi, err := os.Stat(waitingPath(w.path))
+	return err == nil && time.Since(fi.ModTime()) <= BusyWait+time.Second
+}
+
 // yieldToWaiters pauses a long write between chunks while another
 // program waits to write (up to pause).
 func (w *Workspace) yieldToWaiters(pause time.Duration) {
 	deadline := time.Now().Add(pause)
-	for time.Now().Before(deadline) {
-		fi, err := os.Stat(waitingPath(w.path))
-		if err != nil || time.Since(fi.ModTime()) > BusyWait+time.Second {
-			return
-		}
+	for time.Now().Before(deadline) && w.othersWaiting() {
 		time.Sleep(20 * time.Millisecond)
 	}
 }

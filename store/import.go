@@ -34,9 +34,10 @@ type ImportOptions struct {
 	// completes it. A users chunk is one run of the search index, so
 	// bigger chunks mean fewer runs to search.
 	ChunkRows int
-	// ChunkTime ends a chunk early once its rows took this long (default
-	// 1 s), so other commands and the app wait at most about that for the
-	// workspace, however slow the rows (updates cost more than new rows).
+	// ChunkTime ends a chunk once its rows took this long (default 1 s)
+	// and another program waits to write (busy.go), so other commands and
+	// the app wait about that for the workspace, however slow the rows;
+	// with nobody waiting a chunk ends after 10×ChunkTime at the latest.
 	ChunkTime time.Duration
 	MaxErrors int
 }
@@ -160,7 +161,11 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 						if err := ctx.Err(); err != nil {
 							return err
 						}
-						if n > 0 && !r.opts.Strict && time.Since(began) > r.opts.ChunkTime {
+						// End the chunk early for another program waiting to
+						// write; without one, big chunks keep the search
+						// index's runs few (a run per chunk).
+						if took := time.Since(began); n > 0 && !r.opts.Strict &&
+							(took > r.opts.ChunkTime && r.w.othersWaiting() || took > 10*r.opts.ChunkTime) {
 							break
 						}
 					}
