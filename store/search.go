@@ -38,8 +38,8 @@ type SearchOptions struct {
 	Limit int
 	// All returns every match and counts them all.
 	All bool
-	// CountUpTo stops counting matches there (default 10,000), so a
-	// one-letter query costs no more than a common surname.
+	// CountUpTo stops counting matches there (default 1,000), so a
+	// common name costs little more than a rare one.
 	CountUpTo int
 }
 
@@ -97,7 +97,7 @@ func (w *Workspace) Search(ctx context.Context, query string, opts SearchOptions
 		limit = 50
 	}
 	if countUpTo <= 0 {
-		countUpTo = 10_000
+		countUpTo = 1_000
 	}
 	if opts.All {
 		limit, countUpTo = math.MaxInt32, math.MaxInt32
