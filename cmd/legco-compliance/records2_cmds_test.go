@@ -19,11 +19,16 @@ func TestDestructionActAgainAndRegister(t *testing.T) {
 	if r := cli(t, adminEnv(), "init", "--db", db, "--admin", "admin"); r.code != 0 {
 		t.Fatalf("init: %+v", r)
 	}
+	// A copy: the import writes its error report next to the file.
+	users := filepath.Join(dir, "users.csv")
+	if b, err := os.ReadFile("../../store/exportfile/testdata/users.csv"); err != nil || os.WriteFile(users, b, 0o600) != nil {
+		t.Fatal(err)
+	}
 	steps := [][]string{
 		{"settings", "operator", "--db", db, "--name-ru", "ТОО «K&T Partners»", "--name-kk", "«K&T Partners» ЖШС", "--bin", "190240012344",
 			"--address-ru", "г. Алматы, пр. Абая, 1", "--address-kk", "Алматы қ., Абай даңғ., 1", "--contact", "privacy@legco.kz", "--reason", "setup"},
 		{"staff", "edit", "--db", db, "--full-name", "Жұмабекова Зуһра Серікқызы", "--position", "специалист по комплаенсу"},
-		{"import", "users", "--db", db, "--file", "../../store/exportfile/testdata/users.csv"},
+		{"import", "users", "--db", db, "--file", users},
 	}
 	for _, s := range steps {
 		if r := cli(t, adminEnv(), s...); r.code != 0 && r.code != exitRejectedRow {
