@@ -49,6 +49,13 @@ type Problem struct {
 	Severity  Severity `json:"severity"`
 	Message   string   `json:"message"`    // English
 	MessageRU string   `json:"message_ru"` // Russian
+	// Span is where in the clause's text in Lang the finding is (rune
+	// offsets), Found the text there; nil for findings about a whole
+	// clause.
+	Span  *Span  `json:"span,omitempty"`
+	Found string `json:"found,omitempty"`
+	// Fix is the suggested correction, nil when there is none.
+	Fix *Fix `json:"fix,omitempty"`
 }
 
 func (p Problem) String() string {
