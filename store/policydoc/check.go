@@ -89,17 +89,36 @@ func trimURL(s string) string {
 
 func referencesOf(s string) references {
 	var r references
-	for _, m := range emailRe.FindAllString(s, -1) {
-		r.emails = append(r.emails, strings.ToLower(strings.TrimRight(m, ".")))
+	// Each pattern needs a character most clauses lack; testing for it
+	// first keeps the check fast enough to run as the user types.
+	if strings.ContainsRune(s, '@') {
+		for _, m := range emailRe.FindAllString(s, -1) {
+			r.emails = append(r.emails, strings.ToLower(strings.TrimRight(m, ".")))
+		}
+		s = emailRe.ReplaceAllString(s, " ")
 	}
-	s = emailRe.ReplaceAllString(s, " ")
-	for _, m := range urlRe.FindAllString(s, -1) {
-		r.urls = append(r.urls, trimURL(m))
+	if strings.ContainsRune(s, '.') {
+		for _, m := range urlRe.FindAllString(s, -1) {
+			r.urls = append(r.urls, trimURL(m))
+		}
+		s = urlRe.ReplaceAllString(s, " ")
 	}
-	s = urlRe.ReplaceAllString(s, " ")
-	r.numbers = digitsRe.FindAllString(s, -1)
-	r.latin = latinRe.FindAllString(s, -1)
+	if strings.ContainsAny(s, "0123456789") {
+		r.numbers = digitsRe.FindAllString(s, -1)
+	}
+	if hasASCIILetter(s) {
+		r.latin = latinRe.FindAllString(s, -1)
+	}
 	return r
+}
+
+func hasASCIILetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c >= 'a' && c <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 // multisetDiff returns the elements of a missing from b and of b missing

@@ -29,12 +29,3 @@ func shippedLexicon(t testing.TB) *Lexicon {
 	return NewLexicon(g, wl)
 }
 
-func TestZZShowSeedLint(t *testing.T) {
-	for _, p := range Lint(seedDoc(t), shippedLexicon(t)) {
-		fix := ""
-		if p.Fix != nil {
-			fix = " => «" + p.Fix.Text + "»"
-		}
-		t.Logf("%s | found «%s»%s", p.String(), p.Found, fix)
-	}
-}

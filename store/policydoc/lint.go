@@ -112,8 +112,12 @@ func Lint(doc *Document, lx *Lexicon) []Problem {
 	for i := range doc.Clauses {
 		for li, l := range Langs {
 			ct := &texts[i][li]
-			lintDoubled(ct, func(sp *Span, found string, fix *Fix, en, ru string) { add(i, l, CodeDoubledWord, sp, found, fix, en, ru) })
-			lintMixed(ct, func(sp *Span, found string, fix *Fix, en, ru string) { add(i, l, CodeMixedScript, sp, found, fix, en, ru) })
+			lintDoubled(ct, func(sp *Span, found string, fix *Fix, en, ru string) {
+				add(i, l, CodeDoubledWord, sp, found, fix, en, ru)
+			})
+			lintMixed(ct, func(sp *Span, found string, fix *Fix, en, ru string) {
+				add(i, l, CodeMixedScript, sp, found, fix, en, ru)
+			})
 			lx.lintHyphen(l, ct, seen[li], func(sp *Span, found string, fix *Fix, en, ru string) {
 				add(i, l, CodeLayoutHyphen, sp, found, fix, en, ru)
 			})
