@@ -28,4 +28,3 @@ func shippedLexicon(t testing.TB) *Lexicon {
 	}
 	return NewLexicon(g, wl)
 }
-
