@@ -111,20 +111,33 @@ func (it NoticeItem) Wording(l Lang) (old, new string) {
 	return it.OldRU, it.NewRU
 }
 
-// ItemHeading is an item's heading in l: «Пункт 2.2.5» or «Пункт 1.7
-// (новый пункт)».
+// ItemHeading is an item's heading in l: «Пункт 2.2.5», «2.2.5-тармақ»,
+// «Пункт 1.4 (позиция 9 перечня)», with «(новый пункт)» or «(пункт
+// исключён)» for added and removed clauses.
 func (it NoticeItem) ItemHeading(l Lang) string {
 	w := noticeLabels[l]
 	key := it.Clause
-	h := w.clause + " " + key
-	if strings.HasPrefix(key, "¶") {
-		h = key
+	var h string
+	parent, pos, isItem := strings.Cut(strings.TrimSuffix(key, "]"), "[")
+	switch {
+	case strings.HasPrefix(key, "¶") && l == KK:
+		h = "Нөмірсіз мәтін (" + key + ")"
+	case strings.HasPrefix(key, "¶"):
+		h = "Текст без номера (" + key + ")"
+	case isItem && l == KK:
+		h = parent + "-тармақ (тізбенің " + pos + "-позициясы)"
+	case isItem:
+		h = "Пункт " + parent + " (позиция " + pos + " перечня)"
+	case l == KK:
+		h = key + "-тармақ"
+	default:
+		h = "Пункт " + key
 	}
 	switch it.Kind {
 	case Added:
-		h += " (" + w.added + ")"
+		h += " — " + w.added
 	case Removed:
-		h += " (" + w.removed + ")"
+		h += " — " + w.removed
 	}
 	return h
 }
