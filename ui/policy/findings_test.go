@@ -56,6 +56,9 @@ func TestFindingsApplyAndAccept(t *testing.T) {
 			t.Errorf("still reported: %s", pr)
 		}
 	}
+	if ed.ParityButton.Text != "1 ошибка · 12 предупреждений" || p.actions.Visible() {
+		t.Errorf("after the fix: badge %q, actions shown %v", ed.ParityButton.Text, p.actions.Visible())
+	}
 	// Accept 2.2.5 as intended wording.
 	at = findingAt(t, p, "2.2.5", policydoc.CodeTermMismatch)
 	p.List.Select(at)

@@ -83,7 +83,6 @@ func NewParityPanel(onSelect func(policydoc.Problem)) *ParityPanel {
 	p.List.OnUnselected = func(widget.ListItemID) { p.selectFinding(nil) }
 	p.Detail = widget.NewLabel("")
 	p.Detail.Wrapping = fyne.TextWrapWord
-	p.Detail.Importance = widget.LowImportance
 	p.ApplyButton = widget.NewButtonWithIcon(lang.L("Apply suggestion"), theme.ConfirmIcon(), func() {
 		if p.Selected != nil && p.editor != nil {
 			p.editor.ApplySuggestion(*p.Selected)
@@ -100,7 +99,7 @@ func NewParityPanel(onSelect func(policydoc.Problem)) *ParityPanel {
 			p.editor.ShowGlossary()
 		}
 	})
-	p.actions = container.NewBorder(nil, nil, nil, container.NewHBox(p.ApplyButton, p.AcceptButton), p.Detail)
+	p.actions = container.NewBorder(widget.NewSeparator(), nil, nil, container.NewVBox(container.NewHBox(p.ApplyButton, p.AcceptButton)), p.Detail)
 	p.actions.Hide()
 	top := container.NewBorder(nil, nil, title, p.GlossaryButton, p.Summary)
 	p.content = container.NewBorder(top, p.actions, nil, nil, p.List)
@@ -118,7 +117,10 @@ func (p *ParityPanel) setActions() {
 func (p *ParityPanel) selectFinding(f *policydoc.Problem) {
 	p.Selected = f
 	if f == nil {
-		p.actions.Hide()
+		if p.actions.Visible() {
+			p.actions.Hide()
+			p.Refresh() // the list takes the freed height
+		}
 		return
 	}
 	text := clauseName(f.Clause)
@@ -137,7 +139,10 @@ func (p *ParityPanel) selectFinding(f *policydoc.Problem) {
 	editable := p.editor != nil && p.editor.Edition != nil && !p.editor.ReadOnly
 	setButton(p.ApplyButton, editable && f.Fix != nil)
 	setButton(p.AcceptButton, editable && f.Severity != policydoc.SeverityError)
-	p.actions.Show()
+	if !p.actions.Visible() {
+		p.actions.Show()
+		p.Refresh()
+	}
 }
 
 func (p *ParityPanel) CreateRenderer() fyne.WidgetRenderer {

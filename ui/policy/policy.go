@@ -91,7 +91,7 @@ func NewScreen(env *shell.Env) *Screen {
 	}
 	s.ExportButton = widget.NewButtonWithIcon(lang.L("Export privacy.pdf…"), theme.DocumentPrintIcon(), s.exportPDF)
 	s.NoticeButton = widget.NewButtonWithIcon(lang.L("Notice of changes…"), theme.MailComposeIcon(), s.showNotice)
-	actions = append(actions, s.ExportButton, s.NoticeButton)
+	actions = append(actions, s.ExportButton) // the notice button sits in the edition's details
 	s.InForce = widget.NewLabel("")
 	s.InForce.Truncation = fyne.TextTruncateEllipsis
 	s.InForce.TextStyle = fyne.TextStyle{Bold: true}
