@@ -20,6 +20,7 @@ func init() {
 	registerSub("policy", "check", "full check of an edition: parity, glossary terms, language lints", cmdPolicyCheck)
 	registerSub("policy", "glossary", "glossary list|add|remove: the terminology the check uses", cmdPolicyGlossary)
 	registerSub("policy", "notice", "bilingual notice of changes between two editions (PDF, text)", cmdPolicyNotice)
+	registerSub("policy", "fix", "apply the check's suggested corrections to a draft (each audited)", cmdPolicyFix)
 	registerSub("policy", "reconsent", "set whether a draft's changes need users' renewed consent", cmdPolicyReconsent)
 }
 
@@ -251,5 +252,59 @@ func cmdPolicyReconsent(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "edition %d: needs renewed consent: %s (recorded when published)\n", *edition, *needed)
+	return nil
+}
+
+func cmdPolicyFix(ctx context.Context, e *env, args []string) error {
+	f := newFlags(e, "policy fix", "policy fix --db FILE --edition N [--kind CODE,…] [--clause KEY]")
+	edition := f.Int("edition", 0, "draft edition `N`")
+	kinds := f.String("kind", "", "only findings of these kinds (comma-separated, e.g. layout-hyphen,kazakh-letter)")
+	clause := f.String("clause", "", "only findings on this clause (e.g. 2.2.5)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if *edition <= 0 {
+		return usageErr("policy fix: --edition N is required")
+	}
+	want := map[string]bool{}
+	for _, k := range strings.Split(*kinds, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			want[k] = true
+		}
+	}
+	w, err := e.open(ctx, f)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	applied := 0
+	// One at a time, checking again after each: a fix moves the spans of
+	// later findings in the same clause.
+	for range 1000 {
+		ed, err := w.PolicyEdition(ctx, *edition)
+		if err != nil {
+			return err
+		}
+		open, _, err := w.PolicyFindings(ctx, ed.Doc)
+		if err != nil {
+			return err
+		}
+		var next *policydoc.Problem
+		for _, p := range open {
+			if p.Fix != nil && (len(want) == 0 || want[p.Code]) && (*clause == "" || p.Clause == *clause) {
+				next = &p
+				break
+			}
+		}
+		if next == nil {
+			break
+		}
+		if _, err := w.ApplyPolicyFix(ctx, *edition, *next); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "fixed %s [%s] %s: «%s» → «%s»\n", next.Clause, next.Lang, next.Code, next.Found, next.Fix.Text)
+		applied++
+	}
+	fmt.Fprintf(e.stdout, "edition %d: %d corrections applied\n", *edition, applied)
 	return nil
 }

@@ -84,6 +84,10 @@ func TestPolicyCheckGlossaryNotice(t *testing.T) {
 	if r := cli(t, adminEnv(), "policy", "reconsent", "--db", db, "--edition", "2", "--needed", "yes", "--reason", "r"); r.code != 0 {
 		t.Fatalf("reconsent: %+v", r)
 	}
+	r = cli(t, adminEnv(), "policy", "fix", "--db", db, "--edition", "2", "--kind", "layout-hyphen")
+	if r.code != 0 || !strings.Contains(r.stdout, "3 corrections applied") {
+		t.Fatalf("fix: %+v", r)
+	}
 	for _, lang := range []string{"ru", "kk", "ru+kk"} {
 		out := filepath.Join(dir, "notice-"+lang+".pdf")
 		txt := filepath.Join(dir, "notice-"+lang+".txt")
@@ -96,8 +100,8 @@ func TestPolicyCheckGlossaryNotice(t *testing.T) {
 			t.Fatalf("notice %s: not a PDF", lang)
 		}
 		tb, _ := os.ReadFile(txt)
-		if lang == "kk" && !strings.Contains(string(tb), "Мәтінде өзгеріс жоқ.") {
-			t.Errorf("notice of a copy should say there are no changes:\n%s", tb)
+		if lang == "kk" && (!strings.Contains(string(tb), "Бұрын:") || !strings.Contains(string(tb), "жарияланған")) {
+			t.Errorf("notice lacks the old and new wording:\n%s", tb)
 		}
 		if _, err := exec.LookPath("qpdf"); err == nil {
 			if out, err := exec.Command("qpdf", "--check", out).CombinedOutput(); err != nil {

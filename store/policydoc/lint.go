@@ -449,9 +449,12 @@ func (lx *Lexicon) lintTerms(c Clause, ct *[2]clauseText, docType int, add func(
 		reported := map[int]bool{}
 		for _, h := range hits[li] {
 			e := ents[h.entry]
-			if e.Kind == GlossaryVocab || present[other][h.entry] || reported[h.entry] || (li == 1 && e.OneWay) || docTypeHit[[2]int{li, h.start}] {
+			if e.Kind == GlossaryVocab || present[other][h.entry] || reported[h.entry] || (li == 1 && (e.OneWay || e.Kind == GlossaryDocType)) || docTypeHit[[2]int{li, h.start}] {
 				continue
 			}
+			// Kazakh may name the document («осы саясатта») where Russian
+			// says «настоящий документ»: document kinds are checked from
+			// Russian only, as are one-way entries.
 			// A homonym: the words are also a term the other text has.
 			if shared := lx.sharedWithPresent(hits[li], h, present[other]); shared {
 				continue

@@ -195,9 +195,17 @@ func TestApplyFixesToSeed(t *testing.T) {
 		kinds[p.Code] = true
 		applied[p.Clause+" "+string(p.Lang)] += p.Fix.Text + "|"
 	}
+	before := map[string]bool{}
+	for _, p := range Lint(seed, lx) {
+		before[p.Clause+" "+string(p.Lang)+" "+p.Code] = true
+	}
 	for _, p := range Lint(draft, lx) {
 		if kinds[p.Code] && p.Fix != nil {
 			t.Errorf("still found after the fixes: %s", p)
+		}
+		// A fix must not raise a finding the seed did not have.
+		if !before[p.Clause+" "+string(p.Lang)+" "+p.Code] {
+			t.Errorf("new finding after the fixes: %s", p)
 		}
 	}
 	changes := Diff(seed, draft)
