@@ -155,6 +155,11 @@ func rows(n *policydoc.Notice, langs []policydoc.Lang, size float64, opt Options
 				return pdfkit.Paragraph{Runs: []pdfkit.Run{{Text: label + ": ", Bold: true}, {Text: pdfkit.Clean(text)}},
 					Size: size, Align: pdfkit.AlignJustify, Indent: 4, SpaceAfter: 1}
 			}
+			if it.Unchanged(l) {
+				note, label := policydoc.UnchangedLabels(l)
+				p := pdfkit.Paragraph{Runs: []pdfkit.Run{{Text: note + "."}}, Size: size - 1, Indent: 4, SpaceAfter: 1}
+				return []pdfkit.Paragraph{p, mk(label, old)}
+			}
 			return []pdfkit.Paragraph{mk(was, old), mk(now, nw)}
 		})})
 	}

@@ -81,11 +81,27 @@ func NewNotice(from, to *Document, fromN, toN int, needsReconsent bool) *Notice 
 }
 
 // Labels of a notice in each language.
-type noticeWords struct{ clause, added, removed, was, now, none, noChanges string }
+type noticeWords struct{ clause, added, removed, was, now, none, noChanges, same, text string }
 
 var noticeLabels = map[Lang]noticeWords{
-	RU: {"Пункт", "новый пункт", "пункт исключён", "Было", "Стало", "(нет)", "Изменений в тексте нет."},
-	KK: {"Тармақ", "жаңа тармақ", "тармақ алынып тасталды", "Бұрын", "Енді", "(жоқ)", "Мәтінде өзгеріс жоқ."},
+	RU: {"Пункт", "новый пункт", "пункт исключён", "Было", "Стало", "(нет)", "Изменений в тексте нет.",
+		"Текст на русском языке не изменился (изменён текст на казахском языке)", "Текст"},
+	KK: {"Тармақ", "жаңа тармақ", "тармақ алынып тасталды", "Бұрын", "Енді", "(жоқ)", "Мәтінде өзгеріс жоқ.",
+		"Қазақ тіліндегі мәтін өзгерген жоқ (орыс тіліндегі мәтін өзгертілді)", "Мәтін"},
+}
+
+// Unchanged reports whether the item's wording in l is the same in both
+// editions (the other language changed).
+func (it NoticeItem) Unchanged(l Lang) bool {
+	old, nw := it.Wording(l)
+	return old == nw
+}
+
+// UnchangedLabels returns, for l, the note printed for a clause whose
+// text in l did not change, and the label of its (unchanged) text.
+func UnchangedLabels(l Lang) (note, text string) {
+	w := noticeLabels[l]
+	return w.same, w.text
 }
 
 // NoticeLabels returns the words a rendering of the notice uses in l:
@@ -162,6 +178,10 @@ func (n *Notice) PlainText(langs ...Lang) string {
 		for _, it := range n.Items {
 			old, nw := it.Wording(l)
 			b.WriteString(it.ItemHeading(l) + "\n")
+			if it.Unchanged(l) {
+				b.WriteString("  " + w.same + ".\n  " + w.text + ": " + old + "\n\n")
+				continue
+			}
 			if old == "" {
 				old = w.none
 			}
