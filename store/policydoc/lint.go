@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Codes of the glossary check and the language lints.
@@ -44,9 +45,46 @@ type clauseText struct {
 
 func prepare(t Text) clauseText {
 	ct := clauseText{plain: t.Plain, rs: []rune(t.Plain)}
-	for _, w := range words(t.Plain) {
-		low := lower(w.word)
-		ct.toks = append(ct.toks, ltok{wordTok: w, low: low, key: foldKK(low)})
+	ws := words(t.Plain)
+	ct.toks = make([]ltok, 0, len(ws))
+	var b, f []byte
+	for _, w := range ws {
+		// One pass for the lower-case form and the folded key; most words
+		// need no folding and share the string.
+		plain := true
+		for _, r := range w.word {
+			if unicode.IsUpper(r) || r == 'ё' {
+				plain = false
+				break
+			}
+			if _, ok := kazakhLetters[r]; ok {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			ct.toks = append(ct.toks, ltok{wordTok: w, low: w.word, key: w.word})
+			continue
+		}
+		b, f = b[:0], f[:0]
+		folded := false
+		for _, r := range w.word {
+			r = unicode.ToLower(r)
+			if r == 'ё' {
+				r = 'е'
+			}
+			b = utf8.AppendRune(b, r)
+			if k, ok := kazakhLetters[r]; ok {
+				r, folded = k, true
+			}
+			f = utf8.AppendRune(f, r)
+		}
+		low := string(b)
+		key := low
+		if folded {
+			key = string(f)
+		}
+		ct.toks = append(ct.toks, ltok{wordTok: w, low: low, key: key})
 	}
 	return ct
 }
