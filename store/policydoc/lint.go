@@ -638,7 +638,7 @@ func (lx *Lexicon) lintDocType(c Clause, ct *[2]clauseText, hits [2][]termHit, p
 				}
 			}
 			add(l, CodeDocType, sp, found, fix,
-				fmt.Sprintf("«%s %s» names the document a %s (%s), but its title makes it a %s (%s)", t[h.start-1].word, found, e.ID, e.Forms(l)[0], own.ID, own.Forms(l)[0]),
+				fmt.Sprintf("«%s %s» calls the document «%s», but its title makes it «%s»", t[h.start-1].word, found, e.Forms(l)[0], own.Forms(l)[0]),
 				fmt.Sprintf("«%s %s»: документ назван «%s», но по заглавию это «%s»", t[h.start-1].word, found, e.Forms(l)[0], own.Forms(l)[0]))
 		}
 	}
