@@ -34,6 +34,7 @@ type findingJSON struct {
 	Kind      string             `json:"kind"`
 	Message   string             `json:"message"`
 	MessageRU string             `json:"message_ru"`
+	MessageKK string             `json:"message_kk,omitempty"`
 	Span      *policydoc.Span    `json:"span,omitempty"`
 	Found     string             `json:"found,omitempty"`
 	Fix       *policydoc.Fix     `json:"fix,omitempty"`
@@ -87,7 +88,7 @@ func cmdPolicyCheck(ctx context.Context, e *env, args []string) error {
 	if *format == "json" {
 		out := make([]findingJSON, 0, len(shown))
 		for _, p := range shown {
-			out = append(out, findingJSON{p.Severity, p.Clause, p.Lang, p.Code, p.Message, p.MessageRU, p.Span, p.Found, p.Fix})
+			out = append(out, findingJSON{p.Severity, p.Clause, p.Lang, p.Code, p.Message, p.MessageRU, p.MessageKK, p.Span, p.Found, p.Fix})
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")

@@ -49,6 +49,9 @@ type Problem struct {
 	Severity  Severity `json:"severity"`
 	Message   string   `json:"message"`    // English
 	MessageRU string   `json:"message_ru"` // Russian
+	// MessageKK is the Kazakh message, where there is one (the glossary
+	// and language findings).
+	MessageKK string `json:"message_kk,omitempty"`
 	// Span is where in the clause's text in Lang the finding is (rune
 	// offsets), Found the text there; nil for findings about a whole
 	// clause.

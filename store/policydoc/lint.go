@@ -142,37 +142,37 @@ func Lint(doc *Document, lx *Lexicon) []Problem {
 		}
 	}
 	var out []Problem
-	add := func(i int, l Lang, code string, sp *Span, found string, fix *Fix, en, ru string) {
+	add := func(i int, l Lang, code string, sp *Span, found string, fix *Fix, en, ru, kk string) {
 		out = append(out, Problem{Clause: keys[i], Index: i, Lang: l, Code: code, Severity: SeverityWarning,
-			Message: en, MessageRU: ru, Span: sp, Found: found, Fix: fix})
+			Message: en, MessageRU: ru, MessageKK: kk, Span: sp, Found: found, Fix: fix})
 	}
 	docType := lx.documentType(doc)
 	for i := range doc.Clauses {
 		for li, l := range Langs {
 			ct := &texts[i][li]
-			lintDoubled(ct, func(sp *Span, found string, fix *Fix, en, ru string) {
-				add(i, l, CodeDoubledWord, sp, found, fix, en, ru)
+			lintDoubled(ct, func(sp *Span, found string, fix *Fix, en, ru, kk string) {
+				add(i, l, CodeDoubledWord, sp, found, fix, en, ru, kk)
 			})
-			lintMixed(ct, func(sp *Span, found string, fix *Fix, en, ru string) {
-				add(i, l, CodeMixedScript, sp, found, fix, en, ru)
+			lintMixed(ct, func(sp *Span, found string, fix *Fix, en, ru, kk string) {
+				add(i, l, CodeMixedScript, sp, found, fix, en, ru, kk)
 			})
-			lx.lintHyphen(l, ct, seen[li], func(sp *Span, found string, fix *Fix, en, ru string) {
-				add(i, l, CodeLayoutHyphen, sp, found, fix, en, ru)
+			lx.lintHyphen(l, ct, seen[li], func(sp *Span, found string, fix *Fix, en, ru, kk string) {
+				add(i, l, CodeLayoutHyphen, sp, found, fix, en, ru, kk)
 			})
 			if l == KK {
-				lx.lintKazakhLetters(ct, kkFolded, func(sp *Span, found string, fix *Fix, en, ru string) {
-					add(i, l, CodeKazakhLetter, sp, found, fix, en, ru)
+				lx.lintKazakhLetters(ct, kkFolded, func(sp *Span, found string, fix *Fix, en, ru, kk string) {
+					add(i, l, CodeKazakhLetter, sp, found, fix, en, ru, kk)
 				})
 			}
 		}
-		lx.lintTerms(doc.Clauses[i], &texts[i], docType, func(l Lang, code string, sp *Span, found string, fix *Fix, en, ru string) {
-			add(i, l, code, sp, found, fix, en, ru)
+		lx.lintTerms(doc.Clauses[i], &texts[i], docType, func(l Lang, code string, sp *Span, found string, fix *Fix, en, ru, kk string) {
+			add(i, l, code, sp, found, fix, en, ru, kk)
 		})
 	}
 	return out
 }
 
-type emit func(sp *Span, found string, fix *Fix, en, ru string)
+type emit func(sp *Span, found string, fix *Fix, en, ru, kk string)
 
 func onlySpace(rs []rune) bool {
 	for _, r := range rs {
@@ -201,7 +201,8 @@ func lintDoubled(ct *clauseText, add emit) {
 		found := string(ct.rs[a.start:b.end])
 		add(&Span{a.start, b.end}, found, &Fix{Start: a.end, End: b.end, Text: ""},
 			fmt.Sprintf("«%s» twice in a row", b.word),
-			fmt.Sprintf("слово «%s» повторено дважды подряд", b.word))
+			fmt.Sprintf("слово «%s» повторено дважды подряд", b.word),
+			fmt.Sprintf("«%s» сөзі қатарынан екі рет жазылған", b.word))
 	}
 }
 
@@ -265,7 +266,8 @@ func lintMixed(ct *clauseText, add emit) {
 				}
 				add(&Span{off, off + len(prs)}, part, fix,
 					fmt.Sprintf("«%s» mixes Cyrillic and Latin letters; write it all in %s", part, toName),
-					fmt.Sprintf("в слове «%s» смешаны кириллица и латиница; замените на %s", part, toRU))
+					fmt.Sprintf("в слове «%s» смешаны кириллица и латиница; замените на %s", part, toRU),
+					fmt.Sprintf("«%s» сөзінде кириллица мен латын әріптері аралас жазылған", part))
 			}
 			off += len(prs) + 1
 		}
@@ -306,7 +308,8 @@ func (lx *Lexicon) lintHyphen(l Lang, ct *clauseText, seen map[string]bool, add 
 		tk.joined = lower(whole)
 		add(&Span{tk.start, tk.end}, tk.word, &Fix{Start: tk.start, End: tk.end, Text: whole},
 			fmt.Sprintf("«%s» is cut by a layout hyphen: «%s»", tk.word, whole),
-			fmt.Sprintf("слово «%s» разорвано переносом: «%s»", tk.word, whole))
+			fmt.Sprintf("слово «%s» разорвано переносом: «%s»", tk.word, whole),
+			fmt.Sprintf("«%s» сөзі тасымалдау сызықшасымен бөлініп қалған: «%s»", tk.word, whole))
 	}
 }
 
@@ -353,7 +356,8 @@ func (lx *Lexicon) lintKazakhLetters(ct *clauseText, edition map[string]string, 
 			whole := string(fixed) + string(orig[n:])
 			add(&Span{tk.start, tk.end}, tk.word, &Fix{Start: tk.start, End: tk.end, Text: whole},
 				fmt.Sprintf("«%s» is written with a Russian letter: «%s»", tk.word, whole),
-				fmt.Sprintf("в слове «%s» русская буква вместо казахской: «%s»", tk.word, whole))
+				fmt.Sprintf("в слове «%s» русская буква вместо казахской: «%s»", tk.word, whole),
+				fmt.Sprintf("«%s» сөзінде қазақ әрпінің орнына орыс әрпі жазылған: «%s»", tk.word, whole))
 			break
 		}
 	}
@@ -464,7 +468,7 @@ func isDemonstrative(l Lang, w string) bool {
 	return strings.HasPrefix(w, "настоящ")
 }
 
-func (lx *Lexicon) lintTerms(c Clause, ct *[2]clauseText, docType int, add func(l Lang, code string, sp *Span, found string, fix *Fix, en, ru string)) {
+func (lx *Lexicon) lintTerms(c Clause, ct *[2]clauseText, docType int, add func(l Lang, code string, sp *Span, found string, fix *Fix, en, ru, kk string)) {
 	if c.RU.IsEmpty() || c.KK.IsEmpty() {
 		return // a missing translation is reported by Check
 	}
@@ -507,14 +511,15 @@ func (lx *Lexicon) lintTerms(c Clause, ct *[2]clauseText, docType int, add func(
 			for _, g := range groups {
 				stand = append(stand, g.text)
 			}
-			in, inRU := "", ""
+			in, inRU, inKK := "", "", ""
 			if len(stand) > 0 {
 				in = fmt.Sprintf("; in its place: «%s»", strings.Join(stand, "», «"))
 				inRU = fmt.Sprintf("; на его месте: «%s»", strings.Join(stand, "», «"))
+				inKK = fmt.Sprintf("; оның орнында: «%s»", strings.Join(stand, "», «"))
 			}
-			langEN, langRU := "Kazakh", "казахском"
+			langEN, langRU, langKK := "Kazakh", "казахском", "қазақша"
 			if ol == RU {
-				langEN, langRU = "Russian", "русском"
+				langEN, langRU, langKK = "Russian", "русском", "орысша"
 			}
 			// The finding belongs to the text that lacks the term; when one
 			// phrase stands in its place, the fix puts the accepted form
@@ -536,7 +541,8 @@ func (lx *Lexicon) lintTerms(c Clause, ct *[2]clauseText, docType int, add func(
 			}
 			add(ol, CodeTermMismatch, sp, standText, fix,
 				fmt.Sprintf("«%s» (%s) has none of its accepted %s forms %s%s", found, e.ID, langEN, accepted, in),
-				fmt.Sprintf("для термина «%s» (%s) в %s тексте нет ни одного из принятых вариантов %s%s", found, e.ID, langRU, accepted, inRU))
+				fmt.Sprintf("для термина «%s» (%s) в %s тексте нет ни одного из принятых вариантов %s%s", found, e.ID, langRU, accepted, inRU),
+				fmt.Sprintf("«%s» (%s) терминінің %s мәтінде қабылданған нұсқаларының (%s) бірде-біреуі жоқ%s", found, e.ID, langKK, accepted, inKK))
 		}
 	}
 }
@@ -607,7 +613,7 @@ func (lx *Lexicon) standIns(ct *clauseText, hits []termHit, l Lang, at float64) 
 // lintDocType reports «this agreement» («осы келісім», «настоящее
 // соглашение») in a document whose title names another kind.
 func (lx *Lexicon) lintDocType(c Clause, ct *[2]clauseText, hits [2][]termHit, present [2]map[int]bool, docType int,
-	add func(l Lang, code string, sp *Span, found string, fix *Fix, en, ru string)) map[[2]int]bool {
+	add func(l Lang, code string, sp *Span, found string, fix *Fix, en, ru, kk string)) map[[2]int]bool {
 	reported := map[[2]int]bool{} // language index, first word
 	if docType < 0 {
 		return reported
@@ -639,7 +645,8 @@ func (lx *Lexicon) lintDocType(c Clause, ct *[2]clauseText, hits [2][]termHit, p
 			}
 			add(l, CodeDocType, sp, found, fix,
 				fmt.Sprintf("«%s %s» calls the document «%s», but its title makes it «%s»", t[h.start-1].word, found, e.Forms(l)[0], own.Forms(l)[0]),
-				fmt.Sprintf("«%s %s»: документ назван «%s», но по заглавию это «%s»", t[h.start-1].word, found, e.Forms(l)[0], own.Forms(l)[0]))
+				fmt.Sprintf("«%s %s»: документ назван «%s», но по заглавию это «%s»", t[h.start-1].word, found, e.Forms(l)[0], own.Forms(l)[0]),
+				fmt.Sprintf("«%s %s»: құжат «%s» деп аталған, бірақ атауы бойынша бұл — «%s»", t[h.start-1].word, found, e.Forms(l)[0], own.Forms(l)[0]))
 		}
 	}
 	return reported

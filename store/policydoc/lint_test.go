@@ -155,6 +155,9 @@ func TestSeedFindings(t *testing.T) {
 		}
 	}
 	for _, p := range Lint(doc, shippedLexicon(t)) {
+		if p.Message == "" || p.MessageRU == "" || p.MessageKK == "" || !strings.ContainsAny(p.MessageKK, "әғқңөұүі") {
+			t.Errorf("%s: a message is missing in one of the languages: %q / %q / %q", p.Clause, p.Message, p.MessageRU, p.MessageKK)
+		}
 		for _, never := range []string{"кез-келген", "веб-қызмет", "LegCo", "K&T", "Partners", "сондай-ақ", "мекен-жайы", "IP-адрес"} {
 			if strings.Contains(p.Found, never) {
 				t.Errorf("finding on a correct word: %s", p)
