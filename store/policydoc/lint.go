@@ -336,6 +336,9 @@ func (lx *Lexicon) lintKazakhLetters(ct *clauseText, edition map[string]string, 
 			continue
 		}
 		rs := []rune(tk.key)
+		if len(rs) != tk.end-tk.start {
+			continue // lower-casing changed the length (a dotted İ): offsets would not map
+		}
 		for n := len(rs); n >= 4; n-- {
 			p := string(rs[:n])
 			right, ok := lx.kkFolded[p]
