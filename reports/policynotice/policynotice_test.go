@@ -8,7 +8,6 @@ import (
 
 	"legco.kz/compliance/assets"
 	"legco.kz/compliance/reports/internal/pdftest"
-	"legco.kz/compliance/reports/policypdf"
 	"legco.kz/compliance/store/policydoc"
 )
 
@@ -120,5 +119,4 @@ func TestNoticeSeedToCorrected(t *testing.T) {
 	if _, err := ParseLayout("en"); err == nil {
 		t.Error("layout en accepted")
 	}
-	_ = policypdf.RU
 }

@@ -98,7 +98,6 @@ func (s *Screen) openNotice(e store.Edition, n *policydoc.Notice) *NoticeDialog 
 	)
 	nd.Preview = widget.NewLabel("")
 	nd.Preview.Wrapping = fyne.TextWrapWord
-	nd.Preview.TextStyle = fyne.TextStyle{Monospace: false}
 	head := widget.NewLabel(lang.L("Edition № {{.To}} replaces № {{.From}}: {{.Count}} changed clauses, with the old and the new wording in both languages.",
 		map[string]any{"To": n.To, "From": n.From, "Count": len(n.Items)}))
 	head.Wrapping = fyne.TextWrapWord
