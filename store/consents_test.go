@@ -260,9 +260,9 @@ func TestConsentReceiptFields(t *testing.T) {
 	w, _ := newWorkspace(t)
 	threeEditions(t, w)
 	addUsers(t, w, 1)
-	if err := w.SetOperator(ctx, Operator{NameRU: "ТОО «K&T Partners»", NameKK: "«K&T Partners» ЖШС", BIN: "180240000010",
+	if err := w.SetOperator(ctx, Operator{NameRU: "ТОО «K&T Partners»", NameKK: "«K&T Partners» ЖШС", BIN: "190240012344",
 		AddressRU: "г. Алматы, пр. Абая, 1", AddressKK: "Алматы қ., Абай даңғ., 1", Contact: "privacy@legco.kz"}, "details"); err != nil {
-		t.Skipf("operator BIN rejected: %v", err)
+		t.Fatal(err)
 	}
 	e := record(t, w, "LC-T0001", PurposeCounterpartyDisclosure, ConsentGiven, 2, "2025-02-01T10:00:00+05:00")
 	r, err := w.ConsentReceipt(ctx, e.ID)
@@ -294,7 +294,7 @@ func TestConsentReceiptFields(t *testing.T) {
 		t.Errorf("audit entry %+v, receipt names #%d %s", es, x.AuditSeq, x.AuditHash)
 	}
 	a := x.Art8
-	if a.OperatorName != "«K&T Partners» ЖШС" || a.OperatorBIN != "180240000010" || !strings.Contains(a.SubjectName, "Ұлжан") ||
+	if a.OperatorName != "«K&T Partners» ЖШС" || a.OperatorBIN != "190240012344" || !strings.Contains(a.SubjectName, "Ұлжан") ||
 		a.Term == "" || !a.ThirdParty || a.CrossBorder || a.PublicSources || a.Data == "" {
 		t.Errorf("Art. 8 fields = %+v", a)
 	}
@@ -316,18 +316,18 @@ func TestConsentImportBadRowsAndReimport(t *testing.T) {
 	// CRLF, semicolons, a BOM, a quoted newline in a user agent.
 	lines := []string{
 		"account_id;purpose;event;edition;language;channel;time;ip;user_agent;document_ref",
-		"LC-T0001;policy;given;1;ru;web;2024-01-05T10:00:00+05:00;10.0.0.1;Mozilla/5.0;",             // 2 good
-		"LC-T0001;sms_third_party;given;1;kk;ios;2024-01-05T10:00:01+05:00;;Legco iOS 17;\"Заявление\nот 05.01.2024\"",       // 3-4 good
-		"LC-T0002;no_such_purpose;given;1;ru;web;2024-01-05T10:00:00+05:00;;;",                        // 5 purpose
-		"LC-T0002;policy;accepted;1;ru;web;2024-01-05T10:00:00+05:00;;;",                              // 6 event
-		"LC-T0002;policy;given;9;ru;web;2024-01-05T10:00:00+05:00;;;",                                 // 7 edition
-		"LC-NOPE;policy;given;1;ru;web;2024-01-05T10:00:00+05:00;;;",                                  // 8 account
-		"LC-T0002;policy;given;1;ru;web;05.01.2024 10:00;;;",                                          // 9 time
-		"LC-T0002;policy;given;1;en;web;2024-01-05T10:00:00+05:00;;;",                                 // 10 language
-		"LC-T0002;policy;given;1;ru;fax;2024-01-05T10:00:00+05:00;;;",                                 // 11 channel
-		"LC-T0002;policy;withdrawn;1;ru;paper;2024-02-05T10:00:00+05:00;;;Заявление № 5",              // 12 good
-		"LC-T0003;policy;given;2;kk;android;2025-01-05T10:00:00+05:00",                                // 13 truncated
-		"LC-T0003;policy;given;3;kk;egov;2026-01-05T10:00:00+05:00;;;",                                // 14 good
+		"LC-T0001;policy;given;1;ru;web;2024-01-05T10:00:00+05:00;10.0.0.1;Mozilla/5.0;",                               // 2 good
+		"LC-T0001;sms_third_party;given;1;kk;ios;2024-01-05T10:00:01+05:00;;Legco iOS 17;\"Заявление\nот 05.01.2024\"", // 3-4 good
+		"LC-T0002;no_such_purpose;given;1;ru;web;2024-01-05T10:00:00+05:00;;;",                                         // 5 purpose
+		"LC-T0002;policy;accepted;1;ru;web;2024-01-05T10:00:00+05:00;;;",                                               // 6 event
+		"LC-T0002;policy;given;9;ru;web;2024-01-05T10:00:00+05:00;;;",                                                  // 7 edition
+		"LC-NOPE;policy;given;1;ru;web;2024-01-05T10:00:00+05:00;;;",                                                   // 8 account
+		"LC-T0002;policy;given;1;ru;web;05.01.2024 10:00;;;",                                                           // 9 time
+		"LC-T0002;policy;given;1;en;web;2024-01-05T10:00:00+05:00;;;",                                                  // 10 language
+		"LC-T0002;policy;given;1;ru;fax;2024-01-05T10:00:00+05:00;;;",                                                  // 11 channel
+		"LC-T0002;policy;withdrawn;1;ru;paper;2024-02-05T10:00:00+05:00;;;Заявление № 5",                               // 12 good
+		"LC-T0003;policy;given;2;kk;android;2025-01-05T10:00:00+05:00",                                                 // 13 truncated
+		"LC-T0003;policy;given;3;kk;egov;2026-01-05T10:00:00+05:00;;;",                                                 // 14 good
 	}
 	data := "\ufeff" + strings.Join(lines, "\r\n") + "\r\n"
 	path := filepath.Join(t.TempDir(), "consents.csv")
