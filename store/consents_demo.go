@@ -50,3 +50,51 @@ func (w *Workspace) LoadDemoConsents(ctx context.Context, n int, seed int64, eff
 	}
 	return w.importConsents(ctx, src, "demo", nil, opts)
 }
+
+// demoEditionChanges are the small edits that make the demo's later
+// editions from the seed: text appended to a clause in both languages.
+var demoEditionChanges = []struct {
+	clause, ru, kk, reason string
+}{
+	{"6.1", " Вопросы об обработке персональных данных направляются на адрес privacy@legco.kz.",
+		" Дербес деректерді өңдеу туралы сұрақтар privacy@legco.kz мекенжайына жіберіледі.", "demo: contact address for data subjects"},
+	{"1.5", " Пользователь вправе отозвать это согласие в личном кабинете.",
+		" Пайдаланушы бұл келісімді жеке кабинетте кері қайтарып ала алады.", "demo: withdrawal of the SMS consent"},
+}
+
+// PublishDemoEditions makes sure editions 1…len(effective) are published,
+// edition k+1 effective at effective[k]: the built-in policy first, then
+// copies of it with a sentence added to a clause (demo data only).
+func (w *Workspace) PublishDemoEditions(ctx context.Context, effective []time.Time) error {
+	cur, err := w.PublishedEdition(ctx)
+	if err != nil {
+		return err
+	}
+	for k := cur; k < len(effective); k++ {
+		var d *Edition
+		if k == 0 {
+			d, err = w.ImportBuiltinPolicy(ctx)
+		} else {
+			d, err = w.NewPolicyDraft(ctx, "demo: new edition")
+		}
+		if err != nil {
+			return err
+		}
+		reason := "demo: the edition shipped with the program"
+		if k > 0 {
+			ch := demoEditionChanges[(k-1)%len(demoEditionChanges)]
+			if i := d.Doc.Find(ch.clause); i >= 0 {
+				d.Doc.Clauses[i].RU.Plain += ch.ru // appended: underlines keep their offsets
+				d.Doc.Clauses[i].KK.Plain += ch.kk
+			}
+			if d, err = w.SavePolicyDraft(ctx, d.Number, d.Doc, ch.reason); err != nil {
+				return err
+			}
+			reason = ch.reason
+		}
+		if _, err := w.PublishPolicy(ctx, d.Number, effective[k], effective[k], reason); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"legco.kz/compliance/store/demo"
 	"legco.kz/compliance/store/exportfile"
 )
 
@@ -412,5 +413,111 @@ func TestConsentRolesAndDestroyedUsers(t *testing.T) {
 	}
 	if _, err := w.ConsentReport(ctx, ConsentFilter{}, time.Now()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// demoConsentWorkspace is a demo workspace of n users with the generated
+// consent history across the three demo editions.
+func demoConsentWorkspace(t *testing.T, n int) *Workspace {
+	t.Helper()
+	ctx := context.Background()
+	w, _ := newWorkspace(t)
+	if err := w.PublishDemoEditions(ctx, demo.DemoEditions); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.LoadDemo(ctx, n, 7, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.LoadDemoConsents(ctx, n, 7, demo.DemoEditions, nil); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func TestConsentReportEqualsDirectSQL(t *testing.T) {
+	ctx := context.Background()
+	w := demoConsentWorkspace(t, 400)
+	loc := w.Location()
+	day := func(s string) time.Time { d, _ := time.Parse("2006-01-02", s); return d }
+	for _, f := range []ConsentFilter{{}, {Edition: 2}, {From: day("2024-06-01"), To: day("2025-08-31")}, {Purpose: PurposeTargetedAds, Channel: "web"}} {
+		d, err := w.ConsentReport(ctx, f, time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]int{}
+		for _, r := range d.Rows {
+			got[fmt.Sprintf("%d %s given", r.Edition, r.Purpose)] += r.Total.Given
+			got[fmt.Sprintf("%d %s withdrawn", r.Edition, r.Purpose)] += r.Total.Withdrawn
+			got[fmt.Sprintf("%d %s expired", r.Edition, r.Purpose)] += r.Total.Expired
+			got[fmt.Sprintf("%d %s current", r.Edition, r.Purpose)] += r.Total.Current
+			sum := 0
+			for _, c := range r.ByChannel {
+				sum += c.Given + c.Withdrawn + c.Expired
+			}
+			if sum != r.Total.Given+r.Total.Withdrawn+r.Total.Expired {
+				t.Errorf("%+v: by channel %d, total %d", f, sum, r.Total.Given+r.Total.Withdrawn+r.Total.Expired)
+			}
+		}
+		lo, hi := int64(0), int64(1<<62)
+		if !f.From.IsZero() {
+			lo = nanos(time.Date(f.From.Year(), f.From.Month(), f.From.Day(), 0, 0, 0, 0, loc))
+		}
+		if !f.To.IsZero() {
+			hi = nanos(time.Date(f.To.Year(), f.To.Month(), f.To.Day()+1, 0, 0, 0, 0, loc))
+		}
+		want := map[string]int{}
+		rows, err := w.db.Query(`SELECT edition, purpose, event, count(*) FROM consent_events WHERE at >= ? AND at < ?
+			AND (?3 = 0 OR edition = ?3) AND (?4 = '' OR purpose = ?4) AND (?5 = '' OR channel = ?5) GROUP BY 1, 2, 3`,
+			lo, hi, f.Edition, f.Purpose, f.Channel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var ed, n int
+			var p, e string
+			rows.Scan(&ed, &p, &e, &n)
+			want[fmt.Sprintf("%d %s %s", ed, p, e)] = n
+		}
+		rows.Close()
+		// "Current": the latest event of each user and purpose is "given",
+		// straight from the ledger (not the derived table).
+		rows, err = w.db.Query(`SELECT edition, purpose, count(*) FROM (SELECT edition, purpose, event, channel,
+			row_number() OVER (PARTITION BY user_id, purpose ORDER BY at DESC, id DESC) AS k FROM consent_events)
+			WHERE k = 1 AND event = 'given' AND (?1 = 0 OR edition = ?1) AND (?2 = '' OR purpose = ?2) AND (?3 = '' OR channel = ?3) GROUP BY 1, 2`,
+			f.Edition, f.Purpose, f.Channel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var ed, n int
+			var p string
+			rows.Scan(&ed, &p, &n)
+			want[fmt.Sprintf("%d %s current", ed, p)] = n
+		}
+		rows.Close()
+		for k, v := range want {
+			if got[k] != v {
+				t.Errorf("filter %s: %s = %d in the report, %d by SQL", f.Describe(), k, got[k], v)
+			}
+		}
+		for k, v := range got {
+			if v != want[k] {
+				t.Errorf("filter %s: %s = %d in the report, %d by SQL", f.Describe(), k, v, want[k])
+			}
+		}
+		if len(want) < 4 {
+			t.Errorf("filter %s: only %d figures: demo data too thin", f.Describe(), len(want))
+		}
+	}
+	// The backlog equals the ledger's answer too.
+	var want int
+	w.db.QueryRow(`SELECT count(*) FROM (SELECT edition, event, row_number() OVER (PARTITION BY user_id ORDER BY at DESC, id DESC) AS k
+		FROM consent_events WHERE purpose = 'policy') WHERE k = 1 AND event = 'given' AND edition < 3`).Scan(&want)
+	b, err := w.ConsentBacklog(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Total != want || want == 0 || len(b.ByEdition) != 2 {
+		t.Fatalf("backlog %+v, SQL %d", b, want)
 	}
 }

@@ -439,41 +439,11 @@ func cmdReportCertificate(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// demoEditionChanges are the small edits that make the demo's editions 2
-// and 3 from the seed: clause and Russian/Kazakh text appended.
-var demoEditionChanges = []struct {
-	clause, ru, kk, reason string
-}{
-	{"6.1", " Вопросы об обработке персональных данных направляются на адрес privacy@legco.kz.",
-		" Дербес деректерді өңдеу туралы сұрақтар privacy@legco.kz мекенжайына жіберіледі.", "demo: contact address for data subjects"},
-	{"1.5", " Пользователь вправе отозвать это согласие в личном кабинете.",
-		" Пайдаланушы бұл келісімді жеке кабинетте кері қайтарып ала алады.", "demo: withdrawal of the SMS consent"},
-}
-
 // demoConsents publishes editions 2 and 3 (the seed with small changes)
 // and records the generated consent history of the demo users.
 func demoConsents(ctx context.Context, e *env, w *store.Workspace, users int, seed int64) error {
-	cur, err := w.PublishedEdition(ctx)
-	if err != nil {
+	if err := w.PublishDemoEditions(ctx, demo.DemoEditions); err != nil {
 		return err
-	}
-	for k := cur; k < len(demo.DemoEditions); k++ {
-		d, err := w.NewPolicyDraft(ctx, "demo: new edition")
-		if err != nil {
-			return err
-		}
-		ch := demoEditionChanges[(k-1)%len(demoEditionChanges)]
-		if i := d.Doc.Find(ch.clause); i >= 0 {
-			d.Doc.Clauses[i].RU.Plain += ch.ru // appended: underlines keep their offsets
-			d.Doc.Clauses[i].KK.Plain += ch.kk
-		}
-		if _, err := w.SavePolicyDraft(ctx, d.Number, d.Doc, ch.reason); err != nil {
-			return err
-		}
-		day := demo.DemoEditions[k]
-		if _, err := w.PublishPolicy(ctx, d.Number, day, day, ch.reason); err != nil {
-			return err
-		}
 	}
 	prog := newProgress(e)
 	res, err := w.LoadDemoConsents(ctx, users, seed, demo.DemoEditions, func(done, total int) {
