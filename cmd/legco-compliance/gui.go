@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"legco.kz/compliance/ui"
+	"legco.kz/compliance/ui/consents"
 	"legco.kz/compliance/ui/policy"
 	"legco.kz/compliance/ui/records"
 )
@@ -18,6 +19,7 @@ import (
 // the Audit log and Staff screens are built in.
 func registerScreens() {
 	records.Register()
+	consents.Register()
 	ui.Register(ui.Section{ID: ui.SectionPolicy, New: policy.New})
 }
 
