@@ -55,23 +55,48 @@ func (w *Workspace) ConsentBacklog(ctx context.Context) (*ConsentBacklog, error)
 }
 
 // ConsentBacklogIDs lists the user ids (for UsersByID) in the backlog of
-// edition, or of every older edition when edition is 0, in id order.
+// edition, or of every older edition when edition is 0, ordered by
+// edition and then id (so row k of a list belongs to the edition whose
+// cumulative ConsentBacklog count passes k).
 func (w *Workspace) ConsentBacklogIDs(ctx context.Context, edition int) ([]int64, error) {
 	cur, err := w.PublishedEdition(ctx)
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT user_id FROM consent_state INDEXED BY consent_state_edition WHERE purpose = 'policy' AND state = 'given' AND edition < ?`
-	args := []any{cur}
 	if edition > 0 {
-		q, args = q+` AND edition = ?`, append(args, edition)
+		return w.queryIDs(ctx, `SELECT user_id FROM consent_state INDEXED BY consent_state_edition
+			WHERE purpose = 'policy' AND state = 'given' AND edition = ? AND edition < ? ORDER BY user_id`, edition, cur)
 	}
-	ids, err := w.queryIDs(ctx, q, args...)
+	rows, err := w.db.QueryContext(ctx, `SELECT edition, user_id FROM consent_state INDEXED BY consent_state_edition
+		WHERE purpose = 'policy' AND state = 'given' AND edition < ?`, cur)
 	if err != nil {
 		return nil, err
 	}
-	if edition == 0 {
-		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	defer rows.Close()
+	type pair struct {
+		ed int
+		id int64
+	}
+	var ps []pair
+	for rows.Next() {
+		var p pair
+		if err := rows.Scan(&p.ed, &p.id); err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	sort.Slice(ps, func(i, j int) bool {
+		if ps[i].ed != ps[j].ed {
+			return ps[i].ed < ps[j].ed
+		}
+		return ps[i].id < ps[j].id
+	})
+	ids := make([]int64, len(ps))
+	for i, p := range ps {
+		ids[i] = p.id
 	}
 	return ids, nil
 }

@@ -152,11 +152,22 @@ func (b *BacklogView) update(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	cells[0].(*widget.Label).SetText(u.AccountID)
 	cells[1].(*widget.Label).SetText(u.FullName)
-	ed := ""
-	if b.Backlog != nil && b.edition > 0 {
-		ed = editionText(b.edition)
+	cells[2].(*widget.Label).SetText(editionText(b.editionOf(i)))
+}
+
+// editionOf is the accepted edition of row i: the ids come ordered by
+// edition, counted per edition in the backlog.
+func (b *BacklogView) editionOf(i int) int {
+	if b.edition > 0 || b.Backlog == nil {
+		return b.edition
 	}
-	cells[2].(*widget.Label).SetText(ed)
+	for _, c := range b.Backlog.ByEdition {
+		if i < c.Users {
+			return c.Edition
+		}
+		i -= c.Users
+	}
+	return 0
 }
 
 // load fetches one page of users; pages far from what is in view are

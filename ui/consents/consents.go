@@ -123,8 +123,8 @@ func NewScreen(env *shell.Env) *Screen {
 		widget.NewLabel(lang.L("Consent purpose")), s.Purpose,
 		widget.NewLabel(lang.L("Policy edition")), s.Edition,
 		widget.NewLabel(lang.L("Consent channel")), s.Channel,
-		container.NewGridWrap(fyne.NewSize(130, s.From.MinSize().Height), s.From),
-		container.NewGridWrap(fyne.NewSize(130, s.To.MinSize().Height), s.To),
+		container.NewGridWrap(fyne.NewSize(170, s.From.MinSize().Height), s.From),
+		container.NewGridWrap(fyne.NewSize(170, s.To.MinSize().Height), s.To),
 	)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.ImportButton, s.ExportButton), s.Search),

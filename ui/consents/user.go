@@ -93,14 +93,14 @@ func newUserView(env *shell.Env, filter func() store.ConsentFilter) *UserView {
 	states := container.NewBorder(stateHead, nil, nil, nil, v.States)
 	timeline := container.NewBorder(container.NewVBox(widget.NewLabelWithStyle(lang.L("Consent timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), eventHead), nil, nil, nil, v.Timeline)
 	split := container.NewVSplit(states, timeline)
-	split.Offset = 0.35
+	split.Offset = 0.42
 	v.content = container.NewBorder(container.NewVBox(v.Title, container.NewHScroll(atBox), container.NewHScroll(actions)), nil, nil, nil, split)
 	return v
 }
 
 var (
-	stateCols = &shell.Columns{Widths: []float32{260, 110, 140, 90, 90}}
-	eventCols = &shell.Columns{Widths: []float32{140, 180, 100, 80, 110, 300}}
+	stateCols = &shell.Columns{Widths: []float32{230, 100, 140, 95, 80}}
+	eventCols = &shell.Columns{Widths: []float32{150, 150, 95, 95, 95, 60}}
 )
 
 func (v *UserView) setEnabled(on bool) {
