@@ -135,6 +135,7 @@ func Render(w io.Writer, d *store.ConsentCertificateData, opts Options) error {
 		)
 	}
 
+	ctable.Ensure(pdf, 35)
 	pdfkit.Bookmark(pdf, L.history, 1, -1)
 	ctable.Para(pdf, ctable.Heading(L.history, 11))
 	tw := pdfkit.TextWidth(pdf)

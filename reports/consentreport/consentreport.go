@@ -211,6 +211,7 @@ func (r *renderer) tables() {
 		if e, ok := r.d.Editions[ed]; ok {
 			head += fmt.Sprintf(" (%s %s; %s %s)", L.effective, e.EffectiveOn.Format("02.01.2006"), L.sha, e.SHA256)
 		}
+		ctable.Ensure(pdf, 40)
 		pdfkit.Bookmark(pdf, fmt.Sprintf("%s %d", L.edition, ed), 1, -1)
 		ctable.Para(pdf, ctable.Heading(head, 10.5))
 		t := ctable.Table{Widths: []float64{tw - 4*num, num, num, num, num}, Header: []string{L.purpose, L.given, L.withdrawn, L.expired, L.current}, Right: right}
@@ -230,6 +231,7 @@ func (r *renderer) tables() {
 			get   func(store.ConsentReportRow) map[string]*store.ConsentFigures
 		}{{L.channel, func(x store.ConsentReportRow) map[string]*store.ConsentFigures { return x.ByChannel }},
 			{L.language, func(x store.ConsentReportRow) map[string]*store.ConsentFigures { return x.ByLanguage }}} {
+			ctable.Ensure(pdf, 30)
 			ctable.Para(pdf, ctable.Heading(fmt.Sprintf("%s %d — %s", L.edition, ed, strings.ToLower(by.label)), 9.5))
 			t := ctable.Table{Widths: []float64{tw - 4*num - 22, 22, num, num, num, num}, Header: []string{L.purpose, by.label, L.given, L.withdrawn, L.expired, L.current}, Right: sub}
 			var body [][]string
@@ -298,6 +300,7 @@ func (r *renderer) chart() {
 
 func (r *renderer) backlog() {
 	pdf, L, b := r.pdf, r.L, r.d.Backlog
+	ctable.Ensure(pdf, 40)
 	pdfkit.Bookmark(pdf, L.backlog, 1, -1)
 	ctable.Para(pdf, ctable.Heading(L.backlog, 10.5), pdfkit.Paragraph{Runs: []pdfkit.Run{{Text: L.backlogNote}}, Size: 7.5, SpaceAfter: 2})
 	tw := pdfkit.TextWidth(pdf)

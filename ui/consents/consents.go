@@ -132,7 +132,7 @@ func NewScreen(env *shell.Env) *Screen {
 	)
 	left := container.NewBorder(widget.NewLabelWithStyle(lang.L("Users found"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.Results)
 	split := container.NewHSplit(left, s.User.content)
-	split.Offset = 0.25
+	split.Offset = 0.2
 	s.Tabs = container.NewAppTabs(
 		container.NewTabItemWithIcon(lang.L("User's consents"), theme.AccountIcon(), split),
 		container.NewTabItemWithIcon(lang.L("Re-consent backlog"), theme.WarningIcon(), s.Backlog.content),

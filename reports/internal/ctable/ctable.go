@@ -120,3 +120,13 @@ func Heading(text string, size float64) pdfkit.Paragraph {
 func Label(label, value string, size float64) pdfkit.Paragraph {
 	return pdfkit.Paragraph{Runs: []pdfkit.Run{{Text: label + ": ", Bold: true}, {Text: value}}, Size: size, SpaceAfter: 0.6}
 }
+
+// Ensure starts a new page unless mm millimetres are left above the
+// bottom margin (a heading must not end a page without its table).
+func Ensure(pdf *fpdf.Fpdf, mm float64) {
+	_, pageH := pdf.GetPageSize()
+	_, _, _, bottom := pdf.GetMargins()
+	if pdf.GetY()+mm > pageH-bottom {
+		pdf.AddPage()
+	}
+}
