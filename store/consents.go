@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -494,42 +495,46 @@ type consentInserter struct {
 	w     *Workspace
 	loc   *time.Location
 	ins   *sql.Stmt
-	state *sql.Stmt
 	daily map[dailyKey]int
+	// latest is the newest event of each user and purpose met in this
+	// transaction: the current state is written once per key at flush,
+	// not once per event.
+	latest map[stateKey]stateRow
+}
+
+type stateKey struct {
+	uid     int64
+	purpose string
+}
+
+type stateRow struct {
+	event, channel, language string
+	edition                  int
+	at, id                   int64
 }
 
 type dailyKey struct {
-	day                               string
+	y, m, d                           int
 	edition                           int
 	purpose, event, channel, language string
 }
 
 func (c *consentInserter) close() {
-	for _, s := range []*sql.Stmt{c.ins, c.state} {
-		if s != nil {
-			s.Close()
-		}
+	if c.ins != nil {
+		c.ins.Close()
 	}
-	c.ins, c.state = nil, nil
+	c.ins = nil
 }
 
 func (c *consentInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	c.close()
 	c.loc = c.w.Location()
 	c.daily = map[dailyKey]int{}
+	c.latest = map[stateKey]stateRow{}
 	var err error
-	if c.ins, err = tx.PrepareContext(ctx, `INSERT INTO consent_events(user_id, purpose, event, edition, language, channel, at, ip, user_agent,
+	c.ins, err = tx.PrepareContext(ctx, `INSERT INTO consent_events(user_id, purpose, event, edition, language, channel, at, ip, user_agent,
 		document_ref, reason, batch_id, audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT(user_id, purpose, at, event, edition) DO NOTHING`); err != nil {
-		return err
-	}
-	// A later event replaces the state; an older one (files arrive in any
-	// order) leaves it.
-	c.state, err = tx.PrepareContext(ctx, `INSERT INTO consent_state(user_id, purpose, state, edition, channel, language, at, event_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT(user_id, purpose) DO UPDATE SET state = excluded.state, edition = excluded.edition, channel = excluded.channel,
-		language = excluded.language, at = excluded.at, event_id = excluded.event_id
-		WHERE excluded.at > consent_state.at OR (excluded.at = consent_state.at AND excluded.event_id > consent_state.event_id)`)
+		ON CONFLICT(user_id, purpose, at, event, edition) DO NOTHING`)
 	return err
 }
 
@@ -547,14 +552,50 @@ func (c *consentInserter) insert(ctx context.Context, uid int64, ev *ConsentEven
 		return "same", nil
 	}
 	ev.ID, _ = res.LastInsertId()
-	if _, err := c.state.ExecContext(ctx, uid, ev.Purpose, string(ev.Event), ev.Edition, ev.Channel, ev.Language, at, ev.ID); err != nil {
-		return "", err
+	k := stateKey{uid, ev.Purpose}
+	if cur, ok := c.latest[k]; !ok || at > cur.at || at == cur.at && ev.ID > cur.id {
+		c.latest[k] = stateRow{string(ev.Event), ev.Channel, ev.Language, ev.Edition, at, ev.ID}
 	}
-	c.daily[dailyKey{ev.At.In(c.loc).Format(dateOnly), ev.Edition, ev.Purpose, string(ev.Event), ev.Channel, ev.Language}]++
+	y, m, d := ev.At.In(c.loc).Date()
+	c.daily[dailyKey{y, int(m), d, ev.Edition, ev.Purpose, string(ev.Event), ev.Channel, ev.Language}]++
 	return "new", nil
 }
 
+// flush writes the current states and the day counts of the events
+// inserted since the last flush, in the same transaction.
 func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
+	if len(c.latest) > 0 {
+		// A later event replaces the state; an older one (files arrive in
+		// any order) leaves it.
+		st, err := tx.PrepareContext(ctx, `INSERT INTO consent_state(user_id, purpose, state, edition, channel, language, at, event_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT(user_id, purpose) DO UPDATE SET state = excluded.state, edition = excluded.edition, channel = excluded.channel,
+			language = excluded.language, at = excluded.at, event_id = excluded.event_id
+			WHERE excluded.at > consent_state.at OR (excluded.at = consent_state.at AND excluded.event_id > consent_state.event_id)`)
+		if err != nil {
+			return err
+		}
+		// In user order: the state table's pages are then visited once.
+		keys := make([]stateKey, 0, len(c.latest))
+		for k := range c.latest {
+			keys = append(keys, k)
+		}
+		sort.Slice(keys, func(i, j int) bool {
+			if keys[i].uid != keys[j].uid {
+				return keys[i].uid < keys[j].uid
+			}
+			return keys[i].purpose < keys[j].purpose
+		})
+		for _, k := range keys {
+			r := c.latest[k]
+			if _, err := st.ExecContext(ctx, k.uid, k.purpose, r.event, r.edition, r.channel, r.language, r.at, r.id); err != nil {
+				st.Close()
+				return err
+			}
+		}
+		st.Close()
+		clear(c.latest)
+	}
 	if len(c.daily) == 0 {
 		return nil
 	}
@@ -565,7 +606,8 @@ func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
 	}
 	defer st.Close()
 	for k, n := range c.daily {
-		if _, err := st.ExecContext(ctx, k.day, k.edition, k.purpose, k.event, k.channel, k.language, n); err != nil {
+		day := fmt.Sprintf("%04d-%02d-%02d", k.y, k.m, k.d)
+		if _, err := st.ExecContext(ctx, day, k.edition, k.purpose, k.event, k.channel, k.language, n); err != nil {
 			return err
 		}
 	}

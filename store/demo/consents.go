@@ -28,9 +28,9 @@ var consentPurposes = []struct {
 	termDays        int
 	regiveOnNewEdtn float64
 }{
-	{"sms_third_party", 0.55, 0.12, 0, 0.6},
-	{"counterparty_disclosure", 0.45, 0.06, 0, 0.6},
-	{"targeted_ads", 0.25, 0.15, 365, 0.4},
+	{"sms_third_party", 0.4, 0.12, 0, 0.35},
+	{"counterparty_disclosure", 0.3, 0.06, 0, 0.35},
+	{"targeted_ads", 0.15, 0.15, 365, 0.25},
 }
 
 // Consents returns the consent history of user u (index i) under the
@@ -101,7 +101,7 @@ func (g *Generator) Consents(u exportfile.User, i int, effective []time.Time) []
 	// and stay in the backlog.
 	accepted := true
 	for k := ed; k < len(effective); k++ {
-		if !accepted || !r.chance(0.8) {
+		if !accepted || !r.chance(0.75) {
 			accepted = false
 			continue
 		}

@@ -45,7 +45,7 @@ CREATE TABLE consent_import_batches (
 -- entry that recorded the event (a chunk's entry for imports).
 CREATE TABLE consent_events (
     id           INTEGER PRIMARY KEY,
-    user_id      INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    user_id      INTEGER NOT NULL, -- users.id; no foreign key: see users_consents_destroyed
     purpose      TEXT NOT NULL,
     event        TEXT NOT NULL CHECK (event IN ('given', 'withdrawn', 'expired')),
     edition      INTEGER NOT NULL,
@@ -65,7 +65,8 @@ CREATE UNIQUE INDEX consent_events_natural ON consent_events (user_id, purpose, 
 
 -- Append-only, as the audit log. Destroying a user's data (act of
 -- destruction) is the one way events go: the users row is deleted first
--- and the cascade then removes the events, which this trigger lets pass.
+-- and users_consents_destroyed then removes the events, which this
+-- trigger lets pass.
 CREATE TRIGGER consent_events_no_update BEFORE UPDATE ON consent_events
 BEGIN
     SELECT RAISE(ABORT, 'consent ledger is append-only: UPDATE refused (record a new event instead)');
@@ -81,7 +82,7 @@ END;
 -- under an older edition) with a count per edition, and the report's
 -- current figures by channel and language, without touching the table.
 CREATE TABLE consent_state (
-    user_id  INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    user_id  INTEGER NOT NULL,
     purpose  TEXT NOT NULL,
     state    TEXT NOT NULL,
     edition  INTEGER NOT NULL,
@@ -92,6 +93,15 @@ CREATE TABLE consent_state (
     PRIMARY KEY (user_id, purpose)
 ) WITHOUT ROWID;
 CREATE INDEX consent_state_edition ON consent_state (purpose, state, edition, channel, language);
+
+-- A foreign key would cost a lookup in users for every imported event
+-- and state row; this trigger does the cascade when a user's data is
+-- destroyed (the only way a users row is deleted).
+CREATE TRIGGER users_consents_destroyed AFTER DELETE ON users
+BEGIN
+    DELETE FROM consent_state WHERE user_id = OLD.id;
+    DELETE FROM consent_events WHERE user_id = OLD.id;
+END;
 
 -- Events counted per day (workspace time zone), edition, purpose, event,
 -- channel and language, as they are recorded: the report's period figures.
