@@ -139,7 +139,7 @@ func Render(w io.Writer, d *store.ConsentCertificateData, opts Options) error {
 	pdfkit.Bookmark(pdf, L.history, 1, -1)
 	ctable.Para(pdf, ctable.Heading(L.history, 11))
 	tw := pdfkit.TextWidth(pdf)
-	t := ctable.Table{Widths: []float64{27, 30, 18, 13, 16, tw - 27 - 30 - 18 - 13 - 16 - 30, 30},
+	t := ctable.Table{Widths: []float64{24, 30, 23, 17, 16, tw - 24 - 30 - 23 - 17 - 16 - 28, 28},
 		Header: []string{L.when, L.purpose, L.event, L.edition, L.channel + " / " + L.lang, L.evidence, L.audit}, Size: 7.5}
 	var rows [][]string
 	for _, e := range d.History {
