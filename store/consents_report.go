@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"sort"
 	"strings"
@@ -247,7 +248,12 @@ func (w *Workspace) ConsentReport(ctx context.Context, f ConsentFilter, at time.
 		return nil, err
 	}
 	sw := append([]string{"state = 'given'"}, where[1:]...)
-	q, err = w.db.QueryContext(ctx, `SELECT edition, purpose, channel, language, count(*) FROM consent_state INDEXED BY consent_state_edition WHERE `+
+	conn, done, err := w.scanConn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	q, err = conn.QueryContext(ctx, `SELECT edition, purpose, channel, language, count(*) FROM consent_state INDEXED BY consent_state_edition WHERE `+
 		strings.Join(sw, " AND ")+` GROUP BY purpose, edition, channel, language`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("consent report: %w", err)
@@ -339,7 +345,12 @@ func (w *Workspace) EachConsentState(ctx context.Context, f ConsentFilter, fn fu
 		to := time.Date(f.To.Year(), f.To.Month(), f.To.Day()+1, 0, 0, 0, 0, loc)
 		where, args = append(where, "s.at < ?"), append(args, nanos(to))
 	}
-	rows, err := w.db.QueryContext(ctx, `SELECT u.account_id, s.purpose, s.state, s.edition, s.channel, s.language, s.at
+	conn, done, err := w.scanConn(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	rows, err := conn.QueryContext(ctx, `SELECT u.account_id, s.purpose, s.state, s.edition, s.channel, s.language, s.at
 		FROM consent_state s JOIN users u ON u.id = s.user_id WHERE `+strings.Join(where, " AND ")+` ORDER BY s.user_id, s.purpose`, args...)
 	if err != nil {
 		return fmt.Errorf("consent states: %w", err)
@@ -429,4 +440,28 @@ func (w *Workspace) ConsentCertificate(ctx context.Context, accountID string, at
 		}
 	}
 	return d, nil
+}
+
+// scanConn is a connection for a scan of the whole state table: its page
+// cache is cut to 8 MiB while the scan runs (reading every page once
+// gains nothing from a cache, and a full 128 MiB cache on each pooled
+// connection would hold hundreds of MB), then set back.
+func (w *Workspace) scanConn(ctx context.Context) (*sql.Conn, func(), error) {
+	conn, err := w.db.Conn(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var prev int
+	if err := conn.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&prev); err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `PRAGMA cache_size=-8192`); err != nil {
+		conn.Close()
+		return nil, nil, err
+	}
+	return conn, func() {
+		conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf(`PRAGMA cache_size=%d`, prev))
+		conn.Close()
+	}, nil
 }
