@@ -152,9 +152,6 @@ func (c *consentImporter) row(ctx context.Context, tx *sql.Tx, v exportfile.Cons
 	return out, nil
 }
 
-// ConsentImportBatch is one consent import run.
-type ConsentImportBatch = ImportBatch
-
 // ConsentImportBatches lists consent import runs, newest first.
 func (w *Workspace) ConsentImportBatches(ctx context.Context) ([]ImportBatch, error) {
 	rows, err := w.db.QueryContext(ctx, `SELECT id, kind, file_name, file_sha256, started_at, coalesce(finished_at, ''), staff,

@@ -521,3 +521,47 @@ func TestConsentReportEqualsDirectSQL(t *testing.T) {
 		t.Fatalf("backlog %+v, SQL %d", b, want)
 	}
 }
+
+func TestConsentCatalogPerEdition(t *testing.T) {
+	ctx := context.Background()
+	w, _ := newWorkspace(t)
+	threeEditions(t, w)
+	addUsers(t, w, 1)
+	cat, err := w.ConsentCatalog(ctx, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{PurposePolicy: "1.4", PurposeSMSThirdParty: "1.5", PurposeCounterpartyDisclosure: "1.6", PurposeTargetedAds: "2.2.5"}
+	for _, p := range cat {
+		if !strings.Contains(p.Clauses, want[p.Code]) || p.DataRU == "" || p.DataKK == "" || p.TitleKK == "" {
+			t.Errorf("purpose %+v", p)
+		}
+		delete(want, p.Code)
+	}
+	if len(want) > 0 {
+		t.Fatalf("catalog lacks %v", want)
+	}
+	// The legal team adds a purpose to edition 3; edition 2 keeps its own.
+	newsletter := ConsentPurpose{Edition: 3, Code: "newsletter", Clauses: "2.2.3", TitleRU: "Рассылка новостей", TitleKK: "Жаңалықтар таратылымы",
+		TitleEN: "Newsletter", TermDays: 730, DataRU: "адрес электронной почты", DataKK: "электрондық пошта мекенжайы", DataEN: "e-mail address"}
+	if err := w.SetConsentPurpose(ctx, newsletter, "legal: new purpose"); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := w.ConsentPurposeOf(ctx, 3, "newsletter"); err != nil || p.TermDays != 730 {
+		t.Fatalf("new purpose: %+v %v", p, err)
+	}
+	if _, err := w.ConsentPurposeOf(ctx, 2, "newsletter"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("edition 2 has the new purpose: %v", err)
+	}
+	// Once a consent refers to it, its terms are frozen.
+	record(t, w, "LC-T0001", "newsletter", ConsentGiven, 3, "2026-01-10T10:00:00+05:00")
+	newsletter.ThirdParty = true
+	if err := w.SetConsentPurpose(ctx, newsletter, "change"); err == nil {
+		t.Fatal("the terms of a purpose users consented to were changed")
+	}
+	w.me.Role = RoleCompliance
+	var fe *ForbiddenError
+	if err := w.SetConsentPurpose(ctx, ConsentPurpose{Edition: 3, Code: "x", TitleRU: "x", TitleKK: "x", DataRU: "x", DataKK: "x"}, "x"); !errors.As(err, &fe) {
+		t.Fatalf("compliance edited the catalog: %v", err)
+	}
+}
