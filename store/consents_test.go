@@ -196,6 +196,12 @@ func TestConsentLedgerRefusesUpdateAndDelete(t *testing.T) {
 	if n != 0 {
 		t.Fatalf("%d events left after destruction", n)
 	}
+	var states, counted int
+	w.db.QueryRow(`SELECT count(*) FROM consent_state`).Scan(&states)
+	w.db.QueryRow(`SELECT coalesce(sum(n), 0) FROM consent_state_counts`).Scan(&counted)
+	if states != 0 || counted != 0 {
+		t.Fatalf("after destruction: %d states, %d counted", states, counted)
+	}
 	if v, err := w.VerifyAudit(ctx, "", nil); err != nil || v == nil {
 		t.Fatalf("audit chain: %v", err)
 	}
