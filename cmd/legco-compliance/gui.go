@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/app"
 
 	"legco.kz/compliance/ui"
+	"legco.kz/compliance/ui/consents"
 	"legco.kz/compliance/ui/policy"
 	"legco.kz/compliance/ui/records"
 )
@@ -16,6 +17,7 @@ import (
 // the Audit log and Staff screens are built in.
 func registerScreens() {
 	records.Register()
+	consents.Register()
 	ui.Register(ui.Section{ID: ui.SectionPolicy, New: policy.New})
 }
 
