@@ -462,12 +462,11 @@ func (w *Workspace) CreateRequest(ctx context.Context, n NewRequest) (string, er
 	var number string
 	err = w.change(ctx, Change{Perm: PermRequestsWrite, Action: "request.create", Reason: n.Reason},
 		func(tx *sql.Tx, c *Change) error {
-			year := n.Received.Format("2006")
-			var cnt int
-			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM requests WHERE substr(number, 4, 4) = ?`, year).Scan(&cnt); err != nil {
+			seq, err := lastNumber(ctx, tx, n.Received.Format("2006"))
+			if err != nil {
 				return err
 			}
-			number = fmt.Sprintf("RQ-%s-%06d", year, cnt+1)
+			number = fmt.Sprintf("RQ-%s-%06d", n.Received.Format("2006"), seq+1)
 			now := w.stamp()
 			res, err := tx.ExecContext(ctx, `INSERT INTO requests(number, kind, state, received_on, due_on, requester_type, requester, officer,
 				letter_no, letter_date, ground, purpose, fields, details, assignee, created_by, created_at, updated_at)
@@ -495,6 +494,21 @@ func (w *Workspace) CreateRequest(ctx context.Context, n NewRequest) (string, er
 		return "", err
 	}
 	return number, nil
+}
+
+// lastNumber is the highest sequence number given in year (a range on
+// the unique index of numbers, so it stays cheap with many requests).
+func lastNumber(ctx context.Context, q queryer, year string) (int, error) {
+	var last sql.NullString
+	if err := q.QueryRowContext(ctx, `SELECT max(number) FROM requests WHERE number >= ? AND number < ?`, "RQ-"+year+"-", "RQ-"+year+".").Scan(&last); err != nil {
+		return 0, err
+	}
+	if !last.Valid {
+		return 0, nil
+	}
+	var n int
+	fmt.Sscanf(last.String[len("RQ-"+year+"-"):], "%d", &n)
+	return n, nil
 }
 
 func (w *Workspace) event(ctx context.Context, tx *sql.Tx, id int64, action string, from, to RequestState, reason string) error {
