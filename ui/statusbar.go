@@ -61,6 +61,9 @@ func newStatusBar(env *shell.Env) *statusBar {
 		widget.NewIcon(theme.AccountIcon()), s.Staff, s.Role, vsep(),
 		s.Head, vsep(),
 		widget.NewIcon(theme.StorageIcon()), s.File, vsep())
+	for _, item := range shell.StatusItems() {
+		left = append(left, item(env), vsep())
+	}
 	bar := container.NewBorder(nil, nil, container.NewHBox(left...), s.Lock, s.Message)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.content = container.NewBorder(widget.NewSeparator(), nil, nil, nil, container.NewStack(bg, bar))

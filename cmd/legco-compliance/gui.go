@@ -12,6 +12,7 @@ import (
 	"legco.kz/compliance/ui"
 	"legco.kz/compliance/ui/policy"
 	"legco.kz/compliance/ui/records"
+	"legco.kz/compliance/ui/requests"
 )
 
 // registerScreens plugs the feature screens into the shell's sections;
@@ -19,6 +20,7 @@ import (
 func registerScreens() {
 	records.Register()
 	ui.Register(ui.Section{ID: ui.SectionPolicy, New: policy.New})
+	requests.Register()
 }
 
 // defaultDB is where the app looks when no --db is given: $LEGCO_DB, else
