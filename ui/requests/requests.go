@@ -103,15 +103,15 @@ func NewScreen(env *shell.Env) *Screen {
 	for _, st := range store.RequestStates {
 		states = append(states, StateName(st))
 	}
-	s.Kind = widget.NewSelect(kinds, func(string) { s.Reload() })
+	s.Kind = widget.NewSelect(kinds, nil)
 	s.Kind.SetSelectedIndex(0)
-	s.State = widget.NewSelect(states, func(string) { s.Reload() })
+	s.State = widget.NewSelect(states, nil)
 	s.State.SetSelectedIndex(0)
-	s.Assignee = widget.NewSelect([]string{all}, func(string) { s.Reload() })
+	s.Assignee = widget.NewSelect([]string{all}, nil)
 	s.Assignee.SetSelectedIndex(0)
-	s.Overdue = widget.NewCheck(lang.L("Overdue only"), func(bool) { s.Reload() })
+	s.Overdue = widget.NewCheck(lang.L("Overdue only"), nil)
 	s.Sort = widget.NewSelect([]string{lang.L("Due date, earliest first"), lang.L("Due date, latest first"),
-		lang.L("Received, newest first"), lang.L("Number")}, func(string) { s.resort(); s.List.Refresh() })
+		lang.L("Received, newest first"), lang.L("Number")}, nil)
 	s.Sort.SetSelectedIndex(SortDue)
 	s.Count = widget.NewLabel(lang.L("Loading…"))
 	s.Count.TextStyle = fyne.TextStyle{Italic: true}
@@ -149,6 +149,10 @@ func NewScreen(env *shell.Env) *Screen {
 	split.Offset = 0.45
 	s.content = container.NewBorder(top, nil, nil, nil, split)
 
+	reload := func(string) { s.Reload() }
+	s.Kind.OnChanged, s.State.OnChanged, s.Assignee.OnChanged = reload, reload, reload
+	s.Overdue.OnChanged = func(bool) { s.Reload() }
+	s.Sort.OnChanged = func(string) { s.resort(); s.List.Refresh() }
 	env.OnChanged(s.Reload)
 	s.loadStaff()
 	s.Reload()

@@ -13,10 +13,12 @@ import (
 )
 
 // statusItem is the status bar's count of open requests due today and
-// overdue; tapping it opens the Requests section.
+// overdue; its button opens the Requests section. The text truncates, so
+// the item never widens the window.
 func statusItem(env *shell.Env) fyne.CanvasObject {
-	b := widget.NewButtonWithIcon(lang.L("Requests: …"), theme.MailComposeIcon(), func() { env.Navigate(shell.SectionRequests) })
-	b.Importance = widget.LowImportance
+	open := widget.NewButtonWithIcon("", theme.MailComposeIcon(), func() { env.Navigate(shell.SectionRequests) })
+	open.Importance = widget.LowImportance
+	text := shell.CellLabel(lang.L("Requests: …"))
 	gen := 0
 	load := func() {
 		gen++
@@ -30,16 +32,18 @@ func statusItem(env *shell.Env) fyne.CanvasObject {
 			if g != gen || err != nil {
 				return
 			}
-			b.SetText(lang.L("Requests: {{.Today}} due today, {{.Over}} overdue", map[string]any{"Today": today, "Over": over}))
+			text.SetText(lang.L("Requests: {{.Today}} due today, {{.Over}} overdue", map[string]any{"Today": today, "Over": over}))
+			imp := widget.MediumImportance
 			if over > 0 {
-				b.Importance = widget.DangerImportance
-			} else {
-				b.Importance = widget.LowImportance
+				imp = widget.DangerImportance
+			} else if today > 0 {
+				imp = widget.WarningImportance
 			}
-			b.Refresh()
+			text.Importance = imp
+			text.Refresh()
 		})
 	}
 	env.OnChanged(load)
 	load()
-	return container.NewCenter(b)
+	return container.NewBorder(nil, nil, open, nil, text)
 }
