@@ -70,7 +70,7 @@ func newStatusBar(env *shell.Env) *statusBar {
 		for _, item := range items {
 			cells = append(cells, item(env))
 		}
-		center = container.NewGridWithColumns(len(cells)+1, append(cells, s.Message)...)
+		center = shell.StatusMiddle(cells, s.Message)
 	}
 	bar := container.NewBorder(nil, nil, container.NewHBox(left...), s.Lock, center)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))

@@ -30,8 +30,10 @@ type Intake struct {
 	Details       *widget.Entry
 	Note          *widget.Entry
 
+	base           []*widget.FormItem
 	disclosureOnly []*widget.FormItem
 	rectification  *widget.FormItem
+	note           *widget.FormItem
 	form           *widget.Form
 }
 
@@ -55,6 +57,7 @@ func newIntake(today time.Time) *Intake {
 		kinds = append(kinds, KindName(k))
 	}
 	in.Kind = widget.NewSelect(kinds, nil)
+	in.Kind.PlaceHolder = lang.L("Choose…")
 	in.Accounts = widget.NewEntry()
 	in.Accounts.SetPlaceHolder("LC-0000123, LC-0000456")
 	in.Accounts.Validator = func(s string) error {
@@ -71,6 +74,7 @@ func newIntake(today time.Time) *Intake {
 		types = append(types, RequesterName(t))
 	}
 	in.RequesterType = widget.NewSelect(types, nil)
+	in.RequesterType.PlaceHolder = lang.L("Choose…")
 	in.Requester = widget.NewEntry()
 	in.Requester.SetPlaceHolder(lang.L("e.g. Almaty police department"))
 	in.Officer = widget.NewEntry()
@@ -83,6 +87,7 @@ func newIntake(today time.Time) *Intake {
 		grounds = append(grounds, GroundName(g))
 	}
 	in.Ground = widget.NewSelect(grounds, nil)
+	in.Ground.PlaceHolder = lang.L("Choose…")
 	var fields []string
 	for _, f := range store.RequestableFields() {
 		fields = append(fields, FieldName(f))
@@ -122,20 +127,15 @@ func (in *Intake) update() {
 	if in.form == nil {
 		return
 	}
-	k := in.kind()
-	for _, it := range in.disclosureOnly {
-		show(it.Widget, k == store.KindDisclosure)
+	items := append([]*widget.FormItem(nil), in.base...)
+	switch in.kind() {
+	case store.KindDisclosure:
+		items = append(items, in.disclosureOnly...)
+	case store.KindRectification:
+		items = append(items, in.rectification)
 	}
-	show(in.rectification.Widget, k == store.KindRectification)
+	in.form.Items = append(items, in.note)
 	in.form.Refresh()
-}
-
-func show(o fyne.CanvasObject, on bool) {
-	if on {
-		o.Show()
-	} else {
-		o.Hide()
-	}
 }
 
 // Request is what the form says, for the store to validate.
@@ -168,13 +168,13 @@ func (in *Intake) Request() store.NewRequest {
 // and names the field at fault.
 func (s *Screen) showIntake() {
 	in := newIntake(s.env.WS.Today())
-	items := append([]*widget.FormItem{
+	in.base = []*widget.FormItem{
 		widget.NewFormItem(lang.L("Kind"), in.Kind),
 		widget.NewFormItem(lang.L("Accounts"), in.Accounts),
 		widget.NewFormItem(lang.L("Received"), in.Received),
-	}, in.disclosureOnly...)
-	items = append(items, in.rectification, widget.NewFormItem(lang.L("Note"), in.Note))
-	in.form = widget.NewForm(items...)
+	}
+	in.note = widget.NewFormItem(lang.L("Note"), in.Note)
+	in.form = widget.NewForm()
 	in.Kind.SetSelectedIndex(0)
 	in.update()
 	var d interface{ Hide() }

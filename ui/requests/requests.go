@@ -43,7 +43,7 @@ func Register() {
 func New(env *shell.Env) fyne.CanvasObject { return NewScreen(env) }
 
 // columns: number, kind, state, received, due, days left, assignee, requester.
-var columns = &shell.Columns{Widths: []float32{130, 120, 150, 92, 92, 110, 100, 200}}
+var columns = &shell.Columns{Widths: []float32{150, 120, 150, 100, 100, 110, 100, 200}}
 
 // Sort orders of the queue.
 const (
@@ -138,7 +138,7 @@ func NewScreen(env *shell.Env) *Screen {
 	field := func(label string, w fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, widget.NewLabel(label), nil, w)
 	}
-	filters := container.NewGridWithColumns(4, field(lang.L("Kind"), s.Kind), field(lang.L("State"), s.State),
+	filters := container.NewGridWithColumns(2, field(lang.L("Kind"), s.Kind), field(lang.L("State"), s.State),
 		field(lang.L("Assignee"), s.Assignee), field(lang.L("Sort"), s.Sort))
 	buttons := container.NewHBox(s.NewButton, s.RegisterButton, s.TransparencyButton, s.CalendarButton, refresh)
 	top := container.NewVBox(container.NewHScroll(buttons), filters, container.NewBorder(nil, nil, s.Overdue, nil, s.Count))

@@ -4,6 +4,8 @@ import (
 	"sync"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 )
 
 // StatusItem builds a small item a feature adds to the status bar (e.g.
@@ -30,4 +32,43 @@ func StatusItems() []StatusItem {
 	statusMu.Lock()
 	defer statusMu.Unlock()
 	return append([]StatusItem(nil), statusItems...)
+}
+
+// Wanter is implemented by status items that can say how wide they would
+// like to be; they get that width when the bar has it, and shrink (their
+// text truncating) when it has not.
+type Wanter interface{ WantedWidth() float32 }
+
+// StatusMiddle lays out the status items and the message in the bar's
+// stretching middle: the items first, each at its wanted width while the
+// space lasts, the message in what is left.
+func StatusMiddle(items []fyne.CanvasObject, message fyne.CanvasObject) fyne.CanvasObject {
+	return container.New(&middle{n: len(items)}, append(items, message)...)
+}
+
+type middle struct{ n int }
+
+func (m *middle) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	x := float32(0)
+	for i, o := range objs {
+		w := size.Width - x
+		if i < m.n {
+			want := o.MinSize().Width
+			if wt, ok := o.(Wanter); ok {
+				want = max(want, wt.WantedWidth())
+			}
+			w = min(want, w)
+		}
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(max(w, 0), size.Height))
+		x += w + theme.Padding()
+	}
+}
+
+func (m *middle) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(0, h)
 }
