@@ -96,8 +96,8 @@ func coverLetter(ex *store.RequestExtract) ([]byte, error) {
 	}
 	bodyRU := fmt.Sprintf("В ответ на %s%s (зарегистрирован %s, № %s) сообщаем сведения по %d аккаунт(ам): %s.",
 		kind.RU, letterRU, day(r.Received), r.Number, len(ex.Subjects), strings.Join(r.AccountIDs(), ", "))
-	bodyKK := fmt.Sprintf("Сіздің %s%s (%s тіркелген, № %s) жауап ретінде %d аккаунт бойынша мәліметтерді хабарлаймыз: %s.",
-		kind.KK, letterKK, day(r.Received), r.Number, len(ex.Subjects), strings.Join(r.AccountIDs(), ", "))
+	bodyKK := fmt.Sprintf("№ %s сұрауға (%s%s, %s тіркелген) жауап ретінде %d аккаунт бойынша мәліметтерді хабарлаймыз: %s.",
+		r.Number, kind.KK, letterKK, day(r.Received), len(ex.Subjects), strings.Join(r.AccountIDs(), ", "))
 	rows := [][2]pdfkit.Paragraph{
 		{para("Исх. № "+r.Number+" от "+day(ex.At), 9, false), para("Шығыс № "+r.Number+", "+day(ex.At), 9, false)},
 		{para("Кому: "+orDash(to), 10, true), para("Кімге: "+orDash(to), 10, true)},

@@ -86,6 +86,7 @@ func RenderPDF(w io.Writer, t *store.Transparency) error {
 		return err
 	}
 	section := func(ru, kk string, rs []store.TransparencyRow, label func(string) requestpack.Bi) {
+		ensure(pdf, 40) // heading, table header and a row stay together
 		pdf.Ln(3)
 		pdfkit.Bookmark(pdf, ru, 0, -1)
 		g.Write(pdf, row(ru, kk, 10.5, true))
@@ -111,6 +112,16 @@ func orDash(s string) string {
 var headers = []string{"Получено\nАлынды", "Исполнено\nОрындалды", "Частично\nІшінара", "Отказано\nБас тартылды", "В работе\nЖұмыста",
 	"Аккаунтов\nАккаунттар", "С опозданием\nКешіктірілген", "Медиана, р. дн.\nМедиана, ж. к.", "Худшее, р. дн.\nЕң ұзақ, ж. к."}
 
+// ensure starts a new page unless h mm are left above the bottom margin
+// (fpdf's automatic break would split a header cell from its row).
+func ensure(pdf *fpdf.Fpdf, h float64) {
+	_, pageH := pdf.GetPageSize()
+	_, _, _, bottom := pdf.GetMargins()
+	if pdf.GetY()+h > pageH-bottom {
+		pdf.AddPage()
+	}
+}
+
 func table(pdf *fpdf.Fpdf, rs []store.TransparencyRow, label func(string) requestpack.Bi) {
 	width := pdfkit.TextWidth(pdf)
 	first := width * 0.31
@@ -134,8 +145,9 @@ func table(pdf *fpdf.Fpdf, rs []store.TransparencyRow, label func(string) reques
 	}
 	for _, r := range rs {
 		l := label(r.Key)
-		text := pdfkit.Truncate(pdfkit.Clean(l.RU), false, 8, first-1.5)
-		text2 := pdfkit.Truncate(pdfkit.Clean(l.KK), false, 8, first-1.5)
+		text := pdfkit.Truncate(pdfkit.Clean(l.RU), false, 8, first-4)
+		text2 := pdfkit.Truncate(pdfkit.Clean(l.KK), false, 8, first-4)
+		ensure(pdf, 8)
 		y := pdf.GetY()
 		pdf.MultiCell(first, 4, text+"\n"+text2, "1", "L", false)
 		pdf.SetXY(x+first, y)

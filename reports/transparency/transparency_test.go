@@ -25,6 +25,39 @@ func sample() *store.Transparency {
 	}
 }
 
+// A full report (every requester type, ground and kind) breaks pages
+// between rows, never inside a table header.
+func TestTransparencyFullReportPages(t *testing.T) {
+	pdftest.Need(t)
+	tr := sample()
+	tr.ByRequester, tr.ByGround, tr.ByKind = nil, nil, nil
+	row := store.TransparencyRow{Received: 3, Complied: 1, Partial: 1, Rejected: 1, Accounts: 4, Late: 1, MedianDays: 2, WorstDays: 5}
+	for _, k := range store.RequesterTypes {
+		row.Key = string(k)
+		tr.ByRequester = append(tr.ByRequester, row)
+	}
+	for _, g := range store.Grounds {
+		row.Key = string(g)
+		tr.ByGround = append(tr.ByGround, row)
+	}
+	for _, k := range store.RequestKinds {
+		row.Key = string(k)
+		tr.ByKind = append(tr.ByKind, row)
+	}
+	b, err := PDF(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pdftest.Save(t, b, "full.pdf")
+	if info := pdftest.Tool(t, "pdfinfo", p); !strings.Contains(info, "Pages:           2") {
+		t.Fatalf("pages:\n%s", info)
+	}
+	text := pdftest.Tool(t, "pdftotext", "-layout", p, "-")
+	if n := strings.Count(text, "Получено"); n != 4 {
+		t.Fatalf("%d table headers, want 4 (one per table)", n)
+	}
+}
+
 func TestTransparencyPDFAndCSV(t *testing.T) {
 	pdftest.Need(t)
 	tr := sample()

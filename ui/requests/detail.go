@@ -247,7 +247,7 @@ func required(label string) *widget.Entry {
 // that may leave) and moves the request on.
 func (d *Detail) askTransition(r *store.Request, to store.RequestState) {
 	reason := required("reason")
-	items := []*widget.FormItem{widget.NewFormItem(lang.L("Reason"), reason)}
+	items := []*widget.FormItem{widget.NewFormItem(lang.L("Reason for this step"), reason)}
 	var fields *widget.CheckGroup
 	if (to == store.RequestApproved || to == store.RequestPartiallyApproved) && len(r.Fields) > 0 {
 		var opts []string
