@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -71,23 +72,41 @@ func (w *Workspace) ListRequests(ctx context.Context, f RequestFilter) ([]Reques
 	if f.Account != "" {
 		where, args = append(where, "id IN (SELECT request_id FROM request_accounts WHERE account_id = ?)"), append(args, f.Account)
 	}
-	q := `SELECT id, number, kind, state, received_on, due_on, assignee, requester FROM requests`
+	// One text column a row, split in Go: the driver makes a few cgo
+	// calls per column, and at 100,000 rows those calls are most of the
+	// time. The covering index requests_queue serves the whole read.
+	cond := ""
 	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+		cond = " WHERE " + strings.Join(where, " AND ")
 	}
+	// Sized first: growing a slice of 100,000 rows copies it a dozen times.
+	var n int
+	if err := w.db.QueryRowContext(ctx, `SELECT count(*) FROM requests`+cond, args...).Scan(&n); err != nil {
+		return nil, err
+	}
+	q := `SELECT id || char(31) || number || char(31) || kind || char(31) || state || char(31) || received_on || char(31) ||
+		due_on || char(31) || assignee || char(31) || requester FROM requests` + cond
 	rows, err := w.db.QueryContext(ctx, q+` ORDER BY due_on, id`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := make([]RequestRow, 0, 256)
+	out := make([]RequestRow, 0, n+16)
+	var parts [8]string
 	for rows.Next() {
-		var r RequestRow
-		var kind, state string
-		if err := rows.Scan(&r.ID, &r.Number, &kind, &state, &r.Received, &r.Due, &r.Assignee, &r.Requester); err != nil {
+		var line string
+		if err := rows.Scan(&line); err != nil {
 			return nil, err
 		}
-		r.Kind, r.State = RequestKind(kind), RequestState(state)
+		rest := line
+		for i := 0; i < 7; i++ {
+			parts[i], rest, _ = strings.Cut(rest, "\x1f")
+		}
+		parts[7] = rest
+		var r RequestRow
+		r.ID, _ = strconv.ParseInt(parts[0], 10, 64)
+		r.Number, r.Kind, r.State = parts[1], RequestKind(parts[2]), RequestState(parts[3])
+		r.Received, r.Due, r.Assignee, r.Requester = parts[4], parts[5], parts[6], parts[7]
 		out = append(out, r)
 	}
 	return out, rows.Err()

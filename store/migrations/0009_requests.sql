@@ -33,7 +33,10 @@ CREATE TABLE requests (
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL
 );
-CREATE INDEX requests_due ON requests (due_on, id);
+-- The queue reads every request in due-date order: this index covers the
+-- queue's columns, so the read is one sequential pass over a small index
+-- instead of a table lookup per row (100,000 requests).
+CREATE INDEX requests_queue ON requests (due_on, id, number, kind, state, received_on, assignee, requester);
 CREATE INDEX requests_received ON requests (received_on);
 
 CREATE TABLE request_accounts (

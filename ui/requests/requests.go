@@ -263,32 +263,41 @@ func (s *Screen) resort() {
 	s.SortTime = time.Since(start)
 }
 
-// SortRows orders rows in place by one of the Sort* keys.
+// SortRows orders rows in place by one of the Sort* keys. Rows come from
+// the store by due date (then id): that order is kept as is, and reversed
+// for latest first, so the common sorts cost no comparisons.
 func SortRows(rows []store.RequestRow, key int) {
+	byDue := func(i, j int) bool {
+		if rows[i].Due != rows[j].Due {
+			return rows[i].Due < rows[j].Due
+		}
+		return rows[i].ID < rows[j].ID
+	}
 	switch key {
 	case SortDueDesc:
-		sort.SliceStable(rows, func(i, j int) bool {
-			if rows[i].Due != rows[j].Due {
-				return rows[i].Due > rows[j].Due
+		if !sort.SliceIsSorted(rows, func(i, j int) bool { return byDue(j, i) }) {
+			if !sort.SliceIsSorted(rows, byDue) {
+				sort.Slice(rows, byDue)
 			}
-			return rows[i].ID > rows[j].ID
-		})
+			slices.Reverse(rows)
+		}
 	case SortReceivedDesc:
-		sort.SliceStable(rows, func(i, j int) bool {
+		sort.Slice(rows, func(i, j int) bool {
 			if rows[i].Received != rows[j].Received {
 				return rows[i].Received > rows[j].Received
 			}
 			return rows[i].ID > rows[j].ID
 		})
 	case SortNumber:
-		sort.SliceStable(rows, func(i, j int) bool { return rows[i].Number < rows[j].Number })
+		sort.Slice(rows, func(i, j int) bool { return rows[i].Number < rows[j].Number })
 	default:
-		sort.SliceStable(rows, func(i, j int) bool {
-			if rows[i].Due != rows[j].Due {
-				return rows[i].Due < rows[j].Due
+		if !sort.SliceIsSorted(rows, byDue) {
+			if sort.SliceIsSorted(rows, func(i, j int) bool { return byDue(j, i) }) {
+				slices.Reverse(rows)
+			} else {
+				sort.Slice(rows, byDue)
 			}
-			return rows[i].ID < rows[j].ID
-		})
+		}
 	}
 }
 
