@@ -284,3 +284,29 @@ func BenchmarkQueue100k(b *testing.B) {
 	b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "open-cpu-ms")
 	b.ReportMetric(float64(sortT.Milliseconds())/float64(2*b.N), "sort-ms")
 }
+
+// The Requests tab of a user's detail lists the user's requests and every
+// disclosure of their data.
+func TestUserTabListsRequestsAndDisclosures(t *testing.T) {
+	f := setup(t, 40, 45)
+	v := f.open(t, f.uws.Admin, f.uws.Passphrase, fyne.NewSize(1024, 700))
+	reg, err := v.ws.DisclosureRegister(context.Background(), time.Time{}, time.Time{})
+	if err != nil || len(reg) == 0 {
+		t.Fatalf("demo register: %d %v", len(reg), err)
+	}
+	d := reg[0]
+	content, show := buildUserTab(v.env)
+	w := test.NewWindow(content)
+	t.Cleanup(w.Close)
+	w.Resize(fyne.NewSize(900, 600))
+	show(d.AccountID)
+	f.loop.Settle(t)
+	if !uitest.HasText(w.Canvas(), d.Request) || !uitest.HasText(w.Canvas(), d.Recipient) {
+		t.Fatalf("tab of %s lacks %s / %s: %v", d.AccountID, d.Request, d.Recipient, uitest.Texts(w.Canvas()))
+	}
+	show("LC-0000000-none")
+	f.loop.Settle(t)
+	if !uitest.HasText(w.Canvas(), "Запросов об этом пользователе нет.") {
+		t.Fatalf("empty tab: %v", uitest.Texts(w.Canvas()))
+	}
+}
