@@ -22,7 +22,7 @@ import (
 const exitRuleRefused = 7
 
 func init() {
-	register(command{"requests", "requests new|list|show|transition|assign|attach|package|calendar: disclosure and data-subject requests", cmdRequests})
+	register(command{"requests", "requests new|list|show|transition|assign|attach|package|calendar|deadline: disclosure and data-subject requests", cmdRequests})
 	registerSub("register", "disclosures", "register disclosures --db FILE [--from DATE --to DATE] --out FILE.csv: the disclosure register", cmdRegisterDisclosures)
 	registerSub("report", "transparency", "report transparency --db FILE --from DATE --to DATE --out FILE.pdf [--csv FILE.csv]", cmdReportTransparency)
 }
@@ -81,7 +81,7 @@ func parseReqDay(flagName, s string) (time.Time, error) {
 }
 
 func cmdRequests(ctx context.Context, e *env, args []string) error {
-	subs := []string{"new", "list", "show", "transition", "assign", "attach", "package", "calendar"}
+	subs := []string{"new", "list", "show", "transition", "assign", "attach", "package", "calendar", "deadline"}
 	if len(args) == 0 {
 		return usageErr("requests: say %s", strings.Join(subs, ", "))
 	}
@@ -103,6 +103,8 @@ func cmdRequests(ctx context.Context, e *env, args []string) error {
 		return requestsPackage(ctx, e, args)
 	case "calendar":
 		return requestsCalendar(ctx, e, args)
+	case "deadline":
+		return requestsDeadline(ctx, e, args)
 	}
 	return usageErr("requests: unknown subcommand %q (%s)", sub, strings.Join(subs, ", "))
 }
@@ -466,6 +468,38 @@ func requestsCalendar(ctx context.Context, e *env, args []string) error {
 	}
 	if !cal.Covers(*year) {
 		fmt.Fprintf(e.stdout, "note: %d is outside the years the calendar was checked for (%d–%d): decrees and Kurban Ait are missing\n", *year, cal.First, cal.Last)
+	}
+	return nil
+}
+
+func requestsDeadline(ctx context.Context, e *env, args []string) error {
+	f := newFlags(e, "requests deadline", "requests deadline --db FILE [--kind K --days N --reason TEXT]")
+	kind := f.String("kind", "", "request `KIND` whose term to change (admin)")
+	days := f.Int("days", 0, "the term in working `DAYS`")
+	reason := f.String("reason", "", "why (`TEXT`)")
+	if _, err := parseMixed(f, args); err != nil {
+		return err
+	}
+	w, err := e.open(ctx, f)
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	if *kind != "" {
+		k, err := store.ParseRequestKind(*kind)
+		if err != nil {
+			return &exitError{code: exitUsage, err: err}
+		}
+		if err := w.SetRequestDeadline(ctx, k, *days, *reason); err != nil {
+			return err
+		}
+	}
+	dl, err := w.RequestDeadlines(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range store.RequestKinds {
+		fmt.Fprintf(e.stdout, "%-14s %d working days\n", k, dl.Days(k))
 	}
 	return nil
 }

@@ -85,6 +85,12 @@ func TestRequestsCommands(t *testing.T) {
 	if !strings.Contains(string(b), "requester_type,investigator,1,0,1,0,0,2") {
 		t.Fatalf("transparency CSV %s", b)
 	}
+	if r := cli(t, officer, "requests", "deadline", "--db", db, "--kind", "access", "--days", "5", "--reason", "x"); r.code == 0 {
+		t.Fatalf("officer changed a deadline: %+v", r)
+	}
+	if r := cli(t, adminEnv(), "requests", "deadline", "--db", db, "--kind", "access", "--days", "5", "--reason", "legal team"); r.code != 0 || !strings.Contains(r.stdout, "access         5 working days") {
+		t.Fatalf("deadline: %+v", r)
+	}
 	// A destruction request runs the destruction under the request.
 	r = cli(t, officer, "requests", "new", "--db", db, "--kind", "destruction", "--account", "LC-000002")
 	lines = strings.Split(strings.TrimSpace(r.stdout), "\n")
