@@ -164,10 +164,34 @@ func outcomeName(o, act string) string {
 	return o
 }
 
-// errorText explains a refused rule in words; other errors as the shell does.
+// errorText explains a refused rule or a request's invalid field in
+// words; other errors as the shell does.
 func errorText(err error) string {
 	var fe *store.FourEyesError
 	var re *store.RuleError
+	var ve *store.ValidationError
+	if errors.As(err, &ve) {
+		switch ve.Field {
+		case "account":
+			return lang.L("Name at least one account id of the subject (a data subject's request: exactly one).")
+		case "requester":
+			return lang.L("Name the organisation that asks.")
+		case "requester-type":
+			return lang.L("Choose the requester type.")
+		case "ground":
+			return lang.L("Choose the legal ground of the disclosure.")
+		case "fields":
+			return lang.L("Choose the fields: those the requester asks for; a partial approval names fewer than were asked.")
+		case "details":
+			return lang.L("Write the corrections as field=new value; field=new value (e.g. phone=+77011234567).")
+		case "received":
+			return lang.L("The date received must be today or earlier.")
+		case "attachment":
+			return lang.L("The file must be a PDF, PNG, JPEG or TIFF (checked by its content) of at most 10 MiB.")
+		case "reason":
+			return lang.L("A reason is required; it is kept in the timeline and the audit log.")
+		}
+	}
 	switch {
 	case errors.As(err, &fe):
 		return lang.L("Four eyes: {{.Staff}} prepared this disclosure and cannot approve it too. Another staff member must approve it.", map[string]any{"Staff": fe.Preparer})

@@ -310,3 +310,27 @@ func TestUserTabListsRequestsAndDisclosures(t *testing.T) {
 		t.Fatalf("empty tab: %v", uitest.Texts(w.Canvas()))
 	}
 }
+
+// The intake form keeps what was typed and says in words which field is
+// wrong; nothing is recorded.
+func TestIntakeValidation(t *testing.T) {
+	f := setup(t, 10, 0)
+	v := f.open(t, officerName, officerPass, fyne.NewSize(1024, 700))
+	test.Tap(v.s.NewButton)
+	f.loop.Settle(t)
+	in := v.s.intake
+	in.Accounts.SetText("LC-0000001")
+	f.loop.Settle(t)
+	test.Tap(uitest.ButtonIn(top(v), "Зарегистрировать"))
+	f.loop.Until(t, 10*time.Second, "error shown", func() bool { return uitest.HasText(v.win.Canvas(), "Выберите правовое основание передачи.") })
+	if rows, _ := v.ws.ListRequests(context.Background(), store.RequestFilter{}); len(rows) != 0 {
+		t.Fatalf("recorded %d requests", len(rows))
+	}
+	in.Received.SetText("5 марта")
+	f.loop.Settle(t)
+	test.Tap(uitest.ButtonIn(top(v), "Зарегистрировать"))
+	f.loop.Settle(t)
+	if !uitest.HasText(v.win.Canvas(), "дата в формате ГГГГ-ММ-ДД") {
+		t.Fatalf("bad date not reported: %v", uitest.Texts(v.win.Canvas()))
+	}
+}
