@@ -322,7 +322,9 @@ func TestIntakeValidation(t *testing.T) {
 	in.Accounts.SetText("LC-0000001")
 	f.loop.Settle(t)
 	test.Tap(uitest.ButtonIn(top(v), "Зарегистрировать"))
-	f.loop.Until(t, 10*time.Second, "error shown", func() bool { return uitest.HasText(v.win.Canvas(), "Выберите правовое основание передачи.") })
+	f.loop.Until(t, 10*time.Second, "error shown", func() bool {
+		return uitest.HasText(v.win.Canvas(), "Выберите правовое основание передачи.")
+	})
 	if rows, _ := v.ws.ListRequests(context.Background(), store.RequestFilter{}); len(rows) != 0 {
 		t.Fatalf("recorded %d requests", len(rows))
 	}
