@@ -310,6 +310,14 @@ func validFields(fields []string, field string) ([]string, error) {
 // validate checks and normalises an intake.
 func (n *NewRequest) validate(today time.Time) error {
 	clean := func(s string, max int, field string) (string, error) {
+		// Control characters have no place in these one-line fields (and
+		// the queue uses two of them as separators).
+		s = strings.Map(func(r rune) rune {
+			if r < 0x20 || r == 0x7f {
+				return ' '
+			}
+			return r
+		}, s)
 		s = strings.TrimSpace(kz.NFC(s))
 		if len([]rune(s)) > max {
 			return "", &ValidationError{Field: field, Reason: fmt.Sprintf("at most %d characters", max)}

@@ -384,3 +384,25 @@ func TestCalendarEditIsAuditedAndChecked(t *testing.T) {
 		t.Fatalf("calendar audit %+v", es)
 	}
 }
+
+// The queue splits one text value on control characters: a requester
+// typed with them is cleaned at intake and listed intact.
+func TestQueueSurvivesControlCharacters(t *testing.T) {
+	ctx := context.Background()
+	_, officer, _ := requestsWorkspace(t)
+	num := mustCreate(t, officer, NewRequest{Kind: KindDisclosure, Accounts: []string{"LC-000001"}, Ground: GroundLaw,
+		RequesterType: RequesterCourt, Requester: "Суд\x1fг.\x1eАлматы", Fields: []string{"full_name"}})
+	mustCreate(t, officer, NewRequest{Kind: KindAccess, Accounts: []string{"LC-000002"}})
+	rows, err := officer.ListRequests(ctx, RequestFilter{})
+	if err != nil || len(rows) != 2 {
+		t.Fatalf("%+v %v", rows, err)
+	}
+	for _, r := range rows {
+		if r.Number == num && (r.Requester != "Суд г. Алматы" || r.Kind != KindDisclosure || r.State != RequestReceived || r.Due == "") {
+			t.Fatalf("row %+v", r)
+		}
+	}
+	if rows, _ := officer.ListRequests(ctx, RequestFilter{Kind: KindRecipients}); len(rows) != 0 {
+		t.Fatalf("empty filter gave %+v", rows)
+	}
+}
