@@ -11,6 +11,7 @@ import (
 	"legco.kz/compliance/ui/consents"
 	"legco.kz/compliance/ui/policy"
 	"legco.kz/compliance/ui/records"
+	"legco.kz/compliance/ui/requests"
 )
 
 // registerScreens plugs the feature screens into the shell's sections;
@@ -19,6 +20,7 @@ func registerScreens() {
 	records.Register()
 	consents.Register()
 	ui.Register(ui.Section{ID: ui.SectionPolicy, New: policy.New})
+	requests.Register()
 }
 
 // defaultDB is where the app looks when no --db is given: $LEGCO_DB, else
