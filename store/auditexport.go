@@ -20,8 +20,10 @@ import (
 type PackSnapshot struct {
 	w  *Workspace
 	tx *sql.Tx
-	// Head is the audit-chain head of the snapshot.
-	Head AuditHead
+	// Head is the audit-chain head of the snapshot, HeadAt its time
+	// (zero for an empty chain).
+	Head   AuditHead
+	HeadAt time.Time
 }
 
 // PackSnapshot opens a snapshot; Close it when the pack is done.
@@ -31,7 +33,9 @@ func (w *Workspace) PackSnapshot(ctx context.Context) (*PackSnapshot, error) {
 		return nil, fmt.Errorf("audit pack: start a read transaction: %w", err)
 	}
 	s := &PackSnapshot{w: w, tx: tx, Head: AuditHead{Hash: GenesisHash}}
-	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&s.Head.Seq, &s.Head.Hash)
+	var at string
+	err = tx.QueryRowContext(ctx, `SELECT seq, hash, at FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&s.Head.Seq, &s.Head.Hash, &at)
+	s.HeadAt, _ = time.Parse(time.RFC3339Nano, at)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		tx.Rollback()
 		return nil, fmt.Errorf("audit pack: read the chain head: %w", err)
@@ -413,3 +417,7 @@ func (s *PackSnapshot) EditionsInForce(ctx context.Context, from, to time.Time) 
 	}
 	return out, nil
 }
+
+// Workspace is the snapshot's workspace, for queries of parts of a pack
+// that the snapshot does not offer (they read the current state).
+func (s *PackSnapshot) Workspace() *Workspace { return s.w }
