@@ -36,6 +36,13 @@ var auditColumns = []struct {
 	{"Хеш записи (SHA-256)", "Жазбаның хеші (SHA-256)", 79},
 }
 
+// hashFont is the size at which any 64-digit hash fits its column
+// (hex letters are wider than digits in Noto Sans).
+var hashFont = func() float64 {
+	w := auditColumns[len(auditColumns)-1].w - 1.2
+	return min(auditFont, w/pdfkit.Measure(strings.Repeat("d", 64), false, 1))
+}()
+
 // fit shortens s (already clean) to width mm at the audit font.
 func fit(s string, width float64) string {
 	if pdfkit.Measure(s, false, auditFont) <= width {
@@ -117,6 +124,12 @@ func (p *pack) renderVolume(w io.Writer, v *volume, nvol int) error {
 		cells[7] = r.Hash
 		x := auditMargin
 		for c, col := range auditColumns {
+			if c == len(auditColumns)-1 {
+				pdfkit.SetFont(pdf, false, hashFont)
+				pdf.Text(x, y+base, pdfkit.Clean(cells[c]))
+				pdfkit.SetFont(pdf, false, auditFont)
+				break
+			}
 			s := fit(pdfkit.Clean(cells[c]), col.w-1.2)
 			if c == 0 {
 				pdf.Text(x+col.w-1.2-pdfkit.Measure(s, false, auditFont), y+base, s)
