@@ -528,3 +528,32 @@ func sha(b []byte) string {
 	s := sha256.Sum256(b)
 	return hex.EncodeToString(s[:])
 }
+
+// A cancelled pack leaves nothing: no folder, no partial files.
+func TestCancelledPackLeavesNothing(t *testing.T) {
+	tw := newTestWS(t)
+	snap, err := tw.w.PackSnapshot(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	dir := t.TempDir()
+	for _, zip := range []bool{false, true} {
+		ctx, cancel := context.WithCancel(context.Background())
+		out := filepath.Join(dir, "pack")
+		calls := 0
+		_, err := Build(ctx, snap, Options{Out: out, Zip: zip, Parts: []Part{}, VolumeSize: 3, Progress: func(done, total int64) {
+			calls++
+			if calls == 2 {
+				cancel()
+			}
+		}})
+		cancel()
+		if err == nil || !strings.Contains(err.Error(), "context canceled") {
+			t.Fatalf("zip=%v: err %v", zip, err)
+		}
+		if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+			t.Fatalf("zip=%v: left %v", zip, ents)
+		}
+	}
+}
