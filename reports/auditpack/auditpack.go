@@ -41,8 +41,9 @@ import (
 )
 
 // DefaultVolumeSize is the number of audit entries per PDF volume: about
-// 530 landscape pages and 60 MB of memory while the volume is built.
-const DefaultVolumeSize = 25_000
+// 200 landscape pages and 25 MB of memory while the volume is built
+// (fpdf holds a whole document until it writes it).
+const DefaultVolumeSize = 10_000
 
 // Options say what to pack and where.
 type Options struct {

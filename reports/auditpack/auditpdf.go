@@ -43,6 +43,18 @@ var hashFont = func() float64 {
 	return min(auditFont, w/pdfkit.Measure(strings.Repeat("d", 64), false, 1))
 }()
 
+// cleanCell prepares a field for one line: printable ASCII (numbers,
+// times, hashes, most actions and objects) as is, anything else through
+// pdfkit.Clean with line breaks as spaces.
+func cleanCell(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return strings.ReplaceAll(pdfkit.Clean(s), "\n", " ")
+		}
+	}
+	return s
+}
+
 // fit shortens s (already clean) to width mm at the audit font.
 func fit(s string, width float64) string {
 	if pdfkit.Measure(s, false, auditFont) <= width {
@@ -126,11 +138,11 @@ func (p *pack) renderVolume(w io.Writer, v *volume, nvol int) error {
 		for c, col := range auditColumns {
 			if c == len(auditColumns)-1 {
 				pdfkit.SetFont(pdf, false, hashFont)
-				pdf.Text(x, y+base, pdfkit.Clean(cells[c]))
+				pdf.Text(x, y+base, cleanCell(cells[c]))
 				pdfkit.SetFont(pdf, false, auditFont)
 				break
 			}
-			s := fit(pdfkit.Clean(cells[c]), col.w-1.2)
+			s := fit(cleanCell(cells[c]), col.w-1.2)
 			if c == 0 {
 				pdf.Text(x+col.w-1.2-pdfkit.Measure(s, false, auditFont), y+base, s)
 			} else {
