@@ -40,12 +40,11 @@ func (tw testWS) at(t time.Time) {
 	tw.mu.Unlock()
 }
 
-func newTestWS(t testing.TB) testWS {
-	t.Helper()
+func buildTestWS(dir string) (tw testWS, err error) {
 	ctx := context.Background()
 	clock := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	var mu sync.Mutex
-	tw := testWS{path: filepath.Join(t.TempDir(), "ws.db"), clock: &clock, mu: &mu}
+	tw = testWS{path: filepath.Join(dir, "ws.db"), clock: &clock, mu: &mu}
 	now := func() time.Time {
 		mu.Lock()
 		defer mu.Unlock()
@@ -54,48 +53,93 @@ func newTestWS(t testing.TB) testWS {
 	}
 	w, err := store.Create(ctx, tw.path, "admin", []byte(testPass), store.Options{KDF: keyslot.TestParams, CacheKiB: 8192, Now: now})
 	if err != nil {
-		t.Fatal(err)
+		return tw, err
 	}
-	t.Cleanup(func() { w.Close() })
 	tw.w = w
 	if err := w.SetStaffProfile(ctx, "admin", "Әлібекова Айгүл Нұрланқызы", "Бас маман"); err != nil {
-		t.Fatal(err)
+		return tw, err
 	}
 	if err := w.AddStaff(ctx, "аудитор", store.RoleAuditor, []byte(testPass), keyslot.TestParams); err != nil {
-		t.Fatal(err)
+		return tw, err
 	}
 	ed, err := w.ImportBuiltinPolicy(ctx)
 	if err != nil {
-		t.Fatal(err)
+		return tw, err
 	}
 	if _, err := w.PublishPolicy(ctx, ed.Number, clock, clock, "первая редакция"); err != nil {
-		t.Fatal(err)
+		return tw, err
 	}
 	if _, err := w.LoadDemo(ctx, 300, 7, nil); err != nil {
-		t.Fatal(err)
+		return tw, err
 	}
 	ids, err := w.UserIDs(ctx, store.UserFilter{})
 	if err != nil {
-		t.Fatal(err)
+		return tw, err
 	}
 	us, err := w.UsersByID(ctx, ids[:6])
 	if err != nil {
-		t.Fatal(err)
+		return tw, err
 	}
 	tw.at(time.Date(2026, 2, 10, 10, 0, 0, 0, time.UTC))
 	for _, u := range us[:3] {
 		if err := w.BlockUser(ctx, u.AccountID, "жалоба пользователя / пайдаланушының шағымы"); err != nil {
-			t.Fatal(err)
+			return tw, err
 		}
 	}
 	if err := w.UpdateUserField(ctx, us[3].AccountID, "phone", "87011234567", "обращение по п. 4.1"); err != nil {
-		t.Fatal(err)
+		return tw, err
 	}
 	tw.at(time.Date(2026, 3, 3, 10, 0, 0, 0, time.UTC))
 	if err := w.DepersonalizeUser(ctx, us[4].AccountID, "истёк срок / мерзімі өтті"); err != nil {
+		return tw, err
+	}
+	return tw, nil
+}
+
+// newTestWS builds a workspace of its own for a test that changes it.
+func newTestWS(t testing.TB) testWS {
+	t.Helper()
+	tw, err := buildTestWS(t.TempDir())
+	if tw.w != nil {
+		t.Cleanup(func() { tw.w.Close() })
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	return tw
+}
+
+var shared struct {
+	once sync.Once
+	dir  string
+	tw   testWS
+	err  error
+}
+
+// sharedWS is one workspace for the tests that only read it (built once:
+// it is most of a test's time).
+func sharedWS(t testing.TB) testWS {
+	t.Helper()
+	shared.once.Do(func() {
+		if shared.dir, shared.err = os.MkdirTemp("", "auditpack-test-"); shared.err == nil {
+			shared.tw, shared.err = buildTestWS(shared.dir)
+		}
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.tw
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.tw.w != nil {
+		shared.tw.w.Close()
+	}
+	if shared.dir != "" {
+		os.RemoveAll(shared.dir)
+	}
+	os.Exit(code)
 }
 
 func makePack(t testing.TB, tw testWS, opts Options) *Result {
@@ -210,7 +254,7 @@ func rewriteManifest(t *testing.T, dir string) {
 }
 
 func TestPackVerifiesAndNamesWhatWasChanged(t *testing.T) {
-	tw := newTestWS(t)
+	tw := sharedWS(t)
 	res := makePack(t, tw, Options{})
 	if rep := mustVerify(t, res.Path, ""); !rep.OK() || rep.Entries == 0 {
 		t.Fatalf("fresh pack: %+v", rep.Problems)
@@ -318,7 +362,7 @@ func parseInt(s string) int64 {
 }
 
 func TestPackIsDeterministic(t *testing.T) {
-	tw := newTestWS(t)
+	tw := sharedWS(t)
 	a := makePack(t, tw, Options{Now: func() time.Time { return time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC) }})
 	b := makePack(t, tw, Options{Now: func() time.Time { return time.Date(2026, 4, 2, 12, 0, 0, 0, time.UTC) }})
 	fa, fb := packFiles(t, a.Path), packFiles(t, b.Path)
@@ -359,7 +403,7 @@ func TestPackIsDeterministic(t *testing.T) {
 }
 
 func TestPackPeriodAndPersonalData(t *testing.T) {
-	tw := newTestWS(t)
+	tw := sharedWS(t)
 	res := makePack(t, tw, Options{From: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 2, 28, 0, 0, 0, 0, time.UTC)})
 	m := res.Manifest
 	if m.Audit.Count != 4 || m.Audit.Before.Seq != m.Audit.First-1 || m.Audit.Before.Hash == "" {
@@ -401,7 +445,7 @@ func TestPackPeriodAndPersonalData(t *testing.T) {
 
 func TestPackPDFsCheckAndKeepKazakh(t *testing.T) {
 	pdftest.Need(t)
-	tw := newTestWS(t)
+	tw := sharedWS(t)
 	extra := Part{ID: PartRequests, Write: func(ctx context.Context, pc *PartContext) error {
 		w, err := pc.Create("register.csv")
 		if err != nil {
@@ -531,7 +575,7 @@ func sha(b []byte) string {
 
 // A cancelled pack leaves nothing: no folder, no partial files.
 func TestCancelledPackLeavesNothing(t *testing.T) {
-	tw := newTestWS(t)
+	tw := sharedWS(t)
 	snap, err := tw.w.PackSnapshot(context.Background())
 	if err != nil {
 		t.Fatal(err)

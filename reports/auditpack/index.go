@@ -24,7 +24,11 @@ func (p *pack) writeIndex(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	d.both(para(op.NameRU+(map[bool]string{true: ", БИН " + op.BIN}[op.BIN != ""]), 9.5), para(op.NameKK+(map[bool]string{true: ", БСН " + op.BIN}[op.BIN != ""]), 9.5))
+	binRU, binKK := "", ""
+	if op.BIN != "" {
+		binRU, binKK = ", БИН "+op.BIN, ", БСН "+op.BIN
+	}
+	d.both(para(op.NameRU+binRU, 9.5), para(op.NameKK+binKK, 9.5))
 	pru, pkk := p.periodText()
 	d.field("Период", "Кезең", "")
 	d.both(bold(pru, 9), bold(pkk, 9))

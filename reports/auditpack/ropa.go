@@ -77,7 +77,7 @@ func (p *pack) writeProcessingRecord(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	users, counts, err := p.snap.DataCounts(ctx, p.from, p.to)
+	users, counts, err := p.snap.DataCounts(ctx)
 	if err != nil {
 		return err
 	}
