@@ -1,6 +1,7 @@
 package auditpack
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strconv"
@@ -91,6 +92,7 @@ func (p *pack) renderVolume(w io.Writer, v *volume, nvol int) error {
 		return err
 	}
 	pdf.SetAutoPageBreak(false, 16)
+	pdf.SetCompression(false) // recompress deflates the pages, see there
 	_, pageH := pdf.GetPageSize()
 	bottom := pageH - 16
 	pdf.AddPage()
@@ -157,7 +159,11 @@ func (p *pack) renderVolume(w io.Writer, v *volume, nvol int) error {
 		}
 		y += auditRow
 	}
-	return pdfkit.Write(pdf, w)
+	var raw bytes.Buffer
+	if err := pdfkit.Write(pdf, &raw); err != nil {
+		return err
+	}
+	return recompress(raw.Bytes(), w)
 }
 
 // drawAuditHeader draws the volume line and the two-language column
