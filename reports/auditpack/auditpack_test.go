@@ -18,6 +18,7 @@ import (
 
 	"legco.kz/compliance/reports/auditpack/verify"
 	"legco.kz/compliance/reports/internal/pdftest"
+	"legco.kz/compliance/reports/pdfkit"
 	"legco.kz/compliance/store"
 	"legco.kz/compliance/store/audittest"
 	"legco.kz/compliance/store/keyslot"
@@ -598,6 +599,28 @@ func TestCancelledPackLeavesNothing(t *testing.T) {
 		}
 		if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 			t.Fatalf("zip=%v: left %v", zip, ents)
+		}
+	}
+}
+
+func TestFitShortensToWidth(t *testing.T) {
+	long := strings.Repeat("Қазақстан Республикасының заңнамасы ", 40)
+	for _, tc := range []struct {
+		s     string
+		width float64
+		same  bool
+	}{
+		{"user.block", 20, true},
+		{long, 60, false},
+		{long, 5, false},
+		{"", 10, true},
+	} {
+		got := fit(tc.s, tc.width)
+		if (got == tc.s) != tc.same || pdfkit.Measure(got, false, auditFont) > tc.width {
+			t.Errorf("fit(%.20q, %v) = %q", tc.s, tc.width, got)
+		}
+		if !tc.same && !strings.HasSuffix(got, "…") {
+			t.Errorf("fit(%.20q) lacks the ellipsis: %q", tc.s, got)
 		}
 	}
 }
