@@ -107,7 +107,8 @@ func (s *Screen) askPack() *PackForm {
 		Items: []*widget.FormItem{
 			widget.NewFormItem(lang.L("From"), f.From),
 			widget.NewFormItem(lang.L("To (inclusive)"), f.To),
-			widget.NewFormItem(lang.L("Save as"), container.NewBorder(nil, nil, nil, browse, f.Folder)),
+			// Wide enough to show a whole path.
+			widget.NewFormItem(lang.L("Save as"), container.NewStack(shell.MinWidth(560), container.NewBorder(nil, nil, nil, browse, f.Folder))),
 			widget.NewFormItem("", f.Zip),
 			widget.NewFormItem("", f.Personal),
 		},
