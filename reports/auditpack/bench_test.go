@@ -39,6 +39,7 @@ func BenchmarkPackMillion(b *testing.B) {
 	if _, err := os.Stat(path); err != nil {
 		buildBenchWorkspace(b, path, n)
 	}
+	appendBenchEntries(b, path, n)
 	w, err := store.Open(ctx, path, "admin", []byte(testPass), store.Options{CacheKiB: 16384})
 	if err != nil {
 		b.Fatal(err)
@@ -100,16 +101,31 @@ func buildBenchWorkspace(b *testing.B, path string, n int) {
 		b.Fatal(err)
 	}
 	w.Close()
+	b.Logf("built %d users in %s", n, time.Since(t0).Round(time.Second))
+}
+
+// appendBenchEntries brings the workspace's audit log to at least n
+// entries spread over 2026 (a kept workspace is topped up).
+func appendBenchEntries(b *testing.B, path string, n int) {
+	ctx := context.Background()
+	t0 := time.Now()
 	raw, err := audittest.OpenRaw(path, "admin", []byte(testPass))
 	if err != nil {
 		b.Fatal(err)
 	}
-	year := 365 * 24 * time.Hour
-	if err := audittest.AppendEntries(ctx, raw, n, "admin", "admin", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), year/time.Duration(n)); err != nil {
+	defer raw.Close()
+	var have int
+	if err := raw.QueryRow(`SELECT count(*) FROM audit_log`).Scan(&have); err != nil {
 		b.Fatal(err)
 	}
-	raw.Close()
-	b.Logf("built %d users and %d audit entries in %s", n, n, time.Since(t0).Round(time.Second))
+	if have >= n {
+		return
+	}
+	year := 365 * 24 * time.Hour
+	if err := audittest.AppendEntries(ctx, raw, n-have, "admin", "admin", time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), year/time.Duration(n)); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("appended %d audit entries in %s", n-have, time.Since(t0).Round(time.Second))
 }
 
 // resetPeakRSS resets the kernel's resident-memory high-water mark of
