@@ -84,6 +84,7 @@ func cmdAuditPack(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer snap.Close()
+	debug.SetMemoryLimit(auditpack.PackMemoryLimit)
 	t0 := time.Now()
 	res, err := auditpack.Build(ctx, snap, auditpack.Options{Out: path, Zip: *zip, From: fromDay, To: toDay,
 		WithPersonalData: *personal, PackedBy: name, Program: programVersion()})

@@ -45,6 +45,12 @@ import (
 // (fpdf holds a whole document until it writes it).
 const DefaultVolumeSize = 10_000
 
+// PackMemoryLimit is the soft Go memory limit the command line sets while
+// it packs (debug.SetMemoryLimit): the pack's live data stays well under
+// it (two volumes being drawn, a few waiting), and the limit keeps the
+// garbage collector from letting the heap double on top of that.
+const PackMemoryLimit = 280 << 20
+
 // Options say what to pack and where.
 type Options struct {
 	// Out is the folder to create (it must not exist) or, with Zip, the
