@@ -13,38 +13,130 @@ import (
 )
 
 // PackSnapshot is a read-only view of the workspace at one moment, for
-// the offline audit pack: every query of the pack sees the same state
-// (one read transaction), so a change made while a pack is being built
-// can neither tear it nor make two packs of the same head differ. It
-// changes nothing and writes no audit entry, so auditors may pack.
+// the offline audit pack: every query of the pack sees the same state, so
+// a change made while a pack is being built can neither tear it nor make
+// two packs of the same head differ. It changes nothing and writes no
+// audit entry, so auditors may pack, and it takes no lock that stops
+// others from writing meanwhile.
+//
+// It reads in two transactions on two connections, so that the counts of
+// the record of processing activities (whole-table scans) run while the
+// audit entries stream on the other: one SQLite connection runs one
+// statement step at a time. Both see the same state: every change writes
+// an audit entry in its own transaction, so two snapshots with the same
+// chain head hold the same data.
 type PackSnapshot struct {
-	w  *Workspace
-	tx *sql.Tx
+	w    *Workspace
+	tx   packQuerier // the main read transaction's connection
+	aux  packQuerier // the counts' (tx itself when no second connection was free)
+	main *sql.Conn
+	side *sql.Conn // nil when aux is tx
 	// Head is the audit-chain head of the snapshot, HeadAt its time
 	// (zero for an empty chain).
 	Head   AuditHead
 	HeadAt time.Time
 }
 
+type packQuerier interface {
+	querier
+	PrepareContext(ctx context.Context, q string) (*sql.Stmt, error)
+}
+
 // PackSnapshot opens a snapshot; Close it when the pack is done.
 func (w *Workspace) PackSnapshot(ctx context.Context) (*PackSnapshot, error) {
-	tx, err := w.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, fmt.Errorf("audit pack: start a read transaction: %w", err)
+	for attempt := 0; ; attempt++ {
+		s, moved, err := w.packSnapshot(ctx)
+		if !moved || attempt == 5 {
+			return s, err
+		}
 	}
-	s := &PackSnapshot{w: w, tx: tx, Head: AuditHead{Hash: GenesisHash}}
+}
+
+func readHead(ctx context.Context, q querier) (AuditHead, time.Time, error) {
+	h := AuditHead{Hash: GenesisHash}
 	var at string
-	err = tx.QueryRowContext(ctx, `SELECT seq, hash, at FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&s.Head.Seq, &s.Head.Hash, &at)
-	s.HeadAt, _ = time.Parse(time.RFC3339Nano, at)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		tx.Rollback()
-		return nil, fmt.Errorf("audit pack: read the chain head: %w", err)
+	err := q.QueryRowContext(ctx, `SELECT seq, hash, at FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&h.Seq, &h.Hash, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return h, time.Time{}, nil
 	}
-	return s, nil
+	t, _ := time.Parse(time.RFC3339Nano, at)
+	return h, t, err
+}
+
+// beginRead starts a deferred transaction on conn: its first SELECT fixes
+// a read snapshot (WAL), and writers are not held up. (database/sql's
+// BeginTx would run the workspace's BEGIN IMMEDIATE, the write lock.)
+func beginRead(ctx context.Context, conn *sql.Conn) error {
+	_, err := conn.ExecContext(ctx, `BEGIN DEFERRED`)
+	return err
+}
+
+func endRead(conn *sql.Conn) error {
+	_, err := conn.ExecContext(context.Background(), `ROLLBACK`)
+	return errors.Join(err, conn.Close())
+}
+
+// packSnapshot opens both transactions; moved reports that a change
+// landed between their first reads (try again).
+func (w *Workspace) packSnapshot(ctx context.Context) (*PackSnapshot, bool, error) {
+	main, err := w.db.Conn(ctx)
+	if err != nil {
+		return nil, false, fmt.Errorf("audit pack: %w", err)
+	}
+	// A second connection if one is free soon (taken before any
+	// transaction starts); otherwise everything runs on the first.
+	cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	side, err := w.db.Conn(cctx)
+	cancel()
+	if err != nil {
+		side = nil
+	}
+	fail := func(err error) (*PackSnapshot, bool, error) {
+		main.Close()
+		if side != nil {
+			side.Close()
+		}
+		return nil, false, fmt.Errorf("audit pack: start reading: %w", err)
+	}
+	if err := beginRead(ctx, main); err != nil {
+		return fail(err)
+	}
+	s := &PackSnapshot{w: w, tx: main, aux: main, main: main}
+	if s.Head, s.HeadAt, err = readHead(ctx, main); err != nil {
+		endRead(main)
+		if side != nil {
+			side.Close()
+		}
+		return nil, false, fmt.Errorf("audit pack: read the chain head: %w", err)
+	}
+	if side == nil {
+		return s, false, nil
+	}
+	if err := beginRead(ctx, side); err != nil {
+		side.Close()
+		return s, false, nil
+	}
+	h, _, err := readHead(ctx, side)
+	if err != nil || h != s.Head {
+		endRead(side)
+		endRead(main)
+		if err != nil {
+			return nil, false, fmt.Errorf("audit pack: read the chain head: %w", err)
+		}
+		return nil, true, nil
+	}
+	s.aux, s.side = side, side
+	return s, false, nil
 }
 
 // Close ends the snapshot.
-func (s *PackSnapshot) Close() error { return s.tx.Rollback() }
+func (s *PackSnapshot) Close() error {
+	err := endRead(s.main)
+	if s.side != nil {
+		err = errors.Join(err, endRead(s.side))
+	}
+	return err
+}
 
 // WorkspaceID is the workspace's id (from its key slots).
 func (s *PackSnapshot) WorkspaceID() string { return s.w.WorkspaceID() }
@@ -163,7 +255,7 @@ type PackStaff struct {
 // [from, to) (zero times: open ends), by name, and the roles they acted
 // under in entries first…last.
 func (s *PackSnapshot) StaffOverPeriod(ctx context.Context, from, to time.Time, first, last int64) ([]PackStaff, error) {
-	rows, err := s.tx.QueryContext(ctx, `SELECT `+staffCols+` FROM staff ORDER BY name`)
+	rows, err := s.aux.QueryContext(ctx, `SELECT `+staffCols+` FROM staff ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("audit pack: staff: %w", err)
 	}
@@ -194,7 +286,7 @@ func (s *PackSnapshot) StaffOverPeriod(ctx context.Context, from, to time.Time, 
 		return nil, err
 	}
 	if first > 0 {
-		rows, err := s.tx.QueryContext(ctx, `SELECT staff, role, count(*) FROM audit_log WHERE seq BETWEEN ? AND ? GROUP BY staff, role`, first, last)
+		rows, err := s.aux.QueryContext(ctx, `SELECT staff, role, count(*) FROM audit_log WHERE seq BETWEEN ? AND ? GROUP BY staff, role`, first, last)
 		if err != nil {
 			return nil, fmt.Errorf("audit pack: roles in the period: %w", err)
 		}
@@ -255,17 +347,17 @@ func (s *PackSnapshot) DataCounts(ctx context.Context) (UserCounts, []CategoryCo
 	for i := range counts {
 		dest = append(dest, &counts[i])
 	}
-	if err := s.tx.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM users`).Scan(dest...); err != nil {
+	if err := s.aux.QueryRowContext(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM users`).Scan(dest...); err != nil {
 		return u, nil, fmt.Errorf("audit pack: count users: %w", err)
 	}
-	if err := s.tx.QueryRowContext(ctx, `SELECT count(*) FROM tombstones`).Scan(&u.Destroyed); err != nil {
+	if err := s.aux.QueryRowContext(ctx, `SELECT count(*) FROM tombstones`).Scan(&u.Destroyed); err != nil {
 		return u, nil, fmt.Errorf("audit pack: count destructions: %w", err)
 	}
 	var out []CategoryCount
 	for i, f := range fields {
 		out = append(out, CategoryCount{Category: "1.1.1", Key: f.Key, EN: f.EN, RU: f.RU, KK: f.KK, Count: counts[i], InPeriod: -1})
 	}
-	rows, err := s.tx.QueryContext(ctx, `SELECT name, count(*) FROM user_fields GROUP BY name ORDER BY name`)
+	rows, err := s.aux.QueryContext(ctx, `SELECT name, count(*) FROM user_fields GROUP BY name ORDER BY name`)
 	if err != nil {
 		return u, nil, fmt.Errorf("audit pack: count extra fields: %w", err)
 	}
@@ -287,11 +379,11 @@ func (s *PackSnapshot) DataCounts(ctx context.Context) (UserCounts, []CategoryCo
 	// the b-tree's pages.
 	acc := CategoryCount{Category: "1.1.2", Key: "access_log", EN: "Access-log rows (IP address, cookie, browser, pages)",
 		RU: "Записи журнала доступа (IP-адрес, cookie, браузер, страницы)", KK: "Қатынау журналының жазбалары (IP-мекенжай, cookie, браузер, беттер)", InPeriod: -1}
-	if err := s.tx.QueryRowContext(ctx, `SELECT count(*) FROM access_log`).Scan(&acc.Count); err != nil {
+	if err := s.aux.QueryRowContext(ctx, `SELECT count(*) FROM access_log`).Scan(&acc.Count); err != nil {
 		return u, nil, fmt.Errorf("audit pack: count the access log: %w", err)
 	}
 	out = append(out, acc)
-	rows, err = s.tx.QueryContext(ctx, `SELECT field, source, legal_basis, count(*) FROM public_data GROUP BY field, source, legal_basis ORDER BY field, source, legal_basis`)
+	rows, err = s.aux.QueryContext(ctx, `SELECT field, source, legal_basis, count(*) FROM public_data GROUP BY field, source, legal_basis ORDER BY field, source, legal_basis`)
 	if err != nil {
 		return u, nil, fmt.Errorf("audit pack: count public-source data: %w", err)
 	}

@@ -88,6 +88,14 @@ func TestPackSnapshotPeriods(t *testing.T) {
 	if err != nil || len(staff) != 1 || staff[0].Acted[RoleAdmin] != 2 {
 		t.Fatalf("staff %+v %v", staff, err)
 	}
+	// Others write while a pack is read; the snapshot does not see it.
+	t0 := time.Now()
+	if err := w.SetAutoLock(ctx, 7*time.Minute); err != nil || time.Since(t0) > 5*time.Second {
+		t.Fatalf("a write during a pack: %v after %s", err, time.Since(t0))
+	}
+	if r, err := snap.AuditRange(ctx, time.Time{}, time.Time{}); err != nil || r.Last != 6 || snap.side == nil {
+		t.Fatalf("the snapshot moved: %+v %v (second connection %v)", r, err, snap.side != nil)
+	}
 	users, counts, err := snap.DataCounts(ctx)
 	if err != nil || users.Total != 0 || len(counts) < len(FieldCatalog)+1 {
 		t.Fatalf("counts %+v %+v %v", users, counts, err)

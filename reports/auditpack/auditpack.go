@@ -171,6 +171,32 @@ func (p *pack) step(n int64) {
 }
 
 func (p *pack) build(ctx context.Context) (*verify.Manifest, error) {
+	eds, err := p.snap.EditionsInForce(ctx, p.from, p.to)
+	if err != nil {
+		return nil, err
+	}
+	p.editions = eds
+	// The record of processing activities counts whole tables: it is
+	// drawn meanwhile, on the snapshot's second connection, and written
+	// in its turn.
+	rctx, cancel := context.WithCancel(ctx)
+	type drawn struct {
+		b   bytes.Buffer
+		err error
+	}
+	ropa := make(chan *drawn, 1)
+	go func() {
+		d := &drawn{}
+		d.err = p.drawProcessingRecord(rctx, &d.b)
+		ropa <- d
+	}()
+	var r *drawn
+	defer func() {
+		cancel()
+		if r == nil {
+			<-ropa // never leave it reading a closed snapshot
+		}
+	}()
 	if err := p.writeAuditCSV(ctx); err != nil {
 		return nil, err
 	}
@@ -186,7 +212,15 @@ func (p *pack) build(ctx context.Context) (*verify.Manifest, error) {
 		return nil, err
 	}
 	p.step(2)
-	if err := p.writeProcessingRecord(ctx); err != nil {
+	r = <-ropa
+	if r.err != nil {
+		return nil, fmt.Errorf("audit pack: %s: %w", ProcessingRecordName, r.err)
+	}
+	w, err := p.sink.create(ProcessingRecordName)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := r.b.WriteTo(w); err != nil {
 		return nil, err
 	}
 	p.step(4)
@@ -380,12 +414,7 @@ func (p *pack) writeSubjects(ctx context.Context) error {
 // during the period, as published (policypdf gives the same bytes for the
 // same edition).
 func (p *pack) writePolicies(ctx context.Context) error {
-	eds, err := p.snap.EditionsInForce(ctx, p.from, p.to)
-	if err != nil {
-		return err
-	}
-	p.editions = eds
-	for _, e := range eds {
+	for _, e := range p.editions {
 		name := fmt.Sprintf("policy/privacy-edition-%d.pdf", e.Number)
 		w, err := p.sink.create(name)
 		if err != nil {

@@ -3,6 +3,7 @@ package auditpack
 import (
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -68,11 +69,11 @@ func (d *doc) quote(ru, kk []string) {
 	}
 }
 
-// writeProcessingRecord writes the record of processing activities: what
+// drawProcessingRecord draws the record of processing activities: what
 // personal data is held (clause 1.1 categories with counts), why (2.2),
 // on what consent (1.4–1.6, Art. 8 fields), to whom it may go (3.2),
 // where it is kept and for how long, and who processed it in the period.
-func (p *pack) writeProcessingRecord(ctx context.Context) error {
+func (p *pack) drawProcessingRecord(ctx context.Context, out io.Writer) error {
 	op, err := p.snap.Operator(ctx)
 	if err != nil {
 		return err
@@ -190,11 +191,7 @@ func (p *pack) writeProcessingRecord(ctx context.Context) error {
 		d.bothN([]pdfkit.Paragraph{bold(who, 8.5), para(fmt.Sprintf("Роль: %s; доступ с %s%s. Записей аудита в периоде по ролям: %s.", s.Role, ruDate(s.CreatedAt.In(p.loc)), removed, acted), 8.5)},
 			[]pdfkit.Paragraph{bold(who, 8.5), para(fmt.Sprintf("Рөлі: %s; қолжетімділік %s бастап%s. Кезеңдегі аудит жазбалары рөлдер бойынша: %s.", s.Role, ruDate(s.CreatedAt.In(p.loc)), removedK, acted), 8.5)})
 	}
-	w, err := p.sink.create(ProcessingRecordName)
-	if err != nil {
-		return err
-	}
-	return d.write(w)
+	return d.write(out)
 }
 
 func dash(s string) string {
