@@ -19,12 +19,12 @@ import (
 // audit entry, so auditors may pack, and it takes no lock that stops
 // others from writing meanwhile.
 //
-// It reads in two transactions on two connections, so that the counts of
-// the record of processing activities (whole-table scans) run while the
-// audit entries stream on the other: one SQLite connection runs one
-// statement step at a time. Both see the same state: every change writes
-// an audit entry in its own transaction, so two snapshots with the same
-// chain head hold the same data.
+// It reads in two transactions on two connections: the audit entries
+// stream on one, the counts and staff queries (whole-table scans) run on
+// the other, so a part or a later change can read beside a stream (one
+// SQLite connection runs one statement step at a time). Both see the same
+// state: every change writes an audit entry in its own transaction, so
+// two snapshots with the same chain head hold the same data.
 type PackSnapshot struct {
 	w    *Workspace
 	tx   packQuerier // the main read transaction's connection
