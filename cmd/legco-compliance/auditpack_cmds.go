@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -131,8 +132,14 @@ func cmdAuditVerifyPack(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return usageErr("audit verify-pack: give one pack (a folder or a zip file)")
 	}
+	for _, p := range []string{pos[0], *previous} {
+		if _, err := os.Stat(p); p != "" && err != nil {
+			return fmt.Errorf("audit verify-pack: %w", err) // no pack to judge: a failure, not a broken pack
+		}
+	}
 	rep, err := verify.Verify(ctx, pos[0], *previous, nil)
 	if err != nil {
+		// A pack without a readable manifest is a changed pack.
 		return &exitError{code: exitAuditBroken, err: err}
 	}
 	if !rep.OK() {

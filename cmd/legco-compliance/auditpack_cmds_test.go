@@ -49,6 +49,13 @@ func TestAuditPackAndVerifyPack(t *testing.T) {
 	if r.code != exitAuditBroken || !strings.Contains(r.stderr, "audit/audit-log.csv") {
 		t.Fatalf("changed byte: %+v", r)
 	}
+	os.Remove(filepath.Join(p1, "manifest.json"))
+	if r := cli(t, noSecrets, "audit", "verify-pack", p1); r.code != exitAuditBroken || !strings.Contains(r.stderr, "manifest.json") {
+		t.Fatalf("deleted manifest: %+v", r)
+	}
+	if r := cli(t, noSecrets, "audit", "verify-pack", filepath.Join(dir, "nowhere")); r.code != exitFailure {
+		t.Fatalf("no such pack: %+v", r)
+	}
 	if r := cli(t, noSecrets, "audit", "verify-pack"); r.code != exitUsage {
 		t.Fatalf("no pack: %+v", r)
 	}
