@@ -83,6 +83,7 @@ bench: deps
 
 bench-1m: deps
 	LEGCO_BENCH_USERS=1000000 $(GO) test $(GOTAGS) -run '^$$' -bench 'Million' -benchtime 1x -timeout 2h -count=1 ./store/
+	LEGCO_BENCH_USERS=1000000 $(GO) test $(GOTAGS) -run '^$$' -bench 'PackMillion' -benchtime 1x -timeout 2h -count=1 ./reports/auditpack/
 
 # Installable packages (README, "Install"): the Linux tarball made with
 # `fyne package` (pinned in go.mod), the Windows zip cross-compiled with
