@@ -13,6 +13,7 @@ import (
 	"legco.kz/compliance/store/keyslot"
 	"legco.kz/compliance/ui/i18n"
 	"legco.kz/compliance/ui/shell"
+	apptheme "legco.kz/compliance/ui/theme"
 	"legco.kz/compliance/ui/unlock"
 )
 
@@ -48,6 +49,8 @@ func newController(a fyne.App, cfg Config) *controller {
 	}
 	c.logf("ui language %s", language)
 	registerBuiltins()
+	// Our own Noto Sans and a palette with readable contrast (ui/theme).
+	a.Settings().SetTheme(apptheme.New())
 	c.win = a.NewWindow(lang.L("LegCo Compliance Workstation"))
 	c.win.Resize(fyne.NewSize(1200, 800))
 	c.win.SetMaster()
