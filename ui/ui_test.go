@@ -311,7 +311,7 @@ func TestAuditLogShowsChangeMadeOnStaffScreen(t *testing.T) {
 	h.loop.Settle(t)
 	audit.List.Select(0)
 	h.loop.Settle(t)
-	if got := audit.Detail.Action.Text; !strings.HasPrefix(got, "staff.add") {
+	if got := audit.Detail.Action.Text; got != shell.ActionWord("staff.add") {
 		t.Errorf("newest entry is %q, want staff.add", got)
 	}
 	if !strings.HasPrefix(h.c.main.status.Head.Text, "Вершина аудита: #2 ") {

@@ -20,9 +20,6 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-// TimeFormat is how times are shown (local time zone).
-const TimeFormat = "2006-01-02 15:04:05"
-
 // columns of the list: seq, time, staff, role, action, object, reason.
 var columns = &shell.Columns{Widths: []float32{56, 150, 140, 125, 145, 165, 140}}
 
@@ -320,12 +317,12 @@ func (s *Screen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	set(0, fmt.Sprint(e.Seq), widget.MediumImportance)
-	set(1, e.At.Local().Format(TimeFormat), widget.MediumImportance)
+	set(1, shell.FormatTimeSeconds(s.env, e.At), widget.MediumImportance)
 	set(2, e.Staff, widget.MediumImportance)
 	set(3, shell.RoleName(e.Role), widget.MediumImportance)
-	set(4, e.Action, widget.MediumImportance)
+	set(4, shell.ActionWord(e.Action), widget.MediumImportance)
 	set(5, e.Object, widget.MediumImportance)
-	set(6, e.Reason, widget.MediumImportance)
+	set(6, shell.SystemReason(e.Reason), widget.MediumImportance)
 	s.fetch(id) // filtered: fetch the next page near the end
 }
 
@@ -354,7 +351,8 @@ func (s *Screen) showPending() {
 	}
 }
 
-// entryTime formats an entry's time for the detail panel.
-func entryTime(t time.Time) string {
-	return t.Local().Format(TimeFormat+" -07:00") + "  (" + t.UTC().Format("2006-01-02 15:04:05.000000 UTC") + ")"
+// entryTime formats an entry's time for the detail panel: the
+// workspace's clock, and the exact UTC instant the chain stores.
+func entryTime(env *shell.Env, t time.Time) string {
+	return shell.FormatTimeSeconds(env, t) + "  (" + t.UTC().Format("2006-01-02 15:04:05.000000 UTC") + ")"
 }

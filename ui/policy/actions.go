@@ -62,6 +62,7 @@ func (s *Screen) importFile() {
 		}, s.env.Window)
 		fd.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".tsv"}))
 		fd.Resize(fyne.NewSize(900, 600))
+		shell.LocalizeFileDialog(fd, false)
 		fd.Show()
 	})
 }
@@ -331,6 +332,7 @@ func (s *Screen) exportPDF() {
 		fd.SetFileName(PDFName(e, layout))
 		fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 		fd.Resize(fyne.NewSize(900, 600))
+		shell.LocalizeFileDialog(fd, true)
 		fd.Show()
 	}, s.env.Window)
 }

@@ -12,6 +12,7 @@ import (
 
 	"legco.kz/compliance/store"
 	"legco.kz/compliance/store/policydoc"
+	"legco.kz/compliance/ui/shell"
 )
 
 // EditionDetails describes the selected edition below the list: where it
@@ -133,11 +134,11 @@ func (d *EditionDetails) update() {
 		d.BasedOn.SetText("—")
 	}
 	d.Author.SetText(e.Author)
-	d.Created.SetText(e.CreatedAt.Local().Format(DateFormat + " 15:04"))
+	d.Created.SetText(shell.FormatTime(d.s.env, e.CreatedAt))
 	if e.PublishedAt.IsZero() {
 		d.Published.SetText("—")
 	} else {
-		d.Published.SetText(lang.L("{{.Date}} by {{.Name}}", map[string]any{"Date": e.PublishedAt.Local().Format(DateFormat + " 15:04"), "Name": e.PublishedBy}))
+		d.Published.SetText(lang.L("{{.Date}} by {{.Name}}", map[string]any{"Date": shell.FormatTime(d.s.env, e.PublishedAt), "Name": e.PublishedBy}))
 	}
 	d.Updated.SetText(formatDate(e.UpdatedOn))
 	d.Effective.SetText(formatDate(e.EffectiveOn))

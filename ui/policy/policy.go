@@ -24,7 +24,7 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-var editionColumns = &shell.Columns{Widths: []float32{56, 118, 104, 104, 170, 134, 160}}
+var editionColumns = &shell.Columns{Widths: []float32{56, 118, 104, 104, 140, 186, 150}}
 
 // Screen is the Policy editions section.
 type Screen struct {
@@ -181,7 +181,7 @@ func (s *Screen) updateEditionRow(id widget.ListItemID, o fyne.CanvasObject) {
 	cells[2].(*widget.Label).SetText(formatDate(e.UpdatedOn))
 	cells[3].(*widget.Label).SetText(formatDate(e.EffectiveOn))
 	cells[4].(*widget.Label).SetText(e.Author)
-	cells[5].(*widget.Label).SetText(e.CreatedAt.Local().Format(DateFormat + " 15:04"))
+	cells[5].(*widget.Label).SetText(shell.FormatTime(s.env, e.CreatedAt))
 	cells[6].(*widget.Label).SetText(shortHash(e.SHA256))
 }
 

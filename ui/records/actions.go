@@ -302,5 +302,6 @@ func (d *Detail) saveAct(act *store.DestructionAct) {
 	}, d.env.Window)
 	fd.SetFileName(ActFileName(act))
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	shell.LocalizeFileDialog(fd, true)
 	fd.Show()
 }

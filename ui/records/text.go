@@ -13,15 +13,8 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-// TimeFormat is how times are shown (local time zone).
-const TimeFormat = "2006-01-02 15:04:05"
-
-func showTime(t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	return t.Local().Format(TimeFormat)
-}
+// showTime shows t in the workspace's time zone (shell.FormatTime).
+func showTime(env *shell.Env, t time.Time) string { return shell.FormatTime(env, t) }
 
 func orDash(s string) string {
 	if strings.TrimSpace(s) == "" {
@@ -87,22 +80,8 @@ func StateText(u store.UserSummary) string {
 	return strings.Join(parts, ", ")
 }
 
-// ActionText describes the audit actions about user records.
-func ActionText(action string) string {
-	switch action {
-	case "user.update":
-		return lang.L("data changed")
-	case "user.block":
-		return lang.L("processing blocked")
-	case "user.unblock":
-		return lang.L("block lifted")
-	case "user.depersonalize":
-		return lang.L("data depersonalized")
-	case "user.destroy":
-		return lang.L("data destroyed")
-	}
-	return action
-}
+// ActionText names an audit action in words (shell.ActionWord).
+func ActionText(action string) string { return shell.ActionWord(action) }
 
 // detailText summarises an audit entry's details (which fields changed,
 // the act number).

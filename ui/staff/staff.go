@@ -20,9 +20,6 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-// DateFormat is how enrolment times are shown (local time).
-const DateFormat = "2006-01-02 15:04"
-
 var columns = &shell.Columns{Widths: []float32{220, 170, 140, 200, 220}}
 
 // allPermissions in the order the "your access" line lists them.
@@ -231,7 +228,7 @@ func (s *Screen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		name = lang.L("{{.Name}} (you)", map[string]any{"Name": m.Name})
 	}
 	status, imp := Status(m)
-	texts := []string{name, shell.RoleName(m.Role), m.CreatedAt.Local().Format(DateFormat), m.CreatedBy, status}
+	texts := []string{name, shell.RoleName(m.Role), shell.FormatTime(s.env, m.CreatedAt), m.CreatedBy, status}
 	for i, t := range texts {
 		l := cells[i].(*widget.Label)
 		l.Text = t
