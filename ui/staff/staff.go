@@ -145,6 +145,7 @@ func (s *Screen) Reload() {
 		if s.selected >= 0 && s.selected < len(s.Members) {
 			keep = s.Members[s.selected].Name
 		}
+		shell.SortBy(members, func(m store.Staff) string { return m.Name })
 		s.Members = members
 		s.List.UnselectAll()
 		s.selected = -1
