@@ -43,6 +43,8 @@ type Screen struct {
 	PublishButton  *widget.Button
 	// ExportButton is there for every role.
 	ExportButton *widget.Button
+	// Toolbar holds the edition actions; what does not fit goes into its "More" menu.
+	Toolbar *shell.OverflowBar
 
 	InForce *widget.Label
 	Details *EditionDetails
@@ -90,7 +92,9 @@ func NewScreen(env *shell.Env) *Screen {
 	s.InForce.Truncation = fyne.TextTruncateEllipsis
 	s.InForce.TextStyle = fyne.TextStyle{Bold: true}
 	inForce := container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, s.InForce)
-	toolbar := container.NewVBox(container.NewHBox(actions...), inForce)
+	// The bar moves what does not fit into a "More" menu (1024 px).
+	s.Toolbar = shell.NewOverflowBar(actions...)
+	toolbar := container.NewVBox(s.Toolbar, inForce)
 
 	s.List = widget.NewList(func() int { return len(s.Editions) }, newEditionRow, s.updateEditionRow)
 	s.List.OnSelected = s.onSelected

@@ -46,7 +46,8 @@ func New(env *shell.Env) fyne.CanvasObject { return NewScreen(env) }
 var Debounce = 250 * time.Millisecond
 
 // columns of the list: account id, full name, IIN, phone, e-mail, state.
-var columns = &shell.Columns{Widths: []float32{108, 250, 116, 124, 200, 130}}
+// The identifiers keep their width; names and e-mails give way.
+var columns = &shell.Columns{Widths: []float32{112, 250, 120, 128, 200, 130}, Keep: []bool{true, false, true, true}}
 
 // Screen is the Records screen.
 type Screen struct {
@@ -124,9 +125,10 @@ func NewScreen(env *shell.Env) *Screen {
 
 	batchBox := container.NewGridWrap(fyne.NewSize(200, s.Batch.MinSize().Height), s.Batch)
 	filters := container.NewHBox(s.Blocked, s.Depersonalized, s.Entity, batchBox, clear)
+	// The filters scroll sideways rather than widen the window (1024 px).
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(refresh, s.ImportButton), s.Search),
-		filters,
+		container.NewHScroll(filters),
 	)
 
 	s.List = widget.NewList(func() int { return s.win.length() }, newRow, s.updateRow)

@@ -77,7 +77,7 @@ func NewScreen(env *shell.Env) *Screen {
 		s.RotateButton.Importance = widget.WarningImportance
 		actions = append(actions, s.RotateButton)
 	}
-	toolbar := container.NewBorder(nil, nil, container.NewHBox(actions...), s.ShowRemoved)
+	toolbar := container.NewBorder(nil, nil, nil, s.ShowRemoved, shell.NewOverflowBar(actions...))
 
 	s.List = widget.NewList(func() int { return len(s.Members) }, newRow, s.updateRow)
 	s.List.OnSelected = func(id widget.ListItemID) { s.selected = id; s.updateButtons() }
