@@ -21,7 +21,7 @@ import (
 )
 
 // columns of the list: seq, time, staff, role, action, object, reason.
-var columns = &shell.Columns{Widths: []float32{56, 150, 140, 125, 145, 165, 140}}
+var columns = &shell.Columns{Widths: []float32{56, 200, 120, 110, 160, 130, 140}, Keep: []bool{true, true}}
 
 // actionPrefixes are offered in the action filter.
 var actionPrefixes = []string{"staff.", "workspace.", "settings.", "user.", "record.", "request.", "consent.", "policy."}
@@ -90,8 +90,10 @@ func NewScreen(env *shell.Env) *Screen {
 	listArea := container.NewBorder(header, nil, nil, nil, s.List)
 	split := container.NewVSplit(listArea, container.NewVScroll(s.Detail.Content()))
 	split.Offset = 0.58
-	buttons := container.NewHBox(apply, clear, widget.NewSeparator(), refresh, verify)
-	s.content = container.NewBorder(container.NewVBox(filterRow, container.NewBorder(nil, nil, nil, buttons, s.Summary)), nil, nil, nil, split)
+	// At 1024 px the buttons that do not fit go into a "More" menu and
+	// the filters scroll sideways: nothing widens the window.
+	buttons := shell.NewOverflowBar(apply, clear, refresh, verify)
+	s.content = container.NewBorder(container.NewVBox(container.NewHScroll(filterRow), container.NewBorder(nil, nil, s.Summary, nil, buttons)), nil, nil, nil, split)
 
 	env.OnChanged(func() { s.Reload(); s.loadStaff() })
 	s.loadStaff()

@@ -20,7 +20,7 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-var columns = &shell.Columns{Widths: []float32{220, 170, 140, 200, 220}}
+var columns = &shell.Columns{Widths: []float32{200, 150, 190, 180, 200}, Keep: []bool{false, false, true}}
 
 // allPermissions in the order the "your access" line lists them.
 var allPermissions = []store.Permission{
@@ -109,7 +109,7 @@ func NewScreen(env *shell.Env) *Screen {
 		s.AutoLock.Disable()
 		s.autoLockNote.SetText(lang.L("Only an administrator can change this."))
 	}
-	settings := widget.NewCard(lang.L("Workspace settings"), "", container.NewVBox(container.NewHBox(lockRow...), s.autoLockNote))
+	settings := widget.NewCard(lang.L("Workspace settings"), "", container.NewVBox(container.NewHScroll(container.NewHBox(lockRow...)), s.autoLockNote))
 	you := widget.NewCard(lang.L("Your access"), "", container.NewVBox(access, container.NewHBox(s.PassphraseButton)))
 
 	bottom := container.NewBorder(nil, nil, nil, settings, you)
