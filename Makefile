@@ -15,7 +15,7 @@ DEMO_USERS ?= 20000
 DEMO_PASSPHRASE := legco-demo-2026
 export CGO_ENABLED := 1
 
-.PHONY: deps build run demo test test-unit test-race smoke vet bench bench-1m clean
+.PHONY: deps build run demo test test-unit test-race smoke vet bench bench-1m clean rss
 
 deps:
 	@bash .ci/deps.sh
@@ -53,6 +53,12 @@ smoke: build
 # key derivation. bench-1m adds the million-user workspace (slow).
 bench: deps
 	$(GO) test $(GOTAGS) -run '^$$' -bench . -benchmem -count=1 ./store/... ./reports/...
+
+# Peak memory (VmHWM) of the real binary under Xvfb: launch, unlock, the
+# Records list's first page, 1,000 wheel steps (LEGCO_RSS_USERS, default
+# 100,000; the README figure is at 1,000,000).
+rss: build
+	bash .ci/rss.sh $(BIN)
 
 bench-1m: deps
 	LEGCO_BENCH_USERS=1000000 $(GO) test $(GOTAGS) -run '^$$' -bench 'Million' -benchtime 1x -timeout 2h -count=1 ./store/
