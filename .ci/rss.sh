@@ -14,6 +14,8 @@ set -euo pipefail
 bin=$(readlink -f "${1:-bin/legco-compliance}")
 users=${LEGCO_RSS_USERS:-100000}
 steps=${LEGCO_RSS_WHEEL:-1000}
+# The log line that marks the first page (the records screen writes it).
+wait=${LEGCO_RSS_WAIT:-records first page shown}
 out=$(pwd)/build/rss
 mkdir -p "$out"
 db="$out/demo-$users.db"
@@ -41,8 +43,8 @@ rss() { awk '/VmRSS/ {print int($2/1024)}' "/proc/$1/status"; }
 start=$(date +%s.%N)
 LEGCO_STAFF=admin LEGCO_PASSPHRASE=$pass "$bin" gui --db "$db" >"$log" 2>&1 &
 app=$!; pids+=($app)
-for _ in $(seq 1200); do grep -q "records first page shown" "$log" && break; sleep 0.05; done
-grep -q "records first page shown" "$log" || { echo "rss: the list never showed" >&2; cat "$log" >&2; exit 1; }
+for _ in $(seq 1200); do grep -q "$wait" "$log" && break; sleep 0.05; done
+grep -q "$wait" "$log" || { echo "rss: the list never showed" >&2; cat "$log" >&2; exit 1; }
 first=$(echo "$(date +%s.%N) - $start" | bc)
 sleep 2
 echo "users=$users first_page_s=$(printf %.2f "$first") after_first_page: VmHWM=$(hwm $app)MB VmRSS=$(rss $app)MB"

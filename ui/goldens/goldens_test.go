@@ -1,0 +1,98 @@
+// Package goldens holds the markup goldens of the screens at 1024×700 in
+// Russian and Kazakh (issue #14): each section rendered in the area a
+// 1024×700 main window leaves it (navigation, menu and status bar take
+// the rest), on Fyne's test renderer with the app's theme.
+package goldens
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"legco.kz/compliance/ui/auditlog"
+	"legco.kz/compliance/ui/i18n"
+	"legco.kz/compliance/ui/internal/uitest"
+	"legco.kz/compliance/ui/policy"
+	"legco.kz/compliance/ui/records"
+	"legco.kz/compliance/ui/shell"
+	"legco.kz/compliance/ui/staff"
+	apptheme "legco.kz/compliance/ui/theme"
+)
+
+// sectionArea is what a 1024×700 main window leaves a section.
+var sectionArea = fyne.NewSize(790, 610)
+
+func TestScreensAt1024(t *testing.T) {
+	at := time.Date(2026, 11, 28, 6, 8, 0, 0, time.UTC)
+	ws := uitest.NewWorkspaceAt(t, at)
+	{
+		w := ws.Open(t)
+		ctx := context.Background()
+		if _, err := w.LoadDemo(ctx, 40, 1, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.ImportBuiltinPolicy(ctx); err != nil {
+			t.Fatal(err)
+		}
+		day := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+		if _, err := w.PublishPolicy(ctx, 1, day, day, "first edition"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.NewPolicyDraft(ctx, "review"); err != nil {
+			t.Fatal(err)
+		}
+		w.Close()
+	}
+	for _, l := range []string{i18n.Russian, i18n.Kazakh} {
+		t.Run(l, func(t *testing.T) {
+			loop := uitest.Install(t)
+			a := test.NewTempApp(t)
+			a.Settings().SetTheme(apptheme.NewVariant(0))
+			if _, err := i18n.Load(l); err != nil {
+				t.Fatal(err)
+			}
+			defer i18n.Load(i18n.Russian)
+			w := ws.Open(t)
+			win := test.NewTempWindow(t, nil)
+			env := shell.NewEnv(w, win, shell.Options{})
+			t.Cleanup(func() { env.Stop(); env.Wait() })
+			show := func(o fyne.CanvasObject) {
+				win.SetContent(o)
+				win.Resize(sectionArea)
+				loop.Settle(t)
+			}
+			golden := func(name string) {
+				t.Helper()
+				loop.Settle(t)
+				test.AssertRendersToMarkup(t, l+"/"+name+".xml", win.Canvas())
+			}
+
+			r := records.NewScreen(env)
+			show(r)
+			loop.Until(t, 30*time.Second, "records list", func() bool { return r.List.Length() == 40 })
+			golden("records_list")
+			r.List.Select(0)
+			loop.Until(t, 30*time.Second, "records detail", func() bool { return r.Detail.Visible() })
+			golden("records_detail")
+
+			p := policy.NewScreen(env)
+			show(p)
+			p.Tabs.Select(p.EditionsTab)
+			golden("policy_editions")
+			p.List.Select(0)
+			loop.Settle(t)
+			p.Tabs.Select(p.TextTab)
+			golden("policy_editor")
+			p.Tabs.Select(p.CompareTab)
+			golden("policy_diff")
+
+			show(auditlog.NewScreen(env))
+			golden("auditlog")
+			show(staff.NewScreen(env))
+			golden("staff")
+		})
+	}
+}
