@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"legco.kz/compliance/ui/auditlog"
@@ -88,6 +89,13 @@ func TestScreensAt1024(t *testing.T) {
 			golden("policy_editor")
 			p.Tabs.Select(p.CompareTab)
 			golden("policy_diff")
+			// The edition in force is never offered a comparison with itself.
+			p.Tabs.Select(p.EditionsTab)
+			p.List.Select(1)
+			loop.Settle(t)
+			if b := p.Details.CompareButton; b.Text == lang.L("Compare with the edition in force") || !b.Disabled() {
+				t.Errorf("edition in force: compare button %q (disabled %v)", b.Text, b.Disabled())
+			}
 
 			show(auditlog.NewScreen(env))
 			golden("auditlog")

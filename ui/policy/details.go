@@ -115,6 +115,22 @@ func (d *EditionDetails) update() {
 	}
 	d.OpenButton.Enable()
 	d.CompareButton.Enable()
+	// Never offer to compare an edition with itself: the edition in
+	// force (or with none in force) compares with the one before it.
+	inForce := 0
+	for _, x := range d.s.Editions {
+		if x.Status == store.EditionPublished {
+			inForce = x.Number
+		}
+	}
+	if inForce == 0 || inForce == e.Number {
+		d.CompareButton.SetText(lang.L("Compare with the previous edition"))
+		if _, ok := prevEdition(d.s.Editions, e.Number); !ok {
+			d.CompareButton.Disable()
+		}
+	} else {
+		d.CompareButton.SetText(lang.L("Compare with the edition in force"))
+	}
 	d.Card.SetTitle(lang.L("Edition № {{.N}}", map[string]any{"N": e.Number}))
 	switch e.Status {
 	case store.EditionDraft:
