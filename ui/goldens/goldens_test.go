@@ -6,6 +6,8 @@ package goldens
 
 import (
 	"context"
+	"encoding/json"
+	"io/fs"
 	"testing"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
+	"legco.kz/compliance/assets"
 	"legco.kz/compliance/ui/auditlog"
 	"legco.kz/compliance/ui/i18n"
 	"legco.kz/compliance/ui/internal/uitest"
@@ -69,6 +72,9 @@ func TestScreensAt1024(t *testing.T) {
 				t.Helper()
 				loop.Settle(t)
 				test.AssertRendersToMarkup(t, l+"/"+name+".xml", win.Canvas())
+				if bad := untranslated(t, win.Canvas(), l); len(bad) > 0 {
+					t.Errorf("%s: shown untranslated: %q", name, bad)
+				}
 			}
 
 			r := records.NewScreen(env)
@@ -103,4 +109,52 @@ func TestScreensAt1024(t *testing.T) {
 			golden("staff")
 		})
 	}
+}
+
+// untranslated returns the texts on c that are an English catalogue key
+// whose translation in language l differs: a string the screen shows
+// without passing it through lang.L (or before the language was loaded).
+func untranslated(t *testing.T, c fyne.Canvas, l string) []string {
+	t.Helper()
+	en, tr := catalogue(t, i18n.English), catalogue(t, l)
+	var out []string
+	for _, s := range uitest.Texts(c) {
+		if s == "" {
+			continue
+		}
+		if _, ok := en[s]; ok {
+			if v, ok := tr[s]; ok && v != s {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func catalogue(t *testing.T, l string) map[string]string {
+	t.Helper()
+	files, err := i18n.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, f := range files {
+		if f.Lang != l {
+			continue
+		}
+		b, err := fs.ReadFile(assets.FS, f.Path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range m {
+			if s, ok := v.(string); ok {
+				out[k] = s
+			}
+		}
+	}
+	return out
 }
