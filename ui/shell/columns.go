@@ -33,8 +33,8 @@ func (c *Columns) widths(total float32, n int) []float32 {
 func (c *Columns) WidthsFor(total float32, n int) []float32 { return c.widths(total, n) }
 
 // ColumnWidths is Columns' rule: the given widths; when they do not fit,
-// the columns not kept shrink first, then all in proportion; the last
-// column takes whatever is left.
+// the columns not kept shrink first, then all in proportion. Space to
+// spare goes to the columns not kept (without Keep: to the last column).
 func ColumnWidths(want []float32, keep []bool, total float32, n int) []float32 {
 	pad := theme.Padding()
 	out := make([]float32, n)
@@ -66,7 +66,19 @@ func ColumnWidths(want []float32, keep []bool, total float32, n int) []float32 {
 		sum = avail
 	}
 	if n > 0 && avail > sum {
-		out[n-1] += avail - sum
+		// Room to spare (1920 px): the columns not kept grow in
+		// proportion, so names and e-mails are read whole; with none
+		// to grow, the last column takes the rest.
+		if flex > 0 && keep != nil {
+			f := (avail - sum) / flex
+			for i := 0; i < n && i < len(want); i++ {
+				if i >= len(keep) || !keep[i] {
+					out[i] += want[i] * f
+				}
+			}
+		} else {
+			out[n-1] += avail - sum
+		}
 	}
 	return out
 }

@@ -180,9 +180,9 @@ func TestColumnsKeepIdentifiers(t *testing.T) {
 	if sum > 790 {
 		t.Errorf("columns take %.0f of 790", sum)
 	}
-	// Wide enough: every column as asked, the last takes the rest.
+	// Wide: identifiers as asked, the others share the rest.
 	got = shell.ColumnWidths(want, keep, 1600, len(want))
-	if got[0] != 112 || got[1] != 250 || got[5] <= 130 {
+	if got[0] != 112 || got[2] != 120 || got[1] <= 250 || got[4] <= 200 || got[5] <= 130 {
 		t.Errorf("wide: %v", got)
 	}
 }
