@@ -33,14 +33,21 @@ wait_for() { # file pattern seconds
   for _ in $(seq $(( $3 * 10 ))); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
   return 1
 }
-shot() { import -window root "$1"; }
 colours() { identify -format '%k' "$1"; }
+# shot FILE: a screenshot of the X server, retaken for up to 20 s until it
+# is not blank (a loaded machine can take a while to draw the first frame).
+shot() {
+  for _ in $(seq 40); do
+    import -window root "$1"
+    [ "$(colours "$1")" -gt 50 ] && return 0
+    sleep 0.5
+  done
+}
 
 # 1. Unlock screen.
 env -u LEGCO_PASSPHRASE -u LEGCO_STAFF "$bin" gui --db "$work/demo.db" >"$out/unlock.log" 2>&1 &
 pids+=($!); app=$!
 wait_for "$out/unlock.log" "unlock screen shown" 60 || { echo "smoke: unlock screen never shown" >&2; cat "$out/unlock.log" >&2; exit 1; }
-sleep 1.5
 shot "$out/unlock.png"
 LANG=C xwininfo -root -tree | grep -q "LegCo Compliance" || { echo "smoke: no LegCo window on $disp" >&2; exit 1; }
 kill "$app"; wait "$app" 2>/dev/null || true
@@ -49,7 +56,6 @@ kill "$app"; wait "$app" 2>/dev/null || true
 LEGCO_STAFF=admin LEGCO_PASSPHRASE=$pass "$bin" gui --db "$work/demo.db" >"$out/main.log" 2>&1 &
 pids+=($!); app=$!
 wait_for "$out/main.log" "main window shown" 60 || { echo "smoke: main window never shown" >&2; cat "$out/main.log" >&2; exit 1; }
-sleep 1.5
 shot "$out/main.png"
 LANG=C xwininfo -root -tree | grep -q "LegCo Compliance" || { echo "smoke: no LegCo window on $disp" >&2; exit 1; }
 kill "$app"; wait "$app" 2>/dev/null || true
