@@ -31,12 +31,14 @@ type Screen struct {
 	widget.BaseWidget
 	env *shell.Env
 
-	Object  *widget.Entry
-	Action  *widget.SelectEntry
-	Staff   *widget.Select
-	List    *widget.List
-	Summary *widget.Label
-	Detail  *Detail
+	Object *widget.Entry
+	Action *widget.SelectEntry
+	Staff  *widget.Select
+	List   *widget.List
+	// ExpectHead is the verify dialog's expected-head field (while open).
+	ExpectHead *widget.Entry
+	Summary    *widget.Label
+	Detail     *Detail
 
 	staffNames []string
 	pager      *pager
