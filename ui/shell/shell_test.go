@@ -229,3 +229,34 @@ func TestOverflowBarMovesWhatDoesNotFit(t *testing.T) {
 		t.Errorf("wide bar still overflows: %v", bar.Overflowed())
 	}
 }
+
+func TestTruncLabelShowsItsFullTextOnTap(t *testing.T) {
+	test.NewTempApp(t)
+	long := "Сотрудник Ұлжан Әлібекова зарегистрирован; запись журнала аудита № 2, основание: регистрация сотрудника"
+	l := shell.NewTruncLabel(long)
+	w := test.NewTempWindow(t, l)
+	w.Resize(fyne.NewSize(200, 60))
+	if !l.Cut() {
+		t.Fatal("a long text in 200 px is not cut")
+	}
+	test.Tap(l)
+	if !l.FullTextShown() {
+		t.Fatal("tap did not show the full text")
+	}
+	found := false
+	for _, lb := range uitest.FindIn[*widget.Label](w.Canvas().Overlays().Top()) {
+		if lb.Text == long {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the pop-up does not hold the full text")
+	}
+	short := shell.NewTruncLabel("OK")
+	w.SetContent(short)
+	w.Resize(fyne.NewSize(200, 60))
+	test.Tap(short)
+	if short.FullTextShown() {
+		t.Error("an uncut text opened a pop-up")
+	}
+}
