@@ -94,6 +94,11 @@ func problemMessage(p policydoc.Problem) string {
 	if i18n.Current() == i18n.English || p.MessageRU == "" {
 		return p.Message
 	}
+	if i18n.Current() == i18n.Kazakh {
+		if kk, ok := kazakhProblem(p); ok {
+			return kk
+		}
+	}
 	return p.MessageRU
 }
 
