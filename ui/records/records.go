@@ -46,8 +46,9 @@ func New(env *shell.Env) fyne.CanvasObject { return NewScreen(env) }
 var Debounce = 250 * time.Millisecond
 
 // columns of the list: account id, full name, IIN, phone, e-mail, state.
-// The identifiers keep their width; names and e-mails give way.
-var columns = &shell.Columns{Widths: []float32{112, 250, 120, 128, 200, 130}, Keep: []bool{true, false, true, true}}
+// The identifiers and the state badges keep their width; names and
+// e-mails give way.
+var columns = &shell.Columns{Widths: []float32{112, 250, 120, 128, 200, 130}, Keep: []bool{true, false, true, true, false, true}}
 
 // Screen is the Records screen.
 type Screen struct {
