@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -323,6 +324,12 @@ func (d *Detail) fillFields(u *store.User) {
 		v := u.Value(f.Key)
 		if f.Key == "registered_at" && !u.RegisteredAt.IsZero() {
 			v = showTime(d.env, u.RegisteredAt)
+		}
+		if f.Key == "birth_date" {
+			// Stored as YYYY-MM-DD; shown in the UI language's one format.
+			if t, err := time.Parse("2006-01-02", v); err == nil {
+				v = t.Format(shell.DateLayout())
+			}
 		}
 		main.AppendItem(item(f.Key, label, v))
 	}
