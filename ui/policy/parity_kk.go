@@ -3,6 +3,8 @@ package policy
 import (
 	"regexp"
 
+	"fyne.io/fyne/v2/lang"
+
 	"legco.kz/compliance/store/policydoc"
 )
 
@@ -61,4 +63,24 @@ func kazakhProblem(p policydoc.Problem) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// openWarnings lists the parity check's open warnings for the publish
+// dialog: how many, and the first few with their clause.
+func openWarnings(probs []policydoc.Problem, n int) string {
+	const shown = 5
+	text := lang.N("{{.Count}} warning of the parity check is still open:", n, map[string]any{"Count": n})
+	k := 0
+	for _, p := range probs {
+		if p.Severity != policydoc.SeverityWarning {
+			continue
+		}
+		if k == shown {
+			text += "\n" + lang.L("… and {{.More}} more on the Parity panel.", map[string]any{"More": n - shown})
+			break
+		}
+		text += "\n• " + clauseName(p.Clause) + ": " + problemMessage(p)
+		k++
+	}
+	return text
 }

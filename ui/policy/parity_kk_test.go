@@ -49,3 +49,22 @@ func TestParityFindingsInKazakh(t *testing.T) {
 		}
 	}
 }
+
+func TestPublishNamesOpenWarnings(t *testing.T) {
+	test.NewTempApp(t)
+	i18n.Load(i18n.Russian)
+	probs := []policydoc.Problem{
+		{Clause: "1.2", Code: policydoc.CodePunctuationMismatch, Severity: policydoc.SeverityWarning, Message: "ends with «.» in Russian but none in Kazakh", MessageRU: "в конце русского текста «.», казахского — нет"},
+		{Clause: "1.6", Code: policydoc.CodeEmptyText, Severity: policydoc.SeverityError, Message: "no text in either language", MessageRU: "нет текста ни на одном языке"},
+		{Clause: "3.1", Code: policydoc.CodeLatinMismatch, Severity: policydoc.SeverityWarning, Message: "Latin-script names differ: only in Russian «LegCo», only in Kazakh —", MessageRU: "названия латиницей различаются"},
+	}
+	got := openWarnings(probs, 2)
+	for _, want := range []string{"2 предупреждения", "1.2: в конце русского текста", "3.1: названия латиницей"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("publish note %q lacks %q", got, want)
+		}
+	}
+	if strings.Contains(got, "1.6") {
+		t.Errorf("an error is listed among the warnings: %q", got)
+	}
+}
