@@ -355,8 +355,17 @@ func (s *Screen) showPending() {
 	}
 }
 
-// entryTime formats an entry's time for the detail panel: the
+// TimeFormat was the log's time layout; times now go through
+// shell.FormatTimeSeconds (kept for code written against it).
+//
+// Deprecated: use shell.FormatTimeSeconds.
+const TimeFormat = "2006-01-02 15:04:05"
+
+// entryTime is entryTimeIn in the default zone (Asia/Almaty).
+func entryTime(t time.Time) string { return entryTimeIn(nil, t) }
+
+// entryTimeIn formats an entry's time for the detail panel: the
 // workspace's clock, and the exact UTC instant the chain stores.
-func entryTime(env *shell.Env, t time.Time) string {
+func entryTimeIn(env *shell.Env, t time.Time) string {
 	return shell.FormatTimeSeconds(env, t) + "  (" + t.UTC().Format("2006-01-02 15:04:05.000000 UTC") + ")"
 }

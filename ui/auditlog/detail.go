@@ -104,7 +104,7 @@ func (d *Detail) Show(e store.AuditEntry) {
 	gen := d.gen
 	d.entry = e
 	d.Num.SetText(fmt.Sprintf("#%d", e.Seq))
-	d.At.SetText(entryTime(d.env, e.At))
+	d.At.SetText(entryTimeIn(d.env, e.At))
 	d.Staff.SetText(e.Staff)
 	d.Role.SetText(shell.RoleName(e.Role))
 	d.Object.SetText(e.Object)

@@ -257,7 +257,7 @@ func (d *Detail) show(u *store.User, log []store.AccessEntry) {
 	d.body.Show()
 	d.Title.SetText(u.FullName)
 	sub := lang.L("Account {{.Account}} · LegCo account status: {{.Status}} · registered {{.Registered}}",
-		map[string]any{"Account": u.AccountID, "Status": shell.StatusWord(u.AccountStatus), "Registered": showTime(d.env, u.RegisteredAt)})
+		map[string]any{"Account": u.AccountID, "Status": shell.StatusWord(u.AccountStatus), "Registered": showTimeIn(d.env, u.RegisteredAt)})
 	if u.BatchID > 0 {
 		sub += " · " + lang.L("import batch {{.Batch}}", map[string]any{"Batch": u.BatchID})
 	}
@@ -323,7 +323,7 @@ func (d *Detail) fillFields(u *store.User) {
 		}
 		v := u.Value(f.Key)
 		if f.Key == "registered_at" && !u.RegisteredAt.IsZero() {
-			v = showTime(d.env, u.RegisteredAt)
+			v = showTimeIn(d.env, u.RegisteredAt)
 		}
 		if f.Key == "birth_date" {
 			// Stored as YYYY-MM-DD; shown in the UI language's one format.
@@ -344,8 +344,8 @@ func (d *Detail) fillFields(u *store.User) {
 	note.Importance = widget.LowImportance
 	book := widget.NewForm(
 		widget.NewFormItem(lang.L("State"), widget.NewLabel(StateText(u.UserSummary))),
-		widget.NewFormItem(lang.L("Added to the workspace"), widget.NewLabel(showTime(d.env, u.CreatedAt))),
-		widget.NewFormItem(lang.L("Last changed"), widget.NewLabel(showTime(d.env, u.UpdatedAt))),
+		widget.NewFormItem(lang.L("Added to the workspace"), widget.NewLabel(showTimeIn(d.env, u.CreatedAt))),
+		widget.NewFormItem(lang.L("Last changed"), widget.NewLabel(showTimeIn(d.env, u.UpdatedAt))),
 	)
 	objs = append(objs, note, widget.NewSeparator(), heading(lang.L("Record")), book)
 	d.Fields.Objects = objs
@@ -378,7 +378,7 @@ func (d *Detail) fillPublic(u *store.User) {
 			return l
 		}
 		objs = append(objs, container.New(publicColumns, cell(FieldLabel(p.Field)), cell(p.Value), cell(p.Source),
-			cell(p.LegalBasis), cell(showTime(d.env, p.ObtainedAt))), widget.NewSeparator())
+			cell(p.LegalBasis), cell(showTimeIn(d.env, p.ObtainedAt))), widget.NewSeparator())
 	}
 	d.Public.Objects = objs
 	d.Public.Refresh()
@@ -415,7 +415,7 @@ func newAccessView(d *Detail) *accessView {
 		}
 		e := a.rows[id]
 		cells := o.(*fyne.Container).Objects
-		for i, t := range []string{showTime(a.d.env, e.At), e.IP, orDash(e.CookieID), e.Page, e.UserAgent} {
+		for i, t := range []string{showTimeIn(a.d.env, e.At), e.IP, orDash(e.CookieID), e.Page, e.UserAgent} {
 			if l := cells[i].(*widget.Label); l.Text != t {
 				l.SetText(t)
 			}
@@ -525,7 +525,7 @@ func newHistoryView(d *Detail) *historyView {
 		}
 		e := h.entries[id]
 		cells := o.(*fyne.Container).Objects
-		for i, t := range []string{showTime(h.d.env, e.At), e.Staff, ActionText(e.Action), orDash(detailText(e)), orDash(shell.SystemReason(e.Reason))} {
+		for i, t := range []string{showTimeIn(h.d.env, e.At), e.Staff, ActionText(e.Action), orDash(detailText(e)), orDash(shell.SystemReason(e.Reason))} {
 			if l := cells[i].(*widget.Label); l.Text != t {
 				l.SetText(t)
 			}

@@ -13,8 +13,18 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-// showTime shows t in the workspace's time zone (shell.FormatTime).
-func showTime(env *shell.Env, t time.Time) string { return shell.FormatTime(env, t) }
+// TimeFormat was the list's time layout; times now go through
+// shell.FormatTime (kept for code written against it).
+//
+// Deprecated: use showTimeIn / shell.FormatTime.
+const TimeFormat = "2006-01-02 15:04:05"
+
+// showTimeIn shows t in the workspace's time zone (shell.FormatTime).
+func showTimeIn(env *shell.Env, t time.Time) string { return shell.FormatTime(env, t) }
+
+// showTime shows t in the default zone (Asia/Almaty) with its offset, for
+// code without an Env at hand; prefer showTimeIn.
+func showTime(t time.Time) string { return shell.FormatTime(nil, t) }
 
 func orDash(s string) string {
 	if strings.TrimSpace(s) == "" {

@@ -20,6 +20,12 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
+// DateFormat was the enrolment time layout; times now go through
+// shell.FormatTime (kept for code written against it).
+//
+// Deprecated: use shell.FormatTime.
+const DateFormat = "2006-01-02 15:04"
+
 var columns = &shell.Columns{Widths: []float32{200, 150, 190, 180, 200}, Keep: []bool{false, false, true}}
 
 // allPermissions in the order the "your access" line lists them.
