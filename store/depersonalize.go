@@ -82,6 +82,8 @@ func (w *Workspace) DepersonalizeUser(ctx context.Context, accountID, reason str
 				return err
 			}
 			surrogate := "DP-" + strings.ToUpper(randomHex(8))
+			c.SealUnlinked = append(c.SealUnlinked, "user:"+surrogate)
+			c.Forget = append(c.Forget, "user:"+accountID)
 			var reg any
 			if !u.RegisteredAt.IsZero() {
 				reg = u.RegisteredAt.In(loc).Format("2006-01-02")

@@ -483,7 +483,7 @@ func (w *Workspace) verifySeals(ctx context.Context, head int64, progress func(d
 			if !sealed {
 				if exists {
 					report(object, "the record has no seal: it was added outside this program, or an older page of the seals was copied back")
-				} else if last > 0 {
+				} else if last > 0 && !forgettingActions[latest.lastAct] {
 					report(object, fmt.Sprintf("audit entry #%d names this record, but it has neither record nor seal: rows were deleted outside this program", last))
 				}
 				return
@@ -622,17 +622,26 @@ type latestCursor struct {
 	have bool
 	obj  string
 	seq  int64
+	act  string // the action of the entry seq
 	e    error
+	// lastAct is the action of the entry the last seek found.
+	lastAct string
 }
+
+// forgettingActions leave a record with neither row nor seal on purpose
+// (Change.Forget): a depersonalization keeps no trace of the former
+// account id outside the audit log.
+var forgettingActions = map[string]bool{"user.depersonalize": true}
 
 func newLatestCursor(ctx context.Context, tx *sql.Tx, s Sealer) (*latestCursor, error) {
 	var rows *sql.Rows
 	var err error
 	if s.Whole {
-		rows, err = tx.QueryContext(ctx, `SELECT ?, max(seq) FROM audit_log WHERE object >= ? AND object < ?`,
+		rows, err = tx.QueryContext(ctx, `SELECT ?, max(seq), '' FROM audit_log WHERE object >= ? AND object < ?`,
 			s.Prefix, s.Prefix, s.Prefix+"\U0010FFFF")
 	} else {
-		rows, err = tx.QueryContext(ctx, `SELECT object, max(seq) FROM audit_log WHERE object > ? AND object < ? GROUP BY object ORDER BY object`,
+		// SQLite takes a bare column (action) from the row holding max(seq).
+		rows, err = tx.QueryContext(ctx, `SELECT object, max(seq), action FROM audit_log WHERE object > ? AND object < ? GROUP BY object ORDER BY object`,
 			s.Prefix, s.Prefix+"\U0010FFFF")
 	}
 	if err != nil {
@@ -652,7 +661,7 @@ func (c *latestCursor) next() {
 		return
 	}
 	var seq sql.NullInt64 // NULL: no entry under a Whole prefix
-	c.e = c.rows.Scan(&c.obj, &seq)
+	c.e = c.rows.Scan(&c.obj, &seq, &c.act)
 	c.seq = seq.Int64
 	c.have = c.e == nil && seq.Valid
 }
@@ -663,8 +672,10 @@ func (c *latestCursor) seek(object string) int64 {
 	for c.have && c.obj < object {
 		c.next()
 	}
+	c.lastAct = ""
 	if c.have && c.obj == object {
 		seq := c.seq
+		c.lastAct = c.act
 		c.next()
 		return seq
 	}

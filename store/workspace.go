@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -336,6 +337,14 @@ type Change struct {
 	// Seal names further audit objects the change touched (an import
 	// chunk's rows); Object is sealed anyway. See seal.go.
 	Seal []string
+	// SealUnlinked names records sealed without binding them to this
+	// entry (seq 0): a depersonalized record's surrogate id must not be
+	// linkable, through its seal, to the entry naming the former account.
+	SealUnlinked []string
+	// Forget names objects whose seals are deleted instead of renewed
+	// (Object included): after a depersonalization no table may keep the
+	// former account id; the record is gone, so nothing is left to seal.
+	Forget []string
 }
 
 // Personal is personal data an audit entry keeps, filed under its subject
@@ -383,8 +392,22 @@ func (w *Workspace) change(ctx context.Context, c Change, fn func(tx *sql.Tx, c 
 	if err != nil {
 		return fmt.Errorf("audit entry for %s: %w", c.Action, err)
 	}
-	if err := w.sealObjects(ctx, tx, e.Seq, append([]string{c.Object}, c.Seal...)); err != nil {
+	var sealed []string
+	for _, o := range append([]string{c.Object}, c.Seal...) {
+		if !slices.Contains(c.Forget, o) {
+			sealed = append(sealed, o)
+		}
+	}
+	if err := w.sealObjects(ctx, tx, e.Seq, sealed); err != nil {
 		return err
+	}
+	if err := w.sealObjects(ctx, tx, 0, c.SealUnlinked); err != nil {
+		return err
+	}
+	for _, o := range c.Forget {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM seals WHERE object = ?`, o); err != nil {
+			return fmt.Errorf("forget the seal of %s: %w", o, err)
+		}
 	}
 	return tx.Commit()
 }
