@@ -99,8 +99,8 @@ func newUserView(env *shell.Env, filter func() store.ConsentFilter) *UserView {
 }
 
 var (
-	stateCols = &shell.Columns{Widths: []float32{230, 100, 140, 95, 80}}
-	eventCols = &shell.Columns{Widths: []float32{150, 150, 95, 95, 95, 60}}
+	stateCols = &shell.Columns{Widths: []float32{200, 95, 128, 70, 80}}
+	eventCols = &shell.Columns{Widths: []float32{128, 130, 90, 70, 90, 60}}
 )
 
 func (v *UserView) setEnabled(on bool) {
