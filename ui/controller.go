@@ -3,11 +3,15 @@ package ui
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"legco.kz/compliance/store"
 	"legco.kz/compliance/store/keyslot"
@@ -35,6 +39,8 @@ type controller struct {
 
 	// autoLockOverride replaces the workspace's auto-lock setting (tests).
 	autoLockOverride time.Duration
+
+	shutdownOnce sync.Once
 }
 
 func newController(a fyne.App, cfg Config) *controller {
@@ -52,7 +58,9 @@ func newController(a fyne.App, cfg Config) *controller {
 	c.win.Resize(fyne.NewSize(1200, 800))
 	c.win.SetMaster()
 	c.win.SetOnClosed(c.shutdown)
-	a.Lifecycle().SetOnStopped(c.shutdown)
+	// No OnStopped hook: Fyne runs it on a goroutine that races the
+	// closing of its run queue ("send on closed channel"). Stopped, called
+	// once the run loop has returned, closes the workspace instead.
 	c.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { c.lock(lockManual) })
 
 	c.showUnlock("")
@@ -111,6 +119,23 @@ func (c *controller) unlocked(ws *store.Workspace) {
 	})
 	env.OnChanged(c.applySettings)
 	c.applySettings()
+	for _, f := range onUnlocked {
+		f(env)
+	}
+	c.showOpenWarnings(ws)
+}
+
+// showOpenWarnings tells the user what opening found (a rollback to an
+// older copy); the store has recorded it in the audit log already.
+func (c *controller) showOpenWarnings(ws *store.Workspace) {
+	for _, w := range ws.Warnings() {
+		c.logf("warning on open: %s", w)
+		msg := widget.NewLabel(lang.L("This workspace is older than the one this computer last saw, or its history differs: it was restored from a backup or rolled back. Changes made after the newer state are not in it. The audit log records this warning.") +
+			"\n\n" + lang.L("Technical detail: {{.Reason}}", map[string]any{"Reason": w}))
+		msg.Wrapping = fyne.TextWrapWord
+		msg.Importance = widget.WarningImportance
+		dialog.ShowCustom(lang.L("Older workspace"), lang.L("OK"), container.NewVBox(msg, shell.MinWidth(520)), c.win)
+	}
 }
 
 // applySettings reads the auto-lock time and (re)starts the idle tracker.
@@ -213,8 +238,13 @@ func minutesText(d time.Duration) string {
 	return lang.L("{{.Minutes}} min", map[string]any{"Minutes": int(d.Round(time.Minute) / time.Minute)})
 }
 
-// shutdown closes the workspace when the window closes or the app stops.
+// shutdown closes the workspace when the window closes or the app stops;
+// the first call does the work, later and concurrent ones wait for it.
 func (c *controller) shutdown() {
+	c.shutdownOnce.Do(c.shutdownNow)
+}
+
+func (c *controller) shutdownNow() {
 	env := c.env
 	if env == nil {
 		return
@@ -222,6 +252,8 @@ func (c *controller) shutdown() {
 	if c.idle != nil {
 		c.idle.stop()
 	}
+	// What a lock saves (the policy editor's draft) is saved on quit too.
+	c.saveBeforeLock(env)
 	c.env, c.main, c.idle = nil, nil, nil
 	env.Stop()
 	done := make(chan struct{})
@@ -242,6 +274,17 @@ func (c *controller) mainMenu() *fyne.MainMenu {
 	lockItem := fyne.NewMenuItem(lang.L("Lock"), func() { c.lock(lockManual) })
 	lockItem.Shortcut = lockShortcut
 	workspace := fyne.NewMenu(lang.L("Workspace"), lockItem)
+	for _, it := range workspaceMenu {
+		if it.Allowed != nil && !it.Allowed(c.env) {
+			continue
+		}
+		run := it.Run
+		workspace.Items = append(workspace.Items, fyne.NewMenuItem(it.Label(), func() {
+			if c.env != nil {
+				run(c.env)
+			}
+		}))
+	}
 
 	var goItems []*fyne.MenuItem
 	for i, s := range c.main.sections {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 
 	"fyne.io/fyne/v2/app"
 
@@ -13,6 +11,7 @@ import (
 	"legco.kz/compliance/ui/consents"
 	"legco.kz/compliance/ui/policy"
 	"legco.kz/compliance/ui/records"
+	"legco.kz/compliance/ui/requests"
 )
 
 // registerScreens plugs the feature screens into the shell's sections;
@@ -21,6 +20,7 @@ func registerScreens() {
 	records.Register()
 	consents.Register()
 	ui.Register(ui.Section{ID: ui.SectionPolicy, New: policy.New})
+	requests.Register()
 }
 
 // defaultDB is where the app looks when no --db is given: $LEGCO_DB, else
@@ -29,11 +29,7 @@ func defaultDB(e *env) string {
 	if p := e.getenv("LEGCO_DB"); p != "" {
 		return p
 	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		dir = "."
-	}
-	return filepath.Join(dir, "legco-compliance", "workspace.db")
+	return defaultWorkspacePath()
 }
 
 func runGUI(ctx context.Context, e *env, args []string) error {
@@ -46,6 +42,7 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 		path = defaultDB(e)
 	}
 	cfg := ui.Config{DBPath: path, Logf: log.New(e.stderr, "legco-compliance: ", log.LstdFlags).Printf}
+	cfg.Options.HeadMemoryDir = e.headMemoryDir()
 	// With a name and LEGCO_PASSPHRASE both given, unlock at once: this
 	// is how scripts (and the GUI smoke test) open the app. Secrets come
 	// from the environment, never argv.
@@ -62,8 +59,9 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 	go func() {
 		<-ctx.Done()
 		fmt.Fprintln(e.stderr, "legco-compliance: interrupted, closing")
-		a.Quit()
+		ui.Quit(a)
 	}()
 	w.ShowAndRun()
+	ui.Stopped()
 	return nil
 }
