@@ -120,7 +120,7 @@ func NewScreen(env *shell.Env) *Screen {
 	s.ExportButton.Importance = widget.HighImportance
 
 	filters := container.NewHBox(
-		widget.NewLabel(lang.L("Consent purpose")), s.Purpose,
+		widget.NewLabel(lang.L("Consents: purpose")), s.Purpose,
 		widget.NewLabel(lang.L("Policy edition")), s.Edition,
 		widget.NewLabel(lang.L("Consent channel")), s.Channel,
 		container.NewGridWrap(fyne.NewSize(170, s.From.MinSize().Height), s.From),

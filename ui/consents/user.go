@@ -88,8 +88,8 @@ func newUserView(env *shell.Env, filter func() store.ConsentFilter) *UserView {
 
 	atBox := container.NewHBox(widget.NewLabel(lang.L("Consent state on")), container.NewGridWrap(fyne.NewSize(170, v.At.MinSize().Height), v.At), show, now)
 	actions := container.NewHBox(v.Record, v.Withdraw, v.Cert, v.Receipt)
-	stateHead := shell.HeaderRow(stateCols, lang.L("Consent purpose"), lang.L("State"), lang.L("Consent state since"), lang.L("Policy edition"), lang.L("Consent channel"))
-	eventHead := shell.HeaderRow(eventCols, lang.L("Time"), lang.L("Consent purpose"), lang.L("Consent event"), lang.L("Policy edition"), lang.L("Consent channel"), lang.L("Consent evidence"))
+	stateHead := shell.HeaderRow(stateCols, lang.L("Consents: purpose"), lang.L("State"), lang.L("Consent state since"), lang.L("Policy edition"), lang.L("Consent channel"))
+	eventHead := shell.HeaderRow(eventCols, lang.L("Time"), lang.L("Consents: purpose"), lang.L("Consent event"), lang.L("Policy edition"), lang.L("Consent channel"), lang.L("Consent evidence"))
 	states := container.NewBorder(stateHead, nil, nil, nil, v.States)
 	timeline := container.NewBorder(container.NewVBox(widget.NewLabelWithStyle(lang.L("Consent timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), eventHead), nil, nil, nil, v.Timeline)
 	split := container.NewVSplit(states, timeline)
@@ -99,8 +99,8 @@ func newUserView(env *shell.Env, filter func() store.ConsentFilter) *UserView {
 }
 
 var (
-	stateCols = &shell.Columns{Widths: []float32{230, 100, 140, 95, 80}}
-	eventCols = &shell.Columns{Widths: []float32{150, 150, 95, 95, 95, 60}}
+	stateCols = &shell.Columns{Widths: []float32{200, 95, 128, 70, 80}}
+	eventCols = &shell.Columns{Widths: []float32{128, 130, 90, 70, 90, 60}}
 )
 
 func (v *UserView) setEnabled(on bool) {
@@ -347,7 +347,7 @@ func (v *UserView) ShowRecord(kind store.ConsentEventKind) {
 		Confirm: confirm,
 		Danger:  kind == store.ConsentWithdrawn,
 		Items: []*widget.FormItem{
-			widget.NewFormItem(lang.L("Consent purpose"), f.Purpose),
+			widget.NewFormItem(lang.L("Consents: purpose"), f.Purpose),
 			widget.NewFormItem(lang.L("Document reference"), f.Document),
 			widget.NewFormItem(lang.L("Reason"), f.Reason),
 			widget.NewFormItem(lang.L("Signed on"), f.Date),
