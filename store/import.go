@@ -90,6 +90,10 @@ type importRun[T any] struct {
 	done    func()
 	// seal returns the objects the chunk changed, sealed with its entry.
 	seal func() []string
+	// batches is the table of import runs; "" means import_batches.
+	batches string
+	// perm is the permission the import needs; "" means PermRecordsImport.
+	perm Permission
 }
 
 func (r *importRun[T]) reject(e *exportfile.RowError) {
@@ -107,6 +111,13 @@ func (r *importRun[T]) progress() {
 		r.opts.Progress(ImportProgress{Rows: r.res.New + r.res.Updated + r.res.Same + r.res.Rejected,
 			Rejected: r.res.Rejected, Bytes: r.src.BytesRead(), Size: r.opts.Size})
 	}
+}
+
+func (r *importRun[T]) batchTable() string {
+	if r.batches != "" {
+		return r.batches
+	}
+	return "import_batches"
 }
 
 func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
@@ -141,10 +152,14 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 	eof := false
 	for chunk := 1; !eof; chunk++ {
 		before := *r.res
-		err := r.w.change(ctx, Change{Perm: PermRecordsImport, Action: r.action, Reason: "import of " + r.file},
+		perm := r.perm
+		if perm == "" {
+			perm = PermRecordsImport
+		}
+		err := r.w.change(ctx, Change{Perm: perm, Action: r.action, Reason: "import of " + r.file},
 			func(tx *sql.Tx, c *Change) error {
 				if r.res.BatchID == 0 {
-					res, err := tx.ExecContext(ctx, `INSERT INTO import_batches(kind, file_name, file_sha256, started_at, staff) VALUES (?, ?, '', ?, ?)`,
+					res, err := tx.ExecContext(ctx, `INSERT INTO `+r.batchTable()+`(kind, file_name, file_sha256, started_at, staff) VALUES (?, ?, '', ?, ?)`,
 						r.kind, r.file, r.w.stamp(), r.w.me.Name)
 					if err != nil {
 						return err
@@ -226,7 +241,7 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 					c.Details["complete"] = true
 					finished = sql.NullString{String: r.w.stamp(), Valid: true}
 				}
-				_, err := tx.ExecContext(ctx, `UPDATE import_batches SET rows_new = ?, rows_updated = ?, rows_same = ?, rows_bad = ?,
+				_, err := tx.ExecContext(ctx, `UPDATE `+r.batchTable()+` SET rows_new = ?, rows_updated = ?, rows_same = ?, rows_bad = ?,
 					file_sha256 = ?, finished_at = ? WHERE id = ?`,
 					r.res.New, r.res.Updated, r.res.Same, r.res.Rejected, r.res.SHA256, finished, r.res.BatchID)
 				return err
