@@ -288,6 +288,11 @@ func TestDestructionRequestRunsUnderTheRequest(t *testing.T) {
 	if !ok || r.State != RequestFulfilled || r.Accounts[0].Outcome != OutcomeDestroyed || r.Accounts[0].Act != act {
 		t.Fatalf("request after destruction: %+v (act %s)", r, act)
 	}
+	// The act itself (issue #8's stored act) names the request.
+	stored, err := officer.DestructionActFor(ctx, act)
+	if err != nil || stored.RequestID != num {
+		t.Fatalf("act %s names request %q, want %s (%v)", act, stored.RequestID, num, err)
+	}
 	// A later access request reports the destruction with its act.
 	acc := mustCreate(t, officer, NewRequest{Kind: KindAccess, Accounts: []string{"LC-000002"}})
 	move(t, officer, acc, RequestVerifying)

@@ -341,7 +341,7 @@ func requestsTransition(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%s: %s\n", r.Number, r.State)
 	for _, a := range r.Accounts {
 		if a.Act != "" {
-			fmt.Fprintf(e.stdout, "%s: destroyed under act %s\n", a.AccountID, a.Act)
+			fmt.Fprintf(e.stdout, "%s: destroyed under act %s (its PDF: users act --db FILE %s --out FILE.pdf)\n", a.AccountID, a.Act, a.Act)
 		}
 	}
 	return nil
