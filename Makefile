@@ -28,7 +28,7 @@ endif
 LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 export VERSION COMMIT APP_VERSION APP_BUILD
 
-.PHONY: deps build run demo test test-unit test-race smoke vet bench bench-1m clean package package-linux package-check fuzz fuzz-short
+.PHONY: deps build run demo test test-unit test-race smoke vet bench bench-1m clean package package-linux package-check fuzz fuzz-short rss
 
 deps:
 	@bash .ci/deps.sh
@@ -81,8 +81,15 @@ smoke: build
 bench: deps
 	$(GO) test $(GOTAGS) -run '^$$' -bench . -benchmem -count=1 ./store/... ./reports/...
 
+# Peak memory (VmHWM) of the real binary under Xvfb: launch, unlock, the
+# Records list's first page, 1,000 wheel steps (LEGCO_RSS_USERS, default
+# 100,000; the README figure is at 1,000,000).
+rss: build
+	bash .ci/rss.sh $(BIN)
+
 bench-1m: deps
 	LEGCO_BENCH_USERS=1000000 $(GO) test $(GOTAGS) -run '^$$' -bench 'Million' -benchtime 1x -timeout 2h -count=1 ./store/
+	LEGCO_BENCH_USERS=1000000 $(GO) test $(GOTAGS) -run '^$$' -bench 'PackMillion' -benchtime 1x -timeout 2h -count=1 ./reports/auditpack/
 
 # Installable packages (README, "Install"): the Linux tarball made with
 # `fyne package` (pinned in go.mod), the Windows zip cross-compiled with

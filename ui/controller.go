@@ -17,6 +17,7 @@ import (
 	"legco.kz/compliance/store/keyslot"
 	"legco.kz/compliance/ui/i18n"
 	"legco.kz/compliance/ui/shell"
+	apptheme "legco.kz/compliance/ui/theme"
 	"legco.kz/compliance/ui/unlock"
 )
 
@@ -54,6 +55,8 @@ func newController(a fyne.App, cfg Config) *controller {
 	}
 	c.logf("ui language %s", language)
 	registerBuiltins()
+	// Our own Noto Sans and a palette with readable contrast (ui/theme).
+	a.Settings().SetTheme(apptheme.New())
 	c.win = a.NewWindow(lang.L("LegCo Compliance Workstation"))
 	c.win.Resize(fyne.NewSize(1200, 800))
 	c.win.SetMaster()

@@ -29,7 +29,7 @@ type statusBar struct {
 	Role    *widget.Label
 	Head    *widget.Button
 	File    *widget.Label
-	Message *widget.Label
+	Message *shell.TruncLabel
 	Lock    *widget.Button
 	Demo    fyne.CanvasObject // nil unless a demo workspace
 
@@ -47,8 +47,8 @@ func newStatusBar(env *shell.Env) *statusBar {
 	s.Head = widget.NewButtonWithIcon(lang.L("Audit head: …"), theme.ContentCopyIcon(), s.copyHead)
 	s.Head.Importance = widget.LowImportance
 	s.File = widget.NewLabel(filepath.Base(env.WS.Path()))
-	s.Message = widget.NewLabel("")
-	s.Message.Truncation = fyne.TextTruncateEllipsis
+	// A cut confirmation shows whole on a tap.
+	s.Message = shell.NewTruncLabel("")
 	s.Message.Importance = widget.HighImportance
 	s.Lock = widget.NewButtonWithIcon(lang.L("Lock (Ctrl+L)"), theme.LogoutIcon(), env.Lock)
 

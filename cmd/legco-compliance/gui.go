@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"runtime/debug"
 
 	"fyne.io/fyne/v2/app"
 
@@ -22,6 +23,9 @@ func registerScreens() {
 	ui.Register(ui.Section{ID: ui.SectionPolicy, New: policy.New})
 	requests.Register()
 }
+
+// guiMemoryLimit is the GUI's soft heap limit (runtime/debug).
+const guiMemoryLimit = 160 << 20
 
 // defaultDB is where the app looks when no --db is given: $LEGCO_DB, else
 // the per-user data folder.
@@ -54,6 +58,13 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 		cfg.Staff, cfg.Passphrase = name, []byte(pass)
 	}
 	registerScreens()
+	// The GUI makes much short-lived garbage (rows, text images) and Go's
+	// heap doubles between collections: a soft limit keeps the resident
+	// memory under 300 MB through unlock and scrolling (make rss, issue
+	// #14). GOMEMLIMIT in the environment overrides it.
+	if e.getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(guiMemoryLimit)
+	}
 	a := app.NewWithID("kz.legco.compliance")
 	w := ui.Start(a, cfg)
 	go func() {

@@ -72,9 +72,15 @@ func TestListPagesThroughTheWholeLog(t *testing.T) {
 	}
 	s.List.Select(450)
 	loop.Settle(t)
-	if s.Detail.Num.Text != "#1" || !strings.HasPrefix(s.Detail.Action.Text, "workspace.create — рабочее пространство создано") {
+	// Words in the normal view; the code behind the "raw" toggle.
+	if s.Detail.Num.Text != "#1" || s.Detail.Action.Text != "рабочее пространство создано" {
 		t.Errorf("detail: %q %q", s.Detail.Num.Text, s.Detail.Action.Text)
 	}
+	s.Detail.Raw.SetChecked(true)
+	if s.Detail.Action.Text != "workspace.create" {
+		t.Errorf("raw action: %q", s.Detail.Action.Text)
+	}
+	s.Detail.Raw.SetChecked(false)
 	if s.Detail.Prev.Text != store.GenesisHash {
 		t.Errorf("first entry's prev hash = %q", s.Detail.Prev.Text)
 	}
@@ -165,9 +171,14 @@ func TestDetailShowsPersonalDataOrItsErasure(t *testing.T) {
 	if got := s.Detail.Personal.Text; !strings.Contains(got, "new-"+strings.ToLower(kept)+"@example.kz") || !strings.Contains(got, "\n  ") {
 		t.Errorf("personal payload not shown pretty-printed: %q", got)
 	}
-	if got := s.Detail.Details.Text; !strings.Contains(got, `"field": "email"`) {
-		t.Errorf("details: %q", got)
+	if got := s.Detail.Details.Text; !strings.Contains(got, "Поле: email") || strings.Contains(got, "{") {
+		t.Errorf("details not as labelled fields: %q", got)
 	}
+	s.Detail.Raw.SetChecked(true)
+	if got := s.Detail.Details.Text; !strings.Contains(got, `"field": "email"`) {
+		t.Errorf("raw details: %q", got)
+	}
+	s.Detail.Raw.SetChecked(false)
 	show("user:" + destroyed)
 	if got := s.Detail.Personal.Text; !strings.HasPrefix(got, "удалено актом уничтожения") {
 		t.Errorf("erased payload shown as %q", got)

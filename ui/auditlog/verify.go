@@ -29,11 +29,16 @@ func (s *Screen) askVerify() {
 	expect := widget.NewEntry()
 	expect.SetPlaceHolder(lang.L("#123 9f86d081884c7d65… (optional)"))
 	expect.Validator = func(v string) error { _, err := ParseExpectedHead(v); return err }
+	// Say at once why Verify is disabled (a head too short to check).
+	expect.AlwaysShowValidationError = true
+	item := widget.NewFormItem(lang.L("Expected head"), expect)
+	item.HintText = lang.L("At least the first 16 hex digits of the hash, or empty.")
+	s.ExpectHead = expect
 	s.env.ShowForm(shell.FormDialog{
 		Title:   lang.L("Verify the audit chain"),
 		Intro:   lang.L("Verification recomputes the hash of every entry from the first one on and reports the first entry that does not match. If you have an audit head printed on an earlier report, enter it: verification then also proves that no entry after it was removed."),
 		Confirm: lang.L("Verify"),
-		Items:   []*widget.FormItem{widget.NewFormItem(lang.L("Expected head"), expect)},
+		Items:   []*widget.FormItem{item},
 		OnConfirm: func() {
 			head, _ := ParseExpectedHead(expect.Text)
 			s.Verify(head)

@@ -17,6 +17,7 @@ import (
 
 	"legco.kz/compliance/reports/policypdf"
 	"legco.kz/compliance/store"
+	"legco.kz/compliance/store/policydoc"
 	"legco.kz/compliance/ui/shell"
 )
 
@@ -62,6 +63,7 @@ func (s *Screen) importFile() {
 		}, s.env.Window)
 		fd.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".tsv"}))
 		fd.Resize(fyne.NewSize(900, 600))
+		shell.LocalizeFileDialog(fd, false)
 		fd.Show()
 	})
 }
@@ -220,10 +222,20 @@ func (s *Screen) publish() {
 	}
 	what += " " + lang.L("Clause 6.1: every edition states its «last updated» date and takes effect when published at www.legco.kz, unless it says otherwise.")
 	items := []*widget.FormItem{widget.NewFormItem("", note(what))}
+	// The open findings of the parity check, errors and warnings alike,
+	// are named before anyone publishes (the draft is saved: see guard).
+	var probs []policydoc.Problem
 	if s.Editor.Edition != nil && s.Editor.Edition.Number == e.Number {
-		if errs, _ := countProblems(s.Editor.Problems()); errs > 0 {
-			items = append(items, widget.NewFormItem("", warningNote(lang.N("The parity check reports {{.Count}} error: the Russian and Kazakh texts do not match. Publishing now is recorded in the audit log.", errs, map[string]any{"Count": errs}))))
-		}
+		probs = s.Editor.Problems()
+	} else if e.Doc != nil {
+		probs = policydoc.Check(e.Doc)
+	}
+	errs, warns := countProblems(probs)
+	if errs > 0 {
+		items = append(items, widget.NewFormItem("", warningNote(lang.N("The parity check reports {{.Count}} error: the Russian and Kazakh texts do not match. Publishing now is recorded in the audit log.", errs, map[string]any{"Count": errs}))))
+	}
+	if warns > 0 {
+		items = append(items, widget.NewFormItem("", warningNote(openWarnings(probs, warns))))
 	}
 	lastUpdated := widget.NewFormItem(lang.L("Last updated"), updated)
 	lastUpdated.HintText = lang.L("printed as «Дата последнего обновления» / «Соңғы өзгеріс енгізілген күн»")
@@ -352,6 +364,7 @@ func (s *Screen) exportPDF() {
 		fd.SetFileName(PDFName(e, layout))
 		fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 		fd.Resize(fyne.NewSize(900, 600))
+		shell.LocalizeFileDialog(fd, true)
 		fd.Show()
 	}, s.env.Window)
 }

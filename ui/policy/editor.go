@@ -160,7 +160,7 @@ func (ed *Editor) SetEdition(e *store.Edition) {
 	case e.Status != store.EditionDraft:
 		ed.BannerTitle.SetText(lang.L("The published edition does not change"))
 		ed.BannerText.SetText(lang.L("Edition № {{.N}} was published on {{.Date}} and can no longer be changed: this is the text users agreed to. To change the policy, start a new draft on the Editions tab.",
-			map[string]any{"N": e.Number, "Date": formatDate(e.PublishedAt.Local())}))
+			map[string]any{"N": e.Number, "Date": shell.FormatDate(ed.env, e.PublishedAt)}))
 		ed.Hint.Hide()
 		ed.Banner.Show()
 	case ed.ReadOnly:

@@ -75,6 +75,7 @@ func saveActAs(env *shell.Env, act *store.DestructionAct) {
 	}, env.Window)
 	fd.SetFileName(ActFileName(act))
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
+	shell.LocalizeFileDialog(fd, true)
 	fd.Show()
 }
 
