@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -13,10 +12,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"legco.kz/compliance/store/auditchain"
 )
 
 // GenesisHash is the prev_hash of the first audit entry.
-var GenesisHash = strings.Repeat("0", 64)
+var GenesisHash = auditchain.Genesis
 
 // AuditEntry is one row of the hash-chained audit log.
 type AuditEntry struct {
@@ -39,32 +40,22 @@ type AuditEntry struct {
 
 // auditTimeFormat is fixed width so that the stored text, which the hash
 // covers, never depends on trailing zeros.
-const auditTimeFormat = "2006-01-02T15:04:05.000000000Z"
+const auditTimeFormat = auditchain.TimeFormat
 
-// canonical is the byte string the hash covers: a version tag, then each
-// field as a uvarint length and its UTF-8 bytes, in a fixed order. It is
-// unambiguous whatever the fields contain. See docs/audit-log.md.
+// canonical is the byte string the hash covers (auditchain.Canonical).
 func (e *AuditEntry) canonical(at string) []byte {
-	fields := []string{"legco-audit/v1", strconv.FormatInt(e.Seq, 10), at, e.Staff, string(e.Role),
-		e.Action, e.Object, e.Reason, e.Details, e.PersonalSHA256}
-	var b []byte
-	for _, f := range fields {
-		b = binary.AppendUvarint(b, uint64(len(f)))
-		b = append(b, f...)
-	}
-	return b
+	return auditchain.Canonical(e.chainFields(at))
 }
 
-// ChainHash computes an entry's hash from the previous entry's hash.
+// chainFields are the entry's hashed fields as stored text.
+func (e *AuditEntry) chainFields(at string) auditchain.Fields {
+	return auditchain.Fields{Seq: e.Seq, At: at, Staff: e.Staff, Role: string(e.Role), Action: e.Action,
+		Object: e.Object, Reason: e.Reason, Details: e.Details, PersonalSHA256: e.PersonalSHA256}
+}
+
+// chainHash computes an entry's hash from the previous entry's hash.
 func chainHash(prevHex string, canonical []byte) (string, error) {
-	prev, err := hex.DecodeString(prevHex)
-	if err != nil || len(prev) != sha256.Size {
-		return "", fmt.Errorf("previous hash %q is not 64 hex digits", prevHex)
-	}
-	h := sha256.New()
-	h.Write(prev)
-	h.Write(canonical)
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return auditchain.Link(prevHex, canonical)
 }
 
 func appendAudit(ctx context.Context, tx *sql.Tx, now time.Time, who Staff, c Change) (*AuditEntry, error) {

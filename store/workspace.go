@@ -121,6 +121,11 @@ func Create(ctx context.Context, path, admin string, passphrase []byte, opts Opt
 		return nil, fmt.Errorf("create workspace %s: %w", path, err)
 	} else {
 		f.Close()
+		if err := RestrictToOwner(path); err != nil {
+			os.Remove(path)
+			os.Remove(keyslot.Path(path))
+			return nil, fmt.Errorf("create workspace %s: %w", path, err)
+		}
 	}
 	w, err := connect(ctx, path, key, slots, opts)
 	if err == nil {
@@ -242,7 +247,12 @@ func connect(ctx context.Context, path string, key []byte, slots *keyslot.File, 
 		db.Close()
 		return nil, err
 	}
-	return &Workspace{path: path, db: db, slots: slots, now: opts.clock(), key: append([]byte(nil), key...)}, nil
+	w := &Workspace{path: path, db: db, slots: slots, now: opts.clock(), key: append([]byte(nil), key...)}
+	if err := w.afterConnect(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return w, nil
 }
 
 func checkCipher(ctx context.Context, db *sql.DB) error {
@@ -304,8 +314,9 @@ func (w *Workspace) Close() error {
 		return nil
 	}
 	// A checkpoint folds the WAL back so the files at rest are compact;
-	// the WAL is encrypted either way.
-	w.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	// the WAL is encrypted either way. It does not wait for another
+	// process (an import) that holds the workspace: that one folds it.
+	closeCheckpoint(w.db)
 	err := w.db.Close()
 	w.db = nil
 	return err
@@ -352,7 +363,7 @@ func (w *Workspace) change(ctx context.Context, c Change, fn func(tx *sql.Tx, c 
 	if err := w.can(c.Perm); err != nil {
 		return err
 	}
-	tx, err := w.db.BeginTx(ctx, nil)
+	tx, err := w.beginWrite(ctx) // busy.go: waits for an import, then says who holds it
 	if err != nil {
 		return err
 	}

@@ -119,6 +119,9 @@ func (c *controller) unlocked(ws *store.Workspace) {
 	})
 	env.OnChanged(c.applySettings)
 	c.applySettings()
+	for _, f := range onUnlocked {
+		f(env)
+	}
 	c.showOpenWarnings(ws)
 }
 
@@ -271,6 +274,17 @@ func (c *controller) mainMenu() *fyne.MainMenu {
 	lockItem := fyne.NewMenuItem(lang.L("Lock"), func() { c.lock(lockManual) })
 	lockItem.Shortcut = lockShortcut
 	workspace := fyne.NewMenu(lang.L("Workspace"), lockItem)
+	for _, it := range workspaceMenu {
+		if it.Allowed != nil && !it.Allowed(c.env) {
+			continue
+		}
+		run := it.Run
+		workspace.Items = append(workspace.Items, fyne.NewMenuItem(it.Label(), func() {
+			if c.env != nil {
+				run(c.env)
+			}
+		}))
+	}
 
 	var goItems []*fyne.MenuItem
 	for i, s := range c.main.sections {

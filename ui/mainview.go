@@ -143,6 +143,9 @@ func (m *mainView) showAbout() {
 	if ws.IsDemo() {
 		text += "\n\n" + lang.L("DEMO — synthetic data")
 	}
+	if AboutText != nil {
+		text += "\n\n" + AboutText()
+	}
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
 	l.Selectable = true

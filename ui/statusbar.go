@@ -61,7 +61,18 @@ func newStatusBar(env *shell.Env) *statusBar {
 		widget.NewIcon(theme.AccountIcon()), s.Staff, s.Role, vsep(),
 		s.Head, vsep(),
 		widget.NewIcon(theme.StorageIcon()), s.File, vsep())
-	bar := container.NewBorder(nil, nil, container.NewHBox(left...), s.Lock, s.Message)
+	// Items of features (shell.RegisterStatusItem) share the stretching
+	// middle with the message, so they truncate instead of widening the
+	// window.
+	var center fyne.CanvasObject = s.Message
+	if items := shell.StatusItems(); len(items) > 0 {
+		cells := make([]fyne.CanvasObject, 0, len(items)+1)
+		for _, item := range items {
+			cells = append(cells, item(env))
+		}
+		center = shell.StatusMiddle(cells, s.Message)
+	}
+	bar := container.NewBorder(nil, nil, container.NewHBox(left...), s.Lock, center)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.content = container.NewBorder(widget.NewSeparator(), nil, nil, nil, container.NewStack(bg, bar))
 	return s

@@ -4,21 +4,23 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
 
 	"fyne.io/fyne/v2/app"
 
 	"legco.kz/compliance/ui"
+	"legco.kz/compliance/ui/consents"
 	"legco.kz/compliance/ui/policy"
 	"legco.kz/compliance/ui/records"
+	"legco.kz/compliance/ui/requests"
 )
 
 // registerScreens plugs the feature screens into the shell's sections;
 // the Audit log and Staff screens are built in.
 func registerScreens() {
 	records.Register()
+	consents.Register()
 	ui.Register(ui.Section{ID: ui.SectionPolicy, New: policy.New})
+	requests.Register()
 }
 
 // defaultDB is where the app looks when no --db is given: $LEGCO_DB, else
@@ -27,11 +29,7 @@ func defaultDB(e *env) string {
 	if p := e.getenv("LEGCO_DB"); p != "" {
 		return p
 	}
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		dir = "."
-	}
-	return filepath.Join(dir, "legco-compliance", "workspace.db")
+	return defaultWorkspacePath()
 }
 
 func runGUI(ctx context.Context, e *env, args []string) error {

@@ -102,6 +102,8 @@ func report(e *env, err error) int {
 	switch {
 	case errors.As(err, &ee):
 		code = ee.code
+	case errors.As(err, new(*store.BusyError)):
+		code = exitWorkspaceBusy // records2_cmds.go
 	case errors.Is(err, store.ErrBadCredentials):
 		code = exitCredentials
 		err = errors.New("wrong staff name or passphrase; check both (the name is as enrolled, e.g. `staff list` by an admin) and try again")

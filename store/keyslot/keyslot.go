@@ -22,6 +22,8 @@ import (
 
 	"golang.org/x/crypto/argon2"
 	"golang.org/x/text/unicode/norm"
+
+	"legco.kz/compliance/store/ownerfile"
 )
 
 // KeySize is the size of the workspace key: SQLCipher's raw 256-bit key.
@@ -197,7 +199,8 @@ func (f *File) Save(path string) error {
 	}
 	tmpName := tmp.Name()
 	defer os.Remove(tmpName) // no-op after a successful rename
-	if err := tmp.Chmod(0o600); err != nil {
+	// Owner-only: 0600, or an owner-only ACL on Windows (the rename keeps it).
+	if err := ownerfile.Restrict(tmpName); err != nil {
 		tmp.Close()
 		return fmt.Errorf("key slots %s: %w", path, err)
 	}

@@ -40,6 +40,9 @@ type Screen struct {
 	List    *widget.List
 	Summary *widget.Label
 	Detail  *Detail
+	// PackButton opens the "Make audit pack" dialog (every role: packing
+	// changes nothing).
+	PackButton *widget.Button
 
 	staffNames []string
 	pager      *pager
@@ -72,6 +75,7 @@ func NewScreen(env *shell.Env) *Screen {
 	verify := widget.NewButtonWithIcon(lang.L("Verify chain…"), theme.ConfirmIcon(), s.askVerify)
 	verify.Importance = widget.HighImportance
 	refresh := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), s.Reload)
+	s.PackButton = widget.NewButtonWithIcon(lang.L("Make audit pack…"), theme.DocumentSaveIcon(), func() { s.askPack() })
 
 	field := func(label string, w fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, widget.NewLabel(label), nil, w)
@@ -93,7 +97,7 @@ func NewScreen(env *shell.Env) *Screen {
 	listArea := container.NewBorder(header, nil, nil, nil, s.List)
 	split := container.NewVSplit(listArea, container.NewVScroll(s.Detail.Content()))
 	split.Offset = 0.58
-	buttons := container.NewHBox(apply, clear, widget.NewSeparator(), refresh, verify)
+	buttons := container.NewHBox(apply, clear, widget.NewSeparator(), refresh, verify, s.PackButton)
 	s.content = container.NewBorder(container.NewVBox(filterRow, container.NewBorder(nil, nil, nil, buttons, s.Summary)), nil, nil, nil, split)
 
 	env.OnChanged(func() { s.Reload(); s.loadStaff() })

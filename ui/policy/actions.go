@@ -230,6 +230,13 @@ func (s *Screen) publish() {
 	takesEffect := widget.NewFormItem(lang.L("Takes effect on"), effective)
 	takesEffect.HintText = lang.L("DD.MM.YYYY; not before the «last updated» date")
 	items = append(items, lastUpdated, takesEffect, widget.NewFormItem(lang.L("Reason"), reason))
+	// The notice of changes goes out with the edition; whether users must
+	// consent again is recorded with the publication.
+	reconsent := widget.NewCheck(lang.L("The changes need users' renewed consent"), nil)
+	reconsent.SetChecked(e.NeedsReconsent)
+	if inForce != nil {
+		items = append(items, widget.NewFormItem("", reconsent))
+	}
 
 	title := lang.L("Publish edition № {{.N}}", map[string]any{"N": e.Number})
 	d := dialog.NewForm(title, lang.L("Publish…"), lang.L("Cancel"), items, func(ok bool) {
@@ -242,9 +249,23 @@ func (s *Screen) publish() {
 		confirm := lang.L("Publish edition № {{.N}} with the «last updated» date {{.Updated}}, in effect from {{.Effective}}? This cannot be undone.",
 			map[string]any{"N": e.Number, "Updated": formatDate(up), "Effective": formatDate(eff)})
 		dialog.ShowConfirm(title, confirm, func(yes bool) {
-			if yes {
-				s.doPublish(e.Number, up, eff, why)
+			if !yes {
+				return
 			}
+			if reconsent.Checked == e.NeedsReconsent {
+				s.doPublish(e.Number, up, eff, why)
+				return
+			}
+			on := reconsent.Checked
+			s.env.Run(func(ctx context.Context) error {
+				return s.env.WS.SetPolicyReconsent(ctx, e.Number, on, "set on publication")
+			}, func(err error) {
+				if err != nil {
+					s.env.ShowError(translateStoreError(err))
+					return
+				}
+				s.doPublish(e.Number, up, eff, why)
+			})
 		}, s.env.Window)
 	}, s.env.Window)
 	d.Resize(fyne.NewSize(620, d.MinSize().Height))

@@ -59,7 +59,7 @@ func newEditionDetails(s *Screen) *EditionDetails {
 	d.CompareButton = widget.NewButtonWithIcon(lang.L("Compare with the edition in force"), theme.ContentCopyIcon(), d.compare)
 	sha := widget.NewForm(widget.NewFormItem("SHA-256", d.SHA))
 	body := container.NewVBox(container.NewGridWithColumns(2, left, right), sha,
-		container.NewHBox(d.OpenButton, d.CompareButton))
+		container.NewHBox(d.OpenButton, d.CompareButton, s.NoticeButton))
 	d.Card = widget.NewCard("", "", body)
 	d.content = container.NewVScroll(d.Card)
 	return d

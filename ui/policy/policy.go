@@ -43,6 +43,11 @@ type Screen struct {
 	PublishButton  *widget.Button
 	// ExportButton is there for every role.
 	ExportButton *widget.Button
+	// NoticeButton opens the notice of changes (every role; editing it
+	// needs the right to edit drafts).
+	NoticeButton *widget.Button
+	// NoticeDialog is the notice dialog last opened (tests).
+	NoticeDialog *NoticeDialog
 
 	InForce *widget.Label
 	Details *EditionDetails
@@ -85,7 +90,8 @@ func NewScreen(env *shell.Env) *Screen {
 		actions = append(actions, s.PublishButton)
 	}
 	s.ExportButton = widget.NewButtonWithIcon(lang.L("Export privacy.pdf…"), theme.DocumentPrintIcon(), s.exportPDF)
-	actions = append(actions, s.ExportButton)
+	s.NoticeButton = widget.NewButtonWithIcon(lang.L("Notice of changes…"), theme.MailComposeIcon(), s.showNotice)
+	actions = append(actions, s.ExportButton) // the notice button sits in the edition's details
 	s.InForce = widget.NewLabel("")
 	s.InForce.Truncation = fyne.TextTruncateEllipsis
 	s.InForce.TextStyle = fyne.TextStyle{Bold: true}
@@ -371,6 +377,8 @@ func (s *Screen) updateButtons() {
 	setButton(s.DeleteButton, draft)
 	setButton(s.PublishButton, draft)
 	setButton(s.ExportButton, ok)
+	_, hasFrom := s.noticeFrom(e)
+	setButton(s.NoticeButton, ok && hasFrom)
 	setButton(s.NewDraftButton, len(s.Editions) > 0)
 }
 

@@ -85,9 +85,13 @@ func LangText(l policydoc.Lang) string {
 	return lang.L("both texts")
 }
 
-// problemMessage is a parity problem's message in the UI language: the
-// Russian one for a Russian or Kazakh UI, the English one otherwise.
+// problemMessage is a finding's message in the UI language: Kazakh where
+// the finding has one (glossary and language findings), else Russian for a
+// Russian or Kazakh UI, English otherwise.
 func problemMessage(p policydoc.Problem) string {
+	if i18n.Current() == i18n.Kazakh && p.MessageKK != "" {
+		return p.MessageKK
+	}
 	if i18n.Current() == i18n.English || p.MessageRU == "" {
 		return p.Message
 	}

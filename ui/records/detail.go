@@ -256,7 +256,7 @@ func (d *Detail) show(u *store.User, log []store.AccessEntry) {
 	d.body.Show()
 	d.Title.SetText(u.FullName)
 	sub := lang.L("Account {{.Account}} · LegCo account status: {{.Status}} · registered {{.Registered}}",
-		map[string]any{"Account": u.AccountID, "Status": orDash(u.AccountStatus), "Registered": showTime(u.RegisteredAt)})
+		map[string]any{"Account": u.AccountID, "Status": orDash(u.AccountStatus), "Registered": showStamp(u.RegisteredAt, u.RegisteredDateOnly)})
 	if u.BatchID > 0 {
 		sub += " · " + lang.L("import batch {{.Batch}}", map[string]any{"Batch": u.BatchID})
 	}
@@ -322,7 +322,7 @@ func (d *Detail) fillFields(u *store.User) {
 		}
 		v := u.Value(f.Key)
 		if f.Key == "registered_at" && !u.RegisteredAt.IsZero() {
-			v = showTime(u.RegisteredAt)
+			v = showStamp(u.RegisteredAt, u.RegisteredDateOnly)
 		}
 		main.AppendItem(item(f.Key, label, v))
 	}
@@ -408,7 +408,7 @@ func newAccessView(d *Detail) *accessView {
 		}
 		e := a.rows[id]
 		cells := o.(*fyne.Container).Objects
-		for i, t := range []string{showTime(e.At), e.IP, orDash(e.CookieID), e.Page, e.UserAgent} {
+		for i, t := range []string{showStamp(e.At, e.DateOnly), orDash(e.IP), orDash(e.CookieID), e.Page, orDash(e.UserAgent)} {
 			if l := cells[i].(*widget.Label); l.Text != t {
 				l.SetText(t)
 			}

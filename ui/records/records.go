@@ -62,6 +62,8 @@ type Screen struct {
 	List           *widget.List
 	Empty          *widget.Label // the list's empty, loading or error state
 	ImportButton   *widget.Button
+	ActsButton     *widget.Button // the register of destruction acts
+	ActAgain       *widget.Button // exports the act of a destroyed account id searched for
 	Detail         *Detail
 
 	win        *window
@@ -122,10 +124,11 @@ func NewScreen(env *shell.Env) *Screen {
 		s.ImportButton.Hide()
 	}
 
+	s.ActsButton = widget.NewButtonWithIcon(lang.L("Destruction acts…"), theme.ListIcon(), s.ShowActs)
 	batchBox := container.NewGridWrap(fyne.NewSize(200, s.Batch.MinSize().Height), s.Batch)
 	filters := container.NewHBox(s.Blocked, s.Depersonalized, s.Entity, batchBox, clear)
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewHBox(refresh, s.ImportButton), s.Search),
+		container.NewBorder(nil, nil, nil, container.NewHBox(refresh, s.ActsButton, s.ImportButton), s.Search),
 		filters,
 	)
 
@@ -138,8 +141,10 @@ func NewScreen(env *shell.Env) *Screen {
 	s.Empty.Wrapping = fyne.TextWrapWord
 	s.Empty.Importance = widget.LowImportance
 	s.Empty.Hide()
+	s.ActAgain = widget.NewButtonWithIcon(lang.L("Export the act again (PDF)…"), theme.DocumentSaveIcon(), s.exportShownAct)
+	s.ActAgain.Hide()
 	listArea := container.NewBorder(header, nil, nil, nil,
-		container.NewStack(s.List, container.NewVBox(layoutSpacerH(48), s.Empty)))
+		container.NewStack(s.List, container.NewVBox(layoutSpacerH(48), s.Empty, container.NewCenter(s.ActAgain))))
 	s.listPage = container.NewBorder(container.NewVBox(top, widget.NewSeparator()), s.Count, nil, nil, listArea)
 
 	s.Detail = newDetail(s)
@@ -354,13 +359,21 @@ func load(ctx context.Context, ws *store.Workspace, f store.UserFilter, q string
 		if filtered(f) {
 			limit = searchLimitFiltered
 		}
-		res, err := ws.SearchUsers(ctx, q, limit)
+		found, err := ws.Search(ctx, q, store.SearchOptions{Limit: limit})
 		if err != nil {
 			return nil, nil, err
 		}
-		w.truncated = len(res) == limit
+		res := make([]store.UserSummary, len(found.Hits))
+		w.kinds = make(map[int64]store.MatchKind, len(found.Hits))
+		for i, h := range found.Hits {
+			res[i] = h.UserSummary
+			w.kinds[h.ID] = h.Match
+		}
+		w.matches, w.atLeast, w.destroyed = found.Total, found.TotalAtLeast, found.Destroyed
+		w.truncated = found.More
 		if filtered(f) {
 			res = keepMatching(res, w.ids)
+			w.matches, w.atLeast = len(res), found.More
 		}
 		if len(res) > searchLimit {
 			res, w.truncated = res[:searchLimit], true
@@ -387,6 +400,9 @@ func (s *Screen) apply(w *window, keep bool) {
 	switch {
 	case w.length() > 0:
 		s.Empty.Hide()
+		s.ActAgain.Hide()
+	case w.destroyed != nil:
+		s.showDestroyed(w.destroyed)
 	case w.search:
 		s.setEmpty(lang.L("No user matches “{{.Query}}”. Search by a word of the name or its beginning, an IIN, a phone number, an e-mail or an account id.", map[string]any{"Query": w.query}))
 	case filtered(w.filter):
@@ -406,11 +422,16 @@ func (s *Screen) apply(w *window, keep bool) {
 func (s *Screen) setEmpty(text string) {
 	s.Empty.SetText(text)
 	s.Empty.Show()
+	s.ActAgain.Hide()
 }
 
 func (s *Screen) updateCount() {
 	w := s.win
 	switch {
+	case w.search && w.truncated && w.atLeast:
+		s.Count.SetText(lang.L("Found: {{.Count}} of more than {{.Total}}; narrow the search.", map[string]any{"Count": Group(w.length()), "Total": Group(w.matches)}))
+	case w.search && w.truncated && w.matches > w.length():
+		s.Count.SetText(lang.L("Found: {{.Count}} of {{.Total}}", map[string]any{"Count": Group(w.length()), "Total": Group(w.matches)}))
 	case w.search && w.truncated:
 		s.Count.SetText(lang.L("Found: the first {{.Count}} matches; narrow the search.", map[string]any{"Count": Group(w.length())}))
 	case w.search:
@@ -568,7 +589,7 @@ func (s *Screen) fill(r *row, id int) {
 		imp = widget.LowImportance
 	}
 	r.set(0, u.AccountID, widget.MediumImportance)
-	r.set(1, u.FullName, imp)
+	r.set(1, u.FullName+matchNote(s.win.kinds[u.ID]), imp)
 	r.set(2, u.IIN, imp)
 	r.set(3, u.Phone, imp)
 	r.set(4, u.Email, imp)

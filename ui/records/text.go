@@ -23,6 +23,14 @@ func showTime(t time.Time) string {
 	return t.Local().Format(TimeFormat)
 }
 
+// showStamp is showTime, or the date alone when only the date is kept.
+func showStamp(t time.Time, dateOnly bool) string {
+	if dateOnly && !t.IsZero() {
+		return t.Format("2006-01-02")
+	}
+	return showTime(t)
+}
+
 func orDash(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return "—"

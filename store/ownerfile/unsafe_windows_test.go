@@ -1,0 +1,7 @@
+//go:build windows
+
+package ownerfile
+
+import "unsafe"
+
+func unsafePointer(p *uint32) unsafe.Pointer { return unsafe.Pointer(p) }
