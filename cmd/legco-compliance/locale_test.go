@@ -47,7 +47,7 @@ func TestCLIQuietUnderEveryLocale(t *testing.T) {
 		}
 		for _, args := range cmds {
 			_, stderr, _ := runCLI(lc, args...)
-			if strings.Contains(stderr, "Fyne") || strings.Contains(stderr, "locale") {
+			if strings.Contains(stderr, "Fyne error") || strings.Contains(stderr, "Error parsing user locale") {
 				t.Errorf("LANG=%s %v: stderr has Fyne noise:\n%s", lc, args, stderr)
 			}
 		}
@@ -56,7 +56,7 @@ func TestCLIQuietUnderEveryLocale(t *testing.T) {
 	cmd := exec.Command(os.Args[0], "help")
 	cmd.Env = append(os.Environ(), "LEGCO_TEST_AS_CLI=1", "LC_ALL=C.UTF-8")
 	out, _ := cmd.CombinedOutput()
-	if strings.Contains(string(out), "Fyne") {
+	if strings.Contains(string(out), "Fyne error") || strings.Contains(string(out), "Error parsing user locale") {
 		t.Errorf("LC_ALL=C.UTF-8: %s", out)
 	}
 }
