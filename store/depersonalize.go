@@ -156,6 +156,9 @@ func (w *Workspace) DepersonalizeUser(ctx context.Context, accountID, reason str
 				return err
 			}
 			c.Details = map[string]any{"kept": keysOf(stats), "audit_payloads_erased": n, "access_rows_kept": len(visits)}
+			// The surrogate is sealed; the former id keeps no seal (seal.go).
+			c.Seal = append(c.Seal, "user:"+surrogate)
+			c.Unseal = append(c.Unseal, "user:"+accountID)
 			return nil
 		})
 	if err != nil {

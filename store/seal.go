@@ -479,11 +479,12 @@ func (w *Workspace) verifySeals(ctx context.Context, head int64, progress func(d
 				progress(checked)
 			}
 			seq, mac, sealed := seals.seek(object)
+			latest.lastAction = ""
 			last := latest.seek(object)
 			if !sealed {
 				if exists {
 					report(object, "the record has no seal: it was added outside this program, or an older page of the seals was copied back")
-				} else if last > 0 {
+				} else if last > 0 && !unsealingActions[latest.lastAction] {
 					report(object, fmt.Sprintf("audit entry #%d names this record, but it has neither record nor seal: rows were deleted outside this program", last))
 				}
 				return
@@ -623,16 +624,23 @@ type latestCursor struct {
 	obj  string
 	seq  int64
 	e    error
+	// action is the newest entry's action (SQLite's max() bare column);
+	// lastAction is that of the object seek found.
+	action, lastAction string
 }
+
+// unsealingActions end a record's seal on purpose: the object keeps
+// entries in the log but neither record nor seal (Change.Unseal).
+var unsealingActions = map[string]bool{"user.depersonalize": true}
 
 func newLatestCursor(ctx context.Context, tx *sql.Tx, s Sealer) (*latestCursor, error) {
 	var rows *sql.Rows
 	var err error
 	if s.Whole {
-		rows, err = tx.QueryContext(ctx, `SELECT ?, max(seq) FROM audit_log WHERE object >= ? AND object < ?`,
+		rows, err = tx.QueryContext(ctx, `SELECT ?, max(seq), '' FROM audit_log WHERE object >= ? AND object < ?`,
 			s.Prefix, s.Prefix, s.Prefix+"\U0010FFFF")
 	} else {
-		rows, err = tx.QueryContext(ctx, `SELECT object, max(seq) FROM audit_log WHERE object > ? AND object < ? GROUP BY object ORDER BY object`,
+		rows, err = tx.QueryContext(ctx, `SELECT object, max(seq), action FROM audit_log WHERE object > ? AND object < ? GROUP BY object ORDER BY object`,
 			s.Prefix, s.Prefix+"\U0010FFFF")
 	}
 	if err != nil {
@@ -652,7 +660,9 @@ func (c *latestCursor) next() {
 		return
 	}
 	var seq sql.NullInt64 // NULL: no entry under a Whole prefix
-	c.e = c.rows.Scan(&c.obj, &seq)
+	var action sql.NullString
+	c.e = c.rows.Scan(&c.obj, &seq, &action)
+	c.action = action.String
 	c.seq = seq.Int64
 	c.have = c.e == nil && seq.Valid
 }
@@ -665,6 +675,7 @@ func (c *latestCursor) seek(object string) int64 {
 	}
 	if c.have && c.obj == object {
 		seq := c.seq
+		c.lastAction = c.action
 		c.next()
 		return seq
 	}

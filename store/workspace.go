@@ -336,6 +336,9 @@ type Change struct {
 	// Seal names further audit objects the change touched (an import
 	// chunk's rows); Object is sealed anyway. See seal.go.
 	Seal []string
+	// Unseal names objects whose seal must not stay (a depersonalized
+	// account id must not survive in the seals); see unsealingActions.
+	Unseal []string
 }
 
 // Personal is personal data an audit entry keeps, filed under its subject
@@ -385,6 +388,11 @@ func (w *Workspace) change(ctx context.Context, c Change, fn func(tx *sql.Tx, c 
 	}
 	if err := w.sealObjects(ctx, tx, e.Seq, append([]string{c.Object}, c.Seal...)); err != nil {
 		return err
+	}
+	for _, o := range c.Unseal {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM seals WHERE object = ?`, o); err != nil {
+			return err
+		}
 	}
 	return tx.Commit()
 }
