@@ -130,8 +130,15 @@ func wantTampering(t *testing.T, what, db string, needles ...string) {
 func TestTamperingFound(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "ws.db")
-	if r := cli(t, adminEnv(), "demo", "--db", db, "--users", "5"); r.code != 0 {
-		t.Fatalf("demo: %+v", r)
+	// A small workspace (few audit entries), so that each table's root
+	// page is its only, leaf, page.
+	if r := cli(t, adminEnv(), "init", "--db", db, "--admin", "admin"); r.code != 0 {
+		t.Fatalf("init: %+v", r)
+	}
+	csv := filepath.Join(dir, "users.csv")
+	os.WriteFile(csv, []byte("account_id,full_name,iin,email\nLC-000001,Әлия Нұрова,870315348215,aliya@example.kz\nLC-000002,Бек Сейтов,,bek@example.kz\nLC-000003,Ерлан Ерланов,,erlan@example.kz\n"), 0o600)
+	if r := cli(t, adminEnv(), "import", "users", "--db", db, "--file", csv); r.code != 0 {
+		t.Fatalf("import: %+v", r)
 	}
 	acct := firstAccount(t, db)
 	roots, size := rootPages(t, db)
