@@ -25,6 +25,8 @@ Xvfb "$disp" -screen 0 1280x900x24 -nolisten tcp >"$out/xvfb.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do xdpyinfo -display "$disp" >/dev/null 2>&1 && break; sleep 0.1; done
 export DISPLAY=$disp LANG=en_US.UTF-8
+# The app remembers audit heads in the config folder: never the real one.
+export XDG_CONFIG_HOME=$work/config
 
 pass=smoke-demo-passphrase
 LEGCO_PASSPHRASE=$pass "$bin" demo --db "$work/demo.db" --users 200 --seed 7 >"$out/demo.log" 2>&1

@@ -4,18 +4,20 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	"legco.kz/compliance/store/auditchain"
 )
 
 // GenesisHash is the prev_hash of the first audit entry.
-var GenesisHash = strings.Repeat("0", 64)
+var GenesisHash = auditchain.Genesis
 
 // AuditEntry is one row of the hash-chained audit log.
 type AuditEntry struct {
@@ -38,32 +40,22 @@ type AuditEntry struct {
 
 // auditTimeFormat is fixed width so that the stored text, which the hash
 // covers, never depends on trailing zeros.
-const auditTimeFormat = "2006-01-02T15:04:05.000000000Z"
+const auditTimeFormat = auditchain.TimeFormat
 
-// canonical is the byte string the hash covers: a version tag, then each
-// field as a uvarint length and its UTF-8 bytes, in a fixed order. It is
-// unambiguous whatever the fields contain. See docs/audit-log.md.
+// canonical is the byte string the hash covers (auditchain.Canonical).
 func (e *AuditEntry) canonical(at string) []byte {
-	fields := []string{"legco-audit/v1", strconv.FormatInt(e.Seq, 10), at, e.Staff, string(e.Role),
-		e.Action, e.Object, e.Reason, e.Details, e.PersonalSHA256}
-	var b []byte
-	for _, f := range fields {
-		b = binary.AppendUvarint(b, uint64(len(f)))
-		b = append(b, f...)
-	}
-	return b
+	return auditchain.Canonical(e.chainFields(at))
 }
 
-// ChainHash computes an entry's hash from the previous entry's hash.
+// chainFields are the entry's hashed fields as stored text.
+func (e *AuditEntry) chainFields(at string) auditchain.Fields {
+	return auditchain.Fields{Seq: e.Seq, At: at, Staff: e.Staff, Role: string(e.Role), Action: e.Action,
+		Object: e.Object, Reason: e.Reason, Details: e.Details, PersonalSHA256: e.PersonalSHA256}
+}
+
+// chainHash computes an entry's hash from the previous entry's hash.
 func chainHash(prevHex string, canonical []byte) (string, error) {
-	prev, err := hex.DecodeString(prevHex)
-	if err != nil || len(prev) != sha256.Size {
-		return "", fmt.Errorf("previous hash %q is not 64 hex digits", prevHex)
-	}
-	h := sha256.New()
-	h.Write(prev)
-	h.Write(canonical)
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return auditchain.Link(prevHex, canonical)
 }
 
 func appendAudit(ctx context.Context, tx *sql.Tx, now time.Time, who Staff, c Change) (*AuditEntry, error) {
@@ -220,38 +212,149 @@ type VerifyReport struct {
 	Head    AuditHead
 	// Broken is the first entry that does not verify (nil: intact).
 	Broken *BrokenEntry
+	// Expect is the outcome of checking an expected head (nil when none
+	// was given or it matched).
+	Expect *HeadMismatch
 	// Erased counts entries whose personal payload a destruction erased.
 	Erased int64
 	// Warnings are problems that do not break the chain, such as missing
 	// append-only triggers.
 	Warnings []string
+
+	// Filled by Verify (not by VerifyAudit):
+	// Integrity lists what SQLCipher's and SQLite's checks found.
+	Integrity []IntegrityFinding
+	// Records is how many sealed records were checked; Tampered the first
+	// findings of the record pass, TamperedTotal how many there were.
+	Records       int64
+	Tampered      []Tampering
+	TamperedTotal int64
+	// Quick is set when the record pass and integrity_check were skipped.
+	Quick bool
+}
+
+// OK reports whether nothing was found.
+func (r *VerifyReport) OK() bool {
+	return r.Broken == nil && r.Expect == nil && len(r.Integrity) == 0 && r.TamperedTotal == 0
+}
+
+// IntegrityFinding is one line of a failed integrity check.
+type IntegrityFinding struct {
+	Check  string // cipher_integrity_check or integrity_check
+	Detail string
 }
 
 // BrokenEntry names the first entry that fails verification and why.
 type BrokenEntry struct {
 	Seq    int64
 	Reason string
+	// Missing is set when entry Seq does not exist (a gap in the chain).
+	Missing bool
 }
 
 func (b *BrokenEntry) Error() string {
 	return fmt.Sprintf("audit entry #%d: %s", b.Seq, b.Reason)
 }
 
-// VerifyAudit recomputes every hash from the first entry on and names the
-// first entry that does not match. expectHead, if given, is a head
-// recorded earlier (e.g. printed on a report) that must still be in the
-// chain: this catches the removal of the newest entries.
-func (w *Workspace) VerifyAudit(ctx context.Context, expectHead string, progress func(done, total int64)) (*VerifyReport, error) {
-	return verifyAudit(ctx, w.db, expectHead, progress)
+// HeadMismatch says why an expected head does not match the log. Beyond
+// is set when the head's entry number is past the end of the log: then
+// Seq names no existing entry and must not be shown as one.
+type HeadMismatch struct {
+	Seq     int64
+	Beyond  bool
+	Entries int64
+	Reason  string
 }
 
-func verifyAudit(ctx context.Context, db *sql.DB, expectHead string, progress func(done, total int64)) (*VerifyReport, error) {
+// ExpectedHead is a head recorded earlier: an entry number (0 when only a
+// full hash was given) and the hash or its first 16 or more hex digits.
+type ExpectedHead struct {
+	Seq  int64
+	Hash string
+}
+
+// HeadFormatError is a malformed expected head: a usage error, not a
+// finding about the log.
+type HeadFormatError struct {
+	Input  string
+	Reason string
+}
+
+func (e *HeadFormatError) Error() string {
+	return fmt.Sprintf("expected head %q: %s; give it as printed on a report, e.g. \"#4 4b997c0d1e2f3a4b…\" (entry number and at least 16 hex digits) or the full 64-digit hash", e.Input, e.Reason)
+}
+
+// ParseExpectedHead reads a head as reports and the status bar print it:
+// "#4 4b997c0d1e2f3a4b…" (the ellipsis, "..." or nothing), "4 4b99…", or
+// a full 64-digit hash alone. Fewer than 16 hex digits, anything not hex
+// or a shortened hash without its entry number is refused.
+func ParseExpectedHead(s string) (ExpectedHead, error) {
+	in := s
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ExpectedHead{}, nil
+	}
+	fail := func(reason string) (ExpectedHead, error) {
+		return ExpectedHead{}, &HeadFormatError{Input: in, Reason: reason}
+	}
+	var h ExpectedHead
+	fields := strings.Fields(s)
+	hashPart := fields[len(fields)-1]
+	switch len(fields) {
+	case 1:
+	case 2:
+		n, err := strconv.ParseInt(strings.TrimPrefix(fields[0], "#"), 10, 64)
+		if err != nil || n < 1 {
+			return fail(fmt.Sprintf("%q is not an entry number", fields[0]))
+		}
+		h.Seq = n
+	default:
+		return fail("too many parts")
+	}
+	hashPart = strings.TrimSuffix(strings.TrimSuffix(hashPart, "…"), "...")
+	hashPart = strings.ToLower(hashPart)
+	if hashPart == "" {
+		return fail("no hash")
+	}
+	if _, err := hex.DecodeString(hashPart + strings.Repeat("0", len(hashPart)%2)); err != nil || strings.ContainsAny(hashPart, " ") {
+		return fail(fmt.Sprintf("%q is not hexadecimal", hashPart))
+	}
+	switch {
+	case len(hashPart) > 64:
+		return fail(fmt.Sprintf("the hash has %d hex digits, more than 64", len(hashPart)))
+	case len(hashPart) < 16:
+		return fail(fmt.Sprintf("only %d hex digits; at least 16 are needed", len(hashPart)))
+	case h.Seq == 0 && len(hashPart) < 64:
+		return fail("no entry number; a shortened hash needs its entry number (\"#N\")")
+	}
+	h.Hash = hashPart
+	return h, nil
+}
+
+// erasingActions are the actions allowed to erase the personal payloads
+// filed under their object (the entries before them).
+var erasingActions = map[string]bool{"user.destroy": true, "user.depersonalize": true}
+
+// VerifyAudit recomputes every hash from the first entry on and names the
+// first entry that does not match. expectHead, if given (see
+// ParseExpectedHead), is a head recorded earlier that must still be in the
+// chain: this catches the removal of the newest entries. A malformed
+// expectHead returns a *HeadFormatError.
+func (w *Workspace) VerifyAudit(ctx context.Context, expectHead string, progress func(done, total int64)) (*VerifyReport, error) {
+	exp, err := ParseExpectedHead(expectHead)
+	if err != nil {
+		return nil, err
+	}
+	return verifyAudit(ctx, w.db, exp, progress)
+}
+
+func verifyAudit(ctx context.Context, db *sql.DB, expect ExpectedHead, progress func(done, total int64)) (*VerifyReport, error) {
 	rep := &VerifyReport{Head: AuditHead{Hash: GenesisHash}}
 	var total int64
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM audit_log`).Scan(&total); err != nil {
 		return nil, err
 	}
-	for _, trg := range []string{"audit_log_no_update", "audit_log_no_delete"} {
+	for _, trg := range []string{"audit_log_no_update", "audit_log_no_delete", "audit_personal_no_update", "audit_personal_no_delete"} {
 		var n int
 		if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?`, trg).Scan(&n); err != nil {
 			return nil, err
@@ -268,7 +371,11 @@ func verifyAudit(ctx context.Context, db *sql.DB, expectHead string, progress fu
 	defer rows.Close()
 	prev := GenesisHash
 	var want int64 = 1
-	foundExpected := expectHead == ""
+	foundExpected := expect.Hash == ""
+	// Erased payloads must be followed by an erasing action on their object.
+	erasedFirst := map[string]int64{}
+	erasedLast := map[string]int64{}
+	erasers := map[string]int64{}
 	for rows.Next() {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -284,7 +391,7 @@ func verifyAudit(ctx context.Context, db *sql.DB, expectHead string, progress fu
 		}
 		if e.Seq != want {
 			if e.Seq > want {
-				rep.Broken = &BrokenEntry{Seq: want, Reason: fmt.Sprintf("missing: the chain jumps from #%d to #%d", want-1, e.Seq)}
+				rep.Broken = &BrokenEntry{Seq: want, Missing: true, Reason: fmt.Sprintf("missing: the chain jumps from #%d to #%d", want-1, e.Seq)}
 				return rep, nil
 			}
 			return broken("sequence out of order")
@@ -306,9 +413,25 @@ func verifyAudit(ctx context.Context, db *sql.DB, expectHead string, progress fu
 			}
 		} else if e.PersonalErased {
 			rep.Erased++
+			if _, ok := erasedFirst[e.Object]; !ok {
+				erasedFirst[e.Object] = e.Seq
+			}
+			erasedLast[e.Object] = e.Seq
 		}
-		if !foundExpected && (e.Hash == expectHead || strings.HasPrefix(e.Hash, expectHead) && len(expectHead) >= 16) {
-			foundExpected = true
+		if erasingActions[e.Action] {
+			erasers[e.Object] = e.Seq
+		}
+		if !foundExpected {
+			switch {
+			case expect.Seq == 0 && e.Hash == expect.Hash:
+				foundExpected = true
+			case expect.Seq == e.Seq && strings.HasPrefix(e.Hash, expect.Hash):
+				foundExpected = true
+			case expect.Seq == e.Seq:
+				rep.Expect = &HeadMismatch{Seq: e.Seq, Reason: fmt.Sprintf("entry #%d exists but its hash is %s, not %s: either the expected head was mistyped or belongs to another workspace, or the log was rewritten from entry #%d on",
+					e.Seq, short(e.Hash), short(expect.Hash), e.Seq)}
+				foundExpected = true
+			}
 		}
 		prev = e.Hash
 		rep.Head = AuditHead{Seq: e.Seq, Hash: e.Hash}
@@ -324,7 +447,25 @@ func verifyAudit(ctx context.Context, db *sql.DB, expectHead string, progress fu
 		progress(rep.Entries, total)
 	}
 	if !foundExpected {
-		rep.Broken = &BrokenEntry{Seq: rep.Head.Seq + 1, Reason: fmt.Sprintf("the expected head %s is not in the chain: entries after #%d were removed or the chain was rebuilt", short(expectHead), rep.Head.Seq)}
+		if expect.Seq > rep.Head.Seq {
+			rep.Expect = &HeadMismatch{Seq: expect.Seq, Beyond: true, Entries: rep.Entries, Reason: fmt.Sprintf("the expected head names entry #%d, but the log has %d entries; entries were removed, or the head belongs to another workspace",
+				expect.Seq, rep.Entries)}
+		} else {
+			rep.Expect = &HeadMismatch{Seq: rep.Head.Seq, Beyond: true, Entries: rep.Entries, Reason: fmt.Sprintf("the expected head %s is not in the log of %d entries; entries were removed or the log was rebuilt, or the head belongs to another workspace",
+				short(expect.Hash), rep.Entries)}
+		}
+	}
+	var bad []string
+	for obj, last := range erasedLast {
+		if erasers[obj] < last {
+			bad = append(bad, obj)
+		}
+	}
+	if len(bad) > 0 {
+		sort.Slice(bad, func(i, j int) bool { return erasedFirst[bad[i]] < erasedFirst[bad[j]] })
+		obj := bad[0]
+		rep.Broken = &BrokenEntry{Seq: erasedFirst[obj], Reason: fmt.Sprintf("the personal-data payload of this entry about %s was deleted, but no destruction or depersonalisation of %s follows it (%d subjects affected)",
+			obj, obj, len(bad))}
 	}
 	return rep, nil
 }

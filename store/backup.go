@@ -232,7 +232,7 @@ func settleCopy(ctx context.Context, path string, key []byte) (AuditHead, int, e
 	// backup took 62 s at a load average of 30), and a torn copy cannot get
 	// this far — WAL recovery keeps only whole transactions, and every
 	// page carries its own HMAC, checked as it is read.
-	rep, err := verifyAudit(ctx, db, "", nil)
+	rep, err := verifyAudit(ctx, db, ExpectedHead{}, nil)
 	if err != nil {
 		return head, 0, err
 	}
@@ -430,7 +430,7 @@ func checkStaged(ctx context.Context, path string, u *keyslot.Unlocked, m *Backu
 	if Role(role) != RoleAdmin {
 		return &ForbiddenError{Staff: u.Staff, Role: Role(role), Action: PermSettings}
 	}
-	rep, err := verifyAudit(ctx, db, "", nil)
+	rep, err := verifyAudit(ctx, db, ExpectedHead{}, nil)
 	if err != nil {
 		return err
 	}

@@ -22,6 +22,18 @@ type DestructionAct struct {
 	AuditSeq    int64 // the audit entry of the destruction
 	AuditHash   string
 	WorkspaceID string
+	// What the act prints about the people and the operator, as they
+	// were at the destruction (kept with the act, so a later export is
+	// the same document): the member's full name and position, the
+	// operator's details, the workspace's time zone, and the request the
+	// destruction answered (store.WithRequest), if any.
+	StaffFullName string    `json:",omitempty"`
+	StaffPosition string    `json:",omitempty"`
+	Operator      *Operator `json:",omitempty"`
+	TimeZone      string    `json:",omitempty"`
+	RequestID     string    `json:",omitempty"`
+	// PDFSHA256 is the SHA-256 of the act's first export (RecordActExport).
+	PDFSHA256 string `json:"-"`
 }
 
 // DestroyedCounts tells what was destroyed, by clause 1.1 category.
@@ -49,6 +61,9 @@ func (w *Workspace) DestroyUser(ctx context.Context, accountID, reason string) (
 		return nil, err
 	}
 	act.Reason = reason
+	if err := w.fillActParties(ctx, act); err != nil {
+		return nil, err
+	}
 	err = w.change(ctx, Change{Perm: PermRecordsDestroy, Action: "user.destroy", Object: "user:" + accountID, Reason: reason},
 		func(tx *sql.Tx, c *Change) error {
 			u, err := w.getUser(ctx, tx, accountID)
@@ -86,7 +101,10 @@ func (w *Workspace) DestroyUser(ctx context.Context, accountID, reason string) (
 				return err
 			}
 			c.Details = map[string]any{"act": act.Number, "counts": act.Counts}
-			return nil
+			if _, err := notePendingWipe(ctx, tx, "destruction under act "+act.Number, act.At); err != nil {
+				return err
+			}
+			return w.saveAct(ctx, tx, tomb, act)
 		})
 	if err != nil {
 		return nil, err
@@ -97,11 +115,8 @@ func (w *Workspace) DestroyUser(ctx context.Context, accountID, reason string) (
 	}
 	act.AuditSeq, act.AuditHash = h.Seq, h.Hash
 	// Fold the WAL into the database so no copy of the old pages is left
-	// in the -wal file either.
-	if _, err := w.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		return act, fmt.Errorf("destroyed under act %s, but the WAL checkpoint failed (run it again later): %w", act.Number, err)
-	}
-	return act, nil
+	// in the main file or the -wal file (wipe.go).
+	return act, w.wipe(ctx, "the destruction under act "+act.Number, WipeWait)
 }
 
 // Tombstone is what remains of a destroyed user.

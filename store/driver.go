@@ -59,7 +59,10 @@ func driverFor(cacheKiB int) string {
 			}
 			// Search filters names with this Go function (see
 			// nameMatches); pure, so SQLite may cache its results.
-			return c.RegisterFunc("legco_name_has", nameHasPrefixes, true)
+			if err := c.RegisterFunc("legco_name_has", nameHasPrefixes, true); err != nil {
+				return err
+			}
+			return c.RegisterFunc("legco_name_has_skeleton", nameSkeletonHasPrefixes, true)
 		},
 	})
 	registered[cacheKiB] = name
@@ -80,7 +83,9 @@ func openDBWith(path string, key []byte, cacheKiB int) (*sql.DB, error) {
 		// from Argon2id in the key slot.
 		q.Set("_pragma_key", "x'"+hex.EncodeToString(key)+"'")
 	}
-	q.Set("_busy_timeout", "10000")
+	// Short: a change waiting for another program's write retries and
+	// then says who holds the workspace (busy.go).
+	q.Set("_busy_timeout", "1000")
 	q.Set("_foreign_keys", "1")
 	q.Set("_secure_delete", "on")
 	q.Set("_txlock", "immediate")

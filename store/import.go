@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"sort"
+	"strings"
 	"time"
 
 	"legco.kz/compliance/store/exportfile"
@@ -32,6 +34,11 @@ type ImportOptions struct {
 	// completes it. A users chunk is one run of the search index, so
 	// bigger chunks mean fewer runs to search.
 	ChunkRows int
+	// ChunkTime ends a chunk once its rows took this long (default 1 s)
+	// and another program waits to write (busy.go), so other commands and
+	// the app wait about that for the workspace, however slow the rows;
+	// with nobody waiting a chunk ends after 10×ChunkTime at the latest.
+	ChunkTime time.Duration
 	MaxErrors int
 }
 
@@ -81,6 +88,12 @@ type importRun[T any] struct {
 	prepare func(ctx context.Context, tx *sql.Tx) error
 	finish  func(ctx context.Context, tx *sql.Tx) error
 	done    func()
+	// seal returns the objects the chunk changed, sealed with its entry.
+	seal func() []string
+	// batches is the table of import runs; "" means import_batches.
+	batches string
+	// perm is the permission the import needs; "" means PermRecordsImport.
+	perm Permission
 }
 
 func (r *importRun[T]) reject(e *exportfile.RowError) {
@@ -100,6 +113,13 @@ func (r *importRun[T]) progress() {
 	}
 }
 
+func (r *importRun[T]) batchTable() string {
+	if r.batches != "" {
+		return r.batches
+	}
+	return "import_batches"
+}
+
 func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 	if r.opts.ChunkRows <= 0 {
 		r.opts.ChunkRows = r.chunk
@@ -109,6 +129,9 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 	}
 	if r.opts.MaxErrors <= 0 {
 		r.opts.MaxErrors = 1000
+	}
+	if r.opts.ChunkTime <= 0 {
+		r.opts.ChunkTime = time.Second
 	}
 	if r.opts.Strict {
 		r.opts.ChunkRows = int(^uint(0) >> 1)
@@ -125,13 +148,18 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 	// driver watches a cancellable one with a goroutine per statement,
 	// which cost more than the insert. The loop checks ctx every 512 rows.
 	rowCtx := context.WithoutCancel(ctx)
+	defer r.w.hold(r.action + " of " + r.file)()
 	eof := false
 	for chunk := 1; !eof; chunk++ {
 		before := *r.res
-		err := r.w.change(ctx, Change{Perm: PermRecordsImport, Action: r.action, Reason: "import of " + r.file},
+		perm := r.perm
+		if perm == "" {
+			perm = PermRecordsImport
+		}
+		err := r.w.change(ctx, Change{Perm: perm, Action: r.action, Reason: "import of " + r.file},
 			func(tx *sql.Tx, c *Change) error {
 				if r.res.BatchID == 0 {
-					res, err := tx.ExecContext(ctx, `INSERT INTO import_batches(kind, file_name, file_sha256, started_at, staff) VALUES (?, ?, '', ?, ?)`,
+					res, err := tx.ExecContext(ctx, `INSERT INTO `+r.batchTable()+`(kind, file_name, file_sha256, started_at, staff) VALUES (?, ?, '', ?, ?)`,
 						r.kind, r.file, r.w.stamp(), r.w.me.Name)
 					if err != nil {
 						return err
@@ -144,10 +172,18 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 					}
 				}
 				n := 0
+				began := time.Now()
 				for n < r.opts.ChunkRows {
 					if n%512 == 0 {
 						if err := ctx.Err(); err != nil {
 							return err
+						}
+						// End the chunk early for another program waiting to
+						// write; without one, big chunks keep the search
+						// index's runs few (a run per chunk).
+						if took := time.Since(began); n > 0 && !r.opts.Strict &&
+							(took > r.opts.ChunkTime && r.w.othersWaiting() || took > 10*r.opts.ChunkTime) {
+							break
 						}
 					}
 					v, err := r.src.Next()
@@ -187,9 +223,12 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 					}
 				}
 				if r.opts.Strict && r.res.Rejected > 0 {
-					return fmt.Errorf("import %s: %d rows rejected; --strict keeps nothing (first: %v)", r.file, r.res.Rejected, r.res.Errors[0])
+					return fmt.Errorf("import %s: %d rows rejected; --strict keeps nothing (first: %v)", r.file, r.res.Rejected, r.res.Errors[0].WithoutValue())
 				}
 				c.Object = fmt.Sprintf("batch:%d", r.res.BatchID)
+				if r.seal != nil {
+					c.Seal = r.seal()
+				}
 				c.Details = map[string]any{"file": r.file, "chunk": chunk,
 					"new": r.res.New - before.New, "updated": r.res.Updated - before.Updated,
 					"same": r.res.Same - before.Same, "rejected": r.res.Rejected - before.Rejected}
@@ -202,7 +241,7 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 					c.Details["complete"] = true
 					finished = sql.NullString{String: r.w.stamp(), Valid: true}
 				}
-				_, err := tx.ExecContext(ctx, `UPDATE import_batches SET rows_new = ?, rows_updated = ?, rows_same = ?, rows_bad = ?,
+				_, err := tx.ExecContext(ctx, `UPDATE `+r.batchTable()+` SET rows_new = ?, rows_updated = ?, rows_same = ?, rows_bad = ?,
 					file_sha256 = ?, finished_at = ? WHERE id = ?`,
 					r.res.New, r.res.Updated, r.res.Same, r.res.Rejected, r.res.SHA256, finished, r.res.BatchID)
 				return err
@@ -226,6 +265,9 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 			return r.res, err
 		}
 		r.progress()
+		if !eof {
+			r.w.yieldToWaiters(2 * time.Second)
+		}
 	}
 	return r.res, nil
 }
@@ -269,7 +311,7 @@ func (w *Workspace) importUsers(ctx context.Context, src rowSource[exportfile.Us
 	}
 	ui := &userInserter{w: w, tomb: tomb, batch: &res.BatchID, file: name}
 	run := &importRun[userRow]{w: w, kind: kind, action: "import.users", file: name, opts: opts, src: keyedUsers{src}, sum: sum, res: res, chunk: 50000,
-		prepare: ui.prepare, row: ui.row, finish: ui.flush, done: ui.close}
+		prepare: ui.prepare, row: ui.row, finish: ui.flush, done: ui.close, seal: ui.takeSealed}
 	return run.run(ctx)
 }
 
@@ -303,17 +345,29 @@ type userInserter struct {
 	file  string
 	ins   *sql.Stmt
 	fld   *sql.Stmt
-	ix    indexEdit
-	now   string // the chunk's time stamp
+	cur   *sql.Stmt // a known account's values, for merge
+	extra *sql.Stmt // its extra fields
+	// expectKnown: the last row was a known account (a re-import).
+	expectKnown bool
+	ix          indexEdit
+	now         string // the chunk's time stamp
+	// sealed are the chunk's new and updated users (seal.go).
+	sealed []string
+}
+
+func (u *userInserter) takeSealed() []string {
+	s := u.sealed
+	u.sealed = nil
+	return s
 }
 
 func (u *userInserter) close() {
-	for _, s := range []*sql.Stmt{u.ins, u.fld} {
+	for _, s := range []*sql.Stmt{u.ins, u.fld, u.cur, u.extra} {
 		if s != nil {
 			s.Close()
 		}
 	}
-	u.ins, u.fld = nil, nil
+	u.ins, u.fld, u.cur, u.extra = nil, nil, nil, nil
 }
 
 func (u *userInserter) flush(ctx context.Context, tx *sql.Tx) error {
@@ -323,14 +377,23 @@ func (u *userInserter) flush(ctx context.Context, tx *sql.Tx) error {
 func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	u.close()
 	u.ix = indexEdit{} // a rolled-back chunk's keys must not leak into the next
+	u.sealed = u.sealed[:0]
 	u.now = u.w.stamp()
 	var err error
 	if u.ins, err = tx.PrepareContext(ctx, `INSERT INTO users(account_id, full_name, iin, phone, email, birth_date, address, entity_bin, entity_name,
 		registered_at, batch_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO NOTHING`); err != nil {
 		return err
 	}
-	u.fld, err = tx.PrepareContext(ctx, `INSERT INTO user_fields(user_id, name, value) VALUES (?, ?, ?)
-		ON CONFLICT(user_id, name) DO UPDATE SET value = excluded.value`)
+	if u.fld, err = tx.PrepareContext(ctx, `INSERT INTO user_fields(user_id, name, value) VALUES (?, ?, ?)
+		ON CONFLICT(user_id, name) DO UPDATE SET value = excluded.value`); err != nil {
+		return err
+	}
+	if u.cur, err = tx.PrepareContext(ctx, `SELECT id, coalesce(full_name, ''), coalesce(iin, ''), coalesce(phone, ''), coalesce(email, ''),
+		coalesce(birth_date, ''), coalesce(address, ''), coalesce(entity_bin, ''), coalesce(entity_name, ''), coalesce(registered_at, ''), state
+		FROM users WHERE account_id = ?`); err != nil {
+		return err
+	}
+	u.extra, err = tx.PrepareContext(ctx, `SELECT name, value FROM user_fields WHERE user_id = ?`)
 	return err
 }
 
@@ -353,6 +416,23 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 		return "", &exportfile.RowError{File: u.file, Line: v.Line, Column: "account_id", Value: v.AccountID,
 			Reason: "this account's data was destroyed under act " + act + "; it is not imported again"}
 	}
+	if day, gone := u.tomb.depersonalizedOn(v.AccountID); gone {
+		return "", &exportfile.RowError{File: u.file, Line: v.Line, Column: "account_id", Value: v.AccountID,
+			Reason: "this account was depersonalized on " + day + "; its identifying data are not imported again"}
+	}
+	reason := func() string { return fmt.Sprintf("import of %s line %d", u.file, v.Line) }
+	// A re-import is mostly known accounts: after a known one, look the
+	// next up first rather than pay for an insert that does nothing.
+	if u.expectKnown {
+		outcome, err := u.merge(ctx, tx, v.User, reason())
+		if !errors.Is(err, sql.ErrNoRows) {
+			if outcome == "updated" {
+				u.sealed = append(u.sealed, "user:"+v.AccountID)
+			}
+			return outcome, err
+		}
+		u.expectKnown = false
+	}
 	res, err := u.ins.ExecContext(ctx, v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email),
 		nullable(v.BirthDate), nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, u.now, u.now)
 	if err != nil {
@@ -366,24 +446,61 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 				return "", err
 			}
 		}
+		u.sealed = append(u.sealed, "user:"+v.AccountID)
 		return "new", nil
 	}
-	return u.w.mergeUser(ctx, tx, &u.ix, v.User, fmt.Sprintf("import of %s line %d", u.file, v.Line))
+	u.expectKnown = true
+	outcome, err := u.merge(ctx, tx, v.User, reason())
+	if outcome == "updated" {
+		u.sealed = append(u.sealed, "user:"+v.AccountID)
+	}
+	return outcome, err
 }
 
-// mergeUser updates a known account from an import when values differ.
-func (w *Workspace) mergeUser(ctx context.Context, tx *sql.Tx, ix *indexEdit, v exportfile.User, reason string) (string, error) {
-	cur, err := w.getUser(ctx, tx, v.AccountID)
-	if err != nil {
-		return "", err
+// merge updates a known account from an import when values differ. It
+// is most of a re-import's work, so it reads the row with one prepared
+// statement (extra fields only when the file has some), works out the
+// search keys that change from the values (no re-reads), and writes the
+// changed columns in one statement.
+func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, v exportfile.User, reason string) (string, error) {
+	cur := &User{}
+	var reg, state string
+	err := u.cur.QueryRowContext(ctx, v.AccountID).Scan(&cur.ID, &cur.FullName, &cur.IIN, &cur.Phone, &cur.Email, &cur.BirthDate,
+		&cur.Address, &cur.EntityBIN, &cur.EntityName, &reg, &state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", err // not known: the caller inserts it
 	}
+	if err != nil {
+		return "", fmt.Errorf("%s line %d: %w", u.file, v.Line, err)
+	}
+	cur.AccountID, cur.State = v.AccountID, UserState(state)
+	cur.RegisteredAt, cur.RegisteredDateOnly = parseStamp(reg)
 	if cur.State == StateDepersonalized {
 		return "same", nil // identifying data must not come back
+	}
+	if len(v.Extra) > 0 {
+		rows, err := u.extra.QueryContext(ctx, cur.ID)
+		if err != nil {
+			return "", err
+		}
+		for rows.Next() {
+			var f exportfile.Field
+			if err := rows.Scan(&f.Name, &f.Value); err != nil {
+				rows.Close()
+				return "", err
+			}
+			cur.Extra = append(cur.Extra, f)
+		}
+		if err := rows.Close(); err != nil {
+			return "", err
+		}
 	}
 	incoming := &User{UserSummary: UserSummary{AccountID: v.AccountID, FullName: v.FullName, IIN: v.IIN, Phone: v.Phone, Email: v.Email, EntityName: v.EntityName},
 		BirthDate: v.BirthDate, Address: v.Address, EntityBIN: v.EntityBIN, RegisteredAt: v.RegisteredAt, Extra: v.Extra}
 	old := map[string]any{}
 	changed := map[string]string{}
+	var cols []string
+	var args []any
 	for _, f := range FieldCatalog {
 		a, b := cur.Value(f.Key), incoming.Value(f.Key)
 		if f.Key == "registered_at" && !cur.RegisteredAt.IsZero() && !v.RegisteredAt.IsZero() && cur.RegisteredAt.Equal(v.RegisteredAt) {
@@ -391,29 +508,44 @@ func (w *Workspace) mergeUser(ctx context.Context, tx *sql.Tx, ix *indexEdit, v 
 		}
 		if a != b {
 			old[f.Key], changed[f.Key] = a, b
+			if fieldColumns[f.Key] {
+				cols = append(cols, f.Key+" = ?")
+				if f.Key == "registered_at" {
+					args = append(args, timeText(v.RegisteredAt))
+				} else {
+					args = append(args, nullable(b))
+				}
+			}
 		}
 	}
 	for _, f := range v.Extra {
 		if a := cur.Value(f.Name); a != f.Value {
 			old[f.Name], changed[f.Name] = a, f.Value
+			if err := setField(ctx, tx, &u.ix, cur.ID, f.Name, f.Value); err != nil {
+				return "", err
+			}
 		}
 	}
 	if len(changed) == 0 {
 		return "same", nil
 	}
-	for k, val := range changed {
-		if err := setField(ctx, tx, ix, cur.ID, k, val); err != nil {
-			return "", err
-		}
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE users SET updated_at = ? WHERE id = ?`, w.stamp(), cur.ID); err != nil {
+	cols = append(cols, "updated_at = ?")
+	args = append(args, u.now, cur.ID)
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET `+strings.Join(cols, ", ")+` WHERE id = ?`, args...); err != nil {
 		return "", err
 	}
+	was := searchKeys(cur.FullName, cur.IIN, cur.Phone, cur.Email)
+	now := searchKeys(v.FullName, v.IIN, v.Phone, v.Email)
+	if err := u.ix.remove(ctx, tx, cur.ID, without(was, now)); err != nil {
+		return "", err
+	}
+	u.ix.insert(cur.ID, without(now, was))
 	keys := make([]string, 0, len(changed))
 	for k := range changed {
 		keys = append(keys, k)
 	}
-	_, err = appendAudit(ctx, tx, w.now(), w.me, Change{Action: "user.update", Object: "user:" + v.AccountID,
+	sort.Strings(keys)
+	_, err = appendAudit(ctx, tx, u.w.now(), u.w.me, Change{Action: "user.update", Object: "user:" + v.AccountID,
 		Reason:   reason,
 		Details:  map[string]any{"fields": keys, "source": "import"},
 		Personal: &Personal{Subject: "user:" + v.AccountID, Data: map[string]any{"old": old}}})
@@ -422,8 +554,9 @@ func (w *Workspace) mergeUser(ctx context.Context, tx *sql.Tx, ix *indexEdit, v 
 
 // tombstones tells destroyed accounts by a keyed digest of the account id.
 type tombstones struct {
-	key  []byte
-	acts map[string]string
+	key      []byte
+	acts     map[string]string
+	deperson map[string]string // digest → date of depersonalization
 }
 
 func (t *tombstones) digest(accountID string) string {
@@ -462,7 +595,10 @@ func (w *Workspace) tombstoneDigester(ctx context.Context) (*tombstones, error) 
 		}
 		t.acts[d] = a
 	}
-	return t, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return t, t.loadDepersonalized(ctx, w.db)
 }
 
 // ImportBatch is one import run, as the records list's batch filter and

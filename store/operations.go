@@ -199,62 +199,6 @@ func (w *Workspace) setBlocked(ctx context.Context, accountID, reason string, bl
 	})
 }
 
-// DepersonalizeUser irreversibly replaces the identifying fields. What
-// statistics (clause 2.2.6) need stays: year of birth, sex (from the
-// IIN), city, registration time, legal-entity BIN and name, account
-// status, and the access log with IPs cut to their network and cookies
-// removed. Audit payloads about the user are erased too.
-func (w *Workspace) DepersonalizeUser(ctx context.Context, accountID, reason string) error {
-	return w.userOp(ctx, PermRecordsWrite, "user.depersonalize", accountID, reason, func(tx *sql.Tx, u *User, c *Change) error {
-		if u.State == StateDepersonalized {
-			return &ValidationError{Field: "state", Reason: "the user is already depersonalized"}
-		}
-		stats := map[string]string{}
-		if len(u.BirthDate) >= 4 {
-			stats["stat_birth_year"] = u.BirthDate[:4]
-		} else if t, ok := kz.IINBirthDate(u.IIN); ok {
-			stats["stat_birth_year"] = t.Format("2006")
-		}
-		if male, ok := kz.IINMale(u.IIN); ok {
-			stats["stat_sex"] = map[bool]string{true: "M", false: "F"}[male]
-		}
-		if city := cityOf(u.Address); city != "" {
-			stats["stat_city"] = city
-		}
-		var ix indexEdit
-		if err := ix.remove(ctx, tx, u.ID, searchKeys(u.FullName, u.IIN, u.Phone, u.Email)); err != nil {
-			return err
-		}
-		pseudonym := fmt.Sprintf("Обезличен / Иесіздендірілген #%d", u.ID)
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET full_name = ?, iin = NULL, phone = NULL, email = NULL, birth_date = NULL,
-			address = NULL, state = 'depersonalized' WHERE id = ?`, pseudonym, u.ID); err != nil {
-			return err
-		}
-		steps := []string{
-			`DELETE FROM user_fields WHERE user_id = ?`,
-			`DELETE FROM public_data WHERE user_id = ?`,
-			`UPDATE access_log SET cookie_id = '', ip = CASE WHEN instr(ip, ':') > 0 THEN substr(ip, 1, instr(ip, ':')) || ':/48'
-				ELSE rtrim(rtrim(ip, '0123456789'), '.') || '.0/24' END WHERE user_id = ?`,
-		}
-		for _, s := range steps {
-			if _, err := tx.ExecContext(ctx, s, u.ID); err != nil {
-				return err
-			}
-		}
-		for k, v := range stats {
-			if err := setField(ctx, tx, &ix, u.ID, k, v); err != nil {
-				return err
-			}
-		}
-		n, err := erasePayloads(ctx, tx, "user:"+accountID)
-		if err != nil {
-			return err
-		}
-		c.Details = map[string]any{"kept": keysOf(stats), "audit_payloads_erased": n}
-		return nil
-	})
-}
-
 func keysOf(m map[string]string) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -264,11 +208,20 @@ func keysOf(m map[string]string) []string {
 }
 
 func erasePayloads(ctx context.Context, tx *sql.Tx, subject string) (int64, error) {
+	// The trigger of migration 0007 refuses other deletions.
+	if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO audit_erasures(subject) VALUES (?)`, subject); err != nil {
+		return 0, err
+	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM audit_personal WHERE subject = ?`, subject)
 	if err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM audit_erasures WHERE subject = ?`, subject)
+	return n, err
 }
 
 // cityOf takes the settlement from an address written "г. Алматы, …" or

@@ -41,6 +41,12 @@ type Edition struct {
 	Source      string // file it was imported from, or "edition N"
 	SHA256      string // of policydoc.Canonical(Doc)
 	Doc         *policydoc.Document
+	// Supersedes is the edition this one replaced when it was published
+	// (0 for the first, or while a draft).
+	Supersedes int
+	// NeedsReconsent: the legal team decided the changes need users'
+	// renewed consent (the consents work builds its backlog from it).
+	NeedsReconsent bool
 }
 
 const dateOnly = "2006-01-02"
@@ -120,14 +126,14 @@ func (w *Workspace) PolicyEditions(ctx context.Context) ([]Edition, error) {
 }
 
 const editionCols = `number, status, coalesce(based_on, 0), coalesce(updated_on, ''), coalesce(effective_on, ''), coalesce(published_at, ''),
-	coalesce(published_by, ''), author, created_at, source, sha256`
+	coalesce(published_by, ''), author, created_at, source, sha256, coalesce(supersedes, 0), needs_reconsent`
 
 // scanEdition reads the editionCols of a row, then any extra columns
 // into extra.
 func scanEdition(s scanner, extra ...any) (Edition, error) {
 	var e Edition
 	var status, upd, eff, pub, created string
-	dest := append([]any{&e.Number, &status, &e.BasedOn, &upd, &eff, &pub, &e.PublishedBy, &e.Author, &created, &e.Source, &e.SHA256}, extra...)
+	dest := append([]any{&e.Number, &status, &e.BasedOn, &upd, &eff, &pub, &e.PublishedBy, &e.Author, &created, &e.Source, &e.SHA256, &e.Supersedes, &e.NeedsReconsent}, extra...)
 	if err := s.Scan(dest...); err != nil {
 		return e, err
 	}
@@ -280,11 +286,24 @@ func (w *Workspace) PublishPolicy(ctx context.Context, number int, updatedOn, ef
 			if _, err := tx.ExecContext(ctx, `UPDATE policy_editions SET status = 'retired' WHERE status = 'published'`); err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE policy_editions SET status = 'published', updated_on = ?, effective_on = ?, published_at = ?, published_by = ?
-				WHERE number = ?`, dateText(updatedOn), dateText(effectiveOn), w.stamp(), w.me.Name, number); err != nil {
+			var supersedes any
+			if prev > 0 {
+				supersedes = prev
+				// The notice of changes goes out with the edition: freeze
+				// the one edited, or the standard one.
+				if err := w.freezeNotice(ctx, tx, cur, prev); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE policy_editions SET status = 'published', updated_on = ?, effective_on = ?, published_at = ?, published_by = ?, supersedes = ?
+				WHERE number = ?`, dateText(updatedOn), dateText(effectiveOn), w.stamp(), w.me.Name, supersedes, number); err != nil {
 				return err
 			}
-			c.Details = map[string]any{"sha256": cur.SHA256, "updated_on": updatedOn.Format(dateOnly), "effective_on": effectiveOn.Format(dateOnly), "retired": prev}
+			c.Details = map[string]any{"sha256": cur.SHA256, "updated_on": updatedOn.Format(dateOnly), "effective_on": effectiveOn.Format(dateOnly), "retired": prev,
+				"supersedes": prev, "needs_reconsent": cur.NeedsReconsent}
+			if prev > 0 {
+				c.Seal = append(c.Seal, fmt.Sprintf("policy:%d", prev)) // retired by this entry (seal.go)
+			}
 			return nil
 		})
 	if err != nil {

@@ -77,12 +77,15 @@ type User struct {
 	UserSummary
 	AccountStatus string
 	RegisteredAt  time.Time
-	BirthDate     string
-	Address       string
-	EntityBIN     string
-	BatchID       int64
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// RegisteredDateOnly: only the date of registration is kept (after
+	// depersonalization).
+	RegisteredDateOnly bool
+	BirthDate          string
+	Address            string
+	EntityBIN          string
+	BatchID            int64
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 	// Extra are additional 1.1.1 fields (extra export columns).
 	Extra []exportfile.Field
 	// Public is clause 1.1.3 data.
@@ -116,6 +119,9 @@ func (u *User) Value(key string) string {
 		if u.RegisteredAt.IsZero() {
 			return ""
 		}
+		if u.RegisteredDateOnly {
+			return u.RegisteredAt.Format("2006-01-02")
+		}
 		return u.RegisteredAt.Format(time.RFC3339)
 	}
 	for _, f := range u.Extra {
@@ -144,6 +150,8 @@ type AccessEntry struct {
 	CookieID  string
 	UserAgent string
 	Page      string
+	// DateOnly: only the date is kept (a depersonalized record's row).
+	DateOnly bool
 }
 
 // UserFilter narrows the records list.
@@ -290,7 +298,7 @@ func (w *Workspace) getUser(ctx context.Context, q querier, accountID string) (*
 		return nil, err
 	}
 	u.State = UserState(state)
-	u.RegisteredAt, _ = time.Parse(time.RFC3339Nano, reg.String)
+	u.RegisteredAt, u.RegisteredDateOnly = parseStamp(reg.String)
 	u.CreatedAt, _ = time.Parse(time.RFC3339Nano, created.String)
 	u.UpdatedAt, _ = time.Parse(time.RFC3339Nano, updated.String)
 	u.BirthDate, u.Address, u.EntityBIN, u.BatchID = birth.String, addr.String, bin.String, batch.Int64
@@ -351,7 +359,7 @@ func (w *Workspace) AccessLog(ctx context.Context, userID, before int64, limit i
 		if err := rows.Scan(&a.ID, &at, &a.IP, &a.CookieID, &a.UserAgent, &a.Page); err != nil {
 			return nil, err
 		}
-		a.At, _ = time.Parse(time.RFC3339Nano, at)
+		a.At, a.DateOnly = parseStamp(at)
 		out = append(out, a)
 	}
 	return out, rows.Err()
@@ -362,6 +370,11 @@ func searchKeys(fullName, iin, phone, email string) []string {
 	var keys []string
 	for _, t := range nameTokens(fullName) {
 		keys = append(keys, "n "+t)
+		// The spelling under which the typings of the word meet, when it
+		// is not the word itself (see kz.Skeleton and Search).
+		if s := kz.Skeleton(t); s != t && s != "" {
+			keys = append(keys, "t "+s)
+		}
 	}
 	if iin != "" {
 		keys = append(keys, "i "+iin)

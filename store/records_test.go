@@ -238,7 +238,10 @@ func TestProcessingOperationsAreAudited(t *testing.T) {
 	if err := w.DepersonalizeUser(ctx, "LC-000002", "statistics only"); err != nil {
 		t.Fatal(err)
 	}
-	d, _ := w.GetUser(ctx, "LC-000002")
+	if _, err := w.GetUser(ctx, "LC-000002"); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("the old account id still finds the depersonalized record: %v", err)
+	}
+	d := onlyDepersonalized(t, w)
 	if d.State != StateDepersonalized || d.IIN != "" || d.Phone != "" || strings.Contains(d.FullName, "Фёдорова") {
 		t.Fatalf("depersonalized = %+v", d)
 	}
@@ -383,4 +386,24 @@ func plainIndex(t *testing.T, path string) map[string]bool {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// onlyDepersonalized finds the one depersonalized record (there is no
+// other way: nothing links it to its former account id).
+func onlyDepersonalized(t *testing.T, w *Workspace) *User {
+	t.Helper()
+	ctx := context.Background()
+	ids, err := w.UserIDs(ctx, UserFilter{Depersonalized: true})
+	if err != nil || len(ids) != 1 {
+		t.Fatalf("depersonalized records: %v %v", ids, err)
+	}
+	us, err := w.UsersByID(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := w.GetUser(ctx, us[0].AccountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

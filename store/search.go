@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -10,40 +11,181 @@ import (
 	"legco.kz/compliance/store/kz"
 )
 
-// SearchUsers finds users by any word of the name or its beginning
-// (case-insensitive, «ё» found by «е», Kazakh letters as they are), by
-// IIN, by phone written any common way (8 701…, +7 (701)…), by e-mail or
-// by account id. It returns at most limit users, ordered by name; ask for
-// one more than you show to know whether there are more.
-//
-// Every path is a range scan of an index that stops after limit matches,
-// so the cost depends on the limit, not on the number of users or on how
-// common a name is. A query of several words walks the matches of its
-// longest word and keeps the users whose name also has the other words.
+// MatchKind says how a search result matched the query.
+type MatchKind string
+
+const (
+	// MatchExact: the words as typed (case, ё/е and spacing aside), or
+	// the IIN, phone, e-mail or account id.
+	MatchExact MatchKind = "exact"
+	// MatchFolded: in the same script with letters folded — a Kazakh
+	// letter typed as the nearest Russian one or back (ә~а, қ~к, і~и …).
+	MatchFolded MatchKind = "folded"
+	// MatchTransliterated: Latin finding Cyrillic or back (Zholdasbekov,
+	// Joldasbekov ~ Жолдасбеков).
+	MatchTransliterated MatchKind = "transliterated"
+)
+
+// SearchHit is one user found, with how it matched.
+type SearchHit struct {
+	UserSummary
+	Match MatchKind
+}
+
+// SearchOptions tune a search.
+type SearchOptions struct {
+	// Limit is the most hits returned (default 50).
+	Limit int
+	// All returns every match and counts them all.
+	All bool
+	// CountUpTo stops counting matches there (default 1,000), so a
+	// common name costs little more than a rare one.
+	CountUpTo int
+}
+
+// SearchResult is a page of matches and how many there are.
+type SearchResult struct {
+	Hits []SearchHit
+	// Total is the number of users matching; a lower bound when
+	// TotalAtLeast (counting stopped at SearchOptions.CountUpTo).
+	Total        int
+	TotalAtLeast bool
+	// More: there are matches beyond Hits.
+	More bool
+	// Destroyed is set when the query is the account id of a destroyed
+	// user: what remains is the act.
+	Destroyed *DestructionAct
+}
+
+// SearchUsers is Search's hits without the counts.
 func (w *Workspace) SearchUsers(ctx context.Context, query string, limit int) ([]UserSummary, error) {
-	query = strings.TrimSpace(kz.NFC(query))
-	if query == "" {
-		return nil, nil
-	}
 	if limit <= 0 {
 		limit = 100
 	}
-	ids := map[int64]bool{}
-	add := func(found []int64) {
+	res, err := w.Search(ctx, query, SearchOptions{Limit: limit, CountUpTo: limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]UserSummary, len(res.Hits))
+	for i, h := range res.Hits {
+		out[i] = h.UserSummary
+	}
+	return out, nil
+}
+
+// Search finds users by any word of the name or its beginning, however
+// it was typed: case, «ё»/«е», Kazakh letters typed as Russian ones and
+// back, Latin (passport or 2021 alphabet) for Cyrillic and back (see
+// kz.Skeleton); by IIN, by phone written any common way (8 701…, +7
+// (701)…), by e-mail or by account id. Exact matches come first, then
+// the folded and transliterated ones, each group ordered by name; each
+// hit says how it matched.
+//
+// Every path is a range scan of the search index that stops after the
+// limit (counting stops at CountUpTo), so the cost depends on the limit,
+// not on the number of users. Spellings meet in the index: each name word
+// whose skeleton differs from it has a 't' key (searchKeys), so a folded
+// query reads ranges as an exact one does.
+func (w *Workspace) Search(ctx context.Context, query string, opts SearchOptions) (*SearchResult, error) {
+	query = strings.TrimSpace(kz.NFC(query))
+	res := &SearchResult{}
+	if query == "" {
+		return res, nil
+	}
+	limit, countUpTo := opts.Limit, opts.CountUpTo
+	if limit <= 0 {
+		limit = 50
+	}
+	if countUpTo <= 0 {
+		countUpTo = 1_000
+	}
+	if opts.All {
+		limit, countUpTo = math.MaxInt32, math.MaxInt32
+	}
+	countUpTo = max(countUpTo, limit)
+	exact, fuzzy, total, complete, err := w.matchIDs(ctx, query, limit, countUpTo)
+	if err != nil {
+		return nil, err
+	}
+	res.Total, res.TotalAtLeast = total, !complete
+	latinQuery := kz.HasLatin(query)
+	for _, group := range []struct {
+		ids  []int64
+		kind MatchKind
+	}{{exact, MatchExact}, {fuzzy, ""}} {
+		if len(res.Hits) >= limit {
+			break
+		}
+		users, err := w.UsersByID(ctx, group.ids)
+		if err != nil {
+			return nil, err
+		}
+		sortByName(users)
+		for _, u := range users {
+			if len(res.Hits) >= limit {
+				break
+			}
+			kind := group.kind
+			if kind == "" {
+				kind = MatchFolded
+				if kz.HasLatin(u.FullName) != latinQuery {
+					kind = MatchTransliterated
+				}
+			}
+			res.Hits = append(res.Hits, SearchHit{u, kind})
+		}
+	}
+	res.More = res.Total > len(res.Hits)
+	if len(res.Hits) == 0 && !strings.ContainsAny(query, " \t") {
+		if res.Destroyed, err = w.destroyedAccount(ctx, query); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func sortByName(out []UserSummary) {
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].FullName != out[j].FullName {
+			return out[i].FullName < out[j].FullName
+		}
+		return out[i].ID < out[j].ID
+	})
+}
+
+// matchIDs walks each source of matches up to limit users, counting
+// them all (total) and keeping the first keep new ones of each: exact
+// holds those matching as typed, fuzzy the others that match folded or
+// transliterated. complete: no source stopped at the limit, so total
+// counts every match.
+func (w *Workspace) matchIDs(ctx context.Context, query string, keep, limit int) (exact, fuzzy []int64, total int, complete bool, err error) {
+	seen := map[int64]bool{}
+	complete = true
+	add := func(dst *[]int64, found []int64) {
+		if len(found) >= limit && dst == &exact {
+			complete = false // the fuzzy walk is checked below, against its own limit
+		}
+		kept := 0
 		for _, id := range found {
-			ids[id] = true
+			if !seen[id] {
+				seen[id] = true
+				if kept < keep {
+					*dst = append(*dst, id)
+					kept++
+				}
+			}
 		}
 	}
 	found, err := w.rangeIDs(ctx, `SELECT id FROM users WHERE account_id >= ? AND account_id < ? LIMIT ?`, query, limit)
 	if err != nil {
-		return nil, err
+		return nil, nil, 0, false, err
 	}
-	add(found)
+	add(&exact, found)
 	if !strings.ContainsAny(query, " \t") {
-		if found, err = w.keyRange(ctx, "e "+strings.ToLower(query), limit); err != nil {
-			return nil, err
+		if found, err = w.keyRange(ctx, limit, "e "+strings.ToLower(query)); err != nil {
+			return nil, nil, 0, false, err
 		}
-		add(found)
+		add(&exact, found)
 	}
 	if onlyPhoneChars(query) {
 		var prefixes []string
@@ -60,35 +202,39 @@ func (w *Workspace) SearchUsers(ctx context.Context, query string, limit int) ([
 			}
 		}
 		for _, p := range prefixes {
-			if found, err = w.keyRange(ctx, p, limit); err != nil {
-				return nil, err
+			if found, err = w.keyRange(ctx, limit, p); err != nil {
+				return nil, nil, 0, false, err
 			}
-			add(found)
+			add(&exact, found)
 		}
-	} else if toks := nameTokens(query); len(toks) > 0 {
-		if found, err = w.nameMatches(ctx, toks, limit); err != nil {
-			return nil, err
+		return exact, nil, len(seen), complete, nil
+	}
+	toks := nameTokens(query)
+	if len(toks) == 0 {
+		return exact, nil, len(seen), complete, nil
+	}
+	if found, err = w.nameMatches(ctx, toks, false, limit); err != nil {
+		return nil, nil, 0, false, err
+	}
+	add(&exact, found)
+	skels := make([]string, 0, len(toks))
+	for _, t := range toks {
+		if s := kz.Skeleton(t); s != "" {
+			skels = append(skels, s)
 		}
-		add(found)
 	}
-	list := make([]int64, 0, len(ids))
-	for id := range ids {
-		list = append(list, id)
+	if len(skels) == 0 {
+		return exact, nil, len(seen), complete, nil
 	}
-	out, err := w.UsersByID(ctx, list)
-	if err != nil {
-		return nil, err
+	// The exact matches come again here: walk far enough past them.
+	if found, err = w.nameMatches(ctx, skels, true, limit+len(seen)); err != nil {
+		return nil, nil, 0, false, err
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].FullName != out[j].FullName {
-			return out[i].FullName < out[j].FullName
-		}
-		return out[i].ID < out[j].ID
-	})
-	if len(out) > limit {
-		out = out[:limit]
+	add(&fuzzy, found)
+	if len(found) >= limit+len(seen) {
+		complete = false
 	}
-	return out, nil
+	return exact, fuzzy, len(seen), complete, nil
 }
 
 func (w *Workspace) rangeIDs(ctx context.Context, q, prefix string, limit int) ([]int64, error) {
@@ -113,8 +259,18 @@ func (w *Workspace) queryIDs(ctx context.Context, q string, args ...any) ([]int6
 	return out, rows.Err()
 }
 
-func (w *Workspace) keyRange(ctx context.Context, prefix string, limit int) ([]int64, error) {
-	return prefixIDs(ctx, w.db, prefix, limit)
+func (w *Workspace) keyRange(ctx context.Context, limit int, prefixes ...string) ([]int64, error) {
+	return prefixIDs(ctx, w.db, limit, prefixes...)
+}
+
+// wordPrefixes are the index ranges of one query word: its 'n' range,
+// and for a skeleton (fuzzy) also its 't' range — a word whose skeleton
+// is itself has no 't' key.
+func wordPrefixes(t string, fuzzy bool) []string {
+	if fuzzy {
+		return []string{"n " + t, "t " + t}
+	}
+	return []string{"n " + t}
 }
 
 // intersectCap is the most index entries a word may match and still be
@@ -127,9 +283,12 @@ const intersectCap = 100_000
 // each candidate's name by the SQL function legco_name_has. If every word
 // is that common, the range of the longest is walked with the same check.
 // Either way the walk stops at limit.
-func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) ([]int64, error) {
+//
+// fuzzy: toks are skeletons (kz.Skeleton), matched against the names'
+// skeletons through both their 'n' and 't' keys.
+func (w *Workspace) nameMatches(ctx context.Context, toks []string, fuzzy bool, limit int) ([]int64, error) {
 	if len(toks) == 1 {
-		return w.keyRange(ctx, "n "+toks[0], limit)
+		return w.keyRange(ctx, limit, wordPrefixes(toks[0], fuzzy)...)
 	}
 	type word struct {
 		t string
@@ -138,7 +297,7 @@ func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) (
 	var rare []word
 	var common []string
 	for _, t := range toks {
-		n, err := prefixCount(ctx, w.db, "n "+t, intersectCap)
+		n, err := prefixesCount(ctx, w.db, wordPrefixes(t, fuzzy), intersectCap)
 		if err != nil {
 			return nil, err
 		}
@@ -162,7 +321,7 @@ func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) (
 	var sets []map[int64]bool
 	for _, x := range rare[1:] {
 		set := make(map[int64]bool, x.n)
-		if err := eachPrefixEntry(ctx, w.db, "n "+x.t, func(e indexEntry) bool {
+		if err := eachPrefixEntry(ctx, w.db, wordPrefixes(x.t, fuzzy), func(e indexEntry) bool {
 			set[e.id] = true
 			return true
 		}); err != nil {
@@ -170,7 +329,7 @@ func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) (
 		}
 		sets = append(sets, set)
 	}
-	it, err := newIndexIter(ctx, w.db, "n "+rare[0].t)
+	it, err := newIndexIter(ctx, w.db, wordPrefixes(rare[0].t, fuzzy)...)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +340,7 @@ func (w *Workspace) nameMatches(ctx context.Context, toks []string, limit int) (
 		if len(common) == 0 {
 			out = append(out, batch...)
 		} else if len(batch) > 0 {
-			found, err := w.namesHave(ctx, batch, strings.Join(common, " "))
+			found, err := w.namesHave(ctx, batch, strings.Join(common, " "), fuzzy)
 			if err != nil {
 				return err
 			}
@@ -226,11 +385,15 @@ next:
 
 // namesHave keeps the ids, in their order, whose names have a word
 // starting with each of the space-separated words.
-func (w *Workspace) namesHave(ctx context.Context, ids []int64, words string) ([]int64, error) {
+func (w *Workspace) namesHave(ctx context.Context, ids []int64, words string, fuzzy bool) ([]int64, error) {
 	var b strings.Builder
 	args := make([]any, 0, len(ids)+1)
 	args = append(args, words)
-	b.WriteString(`SELECT id FROM users WHERE legco_name_has(full_name, ?) AND id IN (`)
+	fn := "legco_name_has"
+	if fuzzy {
+		fn = "legco_name_has_skeleton"
+	}
+	b.WriteString(`SELECT id FROM users WHERE ` + fn + `(full_name, ?) AND id IN (`)
 	for i, id := range ids {
 		if i > 0 {
 			b.WriteByte(',')
@@ -254,6 +417,16 @@ func (w *Workspace) namesHave(ctx context.Context, ids []int64, words string) ([
 // whether every space-separated word starts some word of the folded name.
 func nameHasPrefixes(fullName, prefixes string) bool {
 	return hasAllPrefixes(nameTokens(fullName), strings.Fields(prefixes))
+}
+
+// nameSkeletonHasPrefixes is legco_name_has_skeleton(full_name, words):
+// nameHasPrefixes on the skeletons of the name's words.
+func nameSkeletonHasPrefixes(fullName, prefixes string) bool {
+	toks := nameTokens(fullName)
+	for i, t := range toks {
+		toks[i] = kz.Skeleton(t)
+	}
+	return hasAllPrefixes(toks, strings.Fields(prefixes))
 }
 
 func hasAllPrefixes(words, prefixes []string) bool {

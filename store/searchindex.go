@@ -115,7 +115,11 @@ func writeRun(ctx context.Context, tx *sql.Tx, es []indexEntry) error {
 	if len(es) == 0 {
 		return nil
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO search_runs(entries) VALUES (?)`, len(es))
+	lo, hi := es[0].id, es[0].id
+	for _, e := range es {
+		lo, hi = min(lo, e.id), max(hi, e.id)
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO search_runs(entries, min_id, max_id) VALUES (?, ?, ?)`, len(es), lo, hi)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
@@ -159,10 +163,16 @@ func sortEntries(es []indexEntry) []indexEntry {
 type indexRun struct {
 	id      int64
 	entries int64
+	minID   int64 // the user ids the run may hold
+	maxID   int64
 }
 
+// mayHold reports whether the run can hold an entry of user id.
+func (r indexRun) mayHold(id int64) bool { return id >= r.minID && id <= r.maxID }
+
 func indexRuns(ctx context.Context, q querier) ([]indexRun, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, entries FROM search_runs ORDER BY id`)
+	rows, err := q.QueryContext(ctx, `SELECT id, entries, coalesce(min_id, -9223372036854775808), coalesce(max_id, 9223372036854775807)
+		FROM search_runs ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +180,7 @@ func indexRuns(ctx context.Context, q querier) ([]indexRun, error) {
 	var out []indexRun
 	for rows.Next() {
 		var r indexRun
-		if err := rows.Scan(&r.id, &r.entries); err != nil {
+		if err := rows.Scan(&r.id, &r.entries, &r.minID, &r.maxID); err != nil {
 			return nil, err
 		}
 		out = append(out, r)
@@ -290,19 +300,23 @@ func (h *cursorHeap) Pop() any {
 	return x
 }
 
-func newIndexIter(ctx context.Context, q querier, prefix string) (*indexIter, error) {
+// newIndexIter walks the entries starting with any of the prefixes
+// (which must not overlap one another).
+func newIndexIter(ctx context.Context, q querier, prefixes ...string) (*indexIter, error) {
 	runs, err := indexRuns(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("search index: %w", err)
 	}
 	it := &indexIter{ctx: ctx, q: q}
 	for _, r := range runs {
-		c := &runCursor{run: r.id, lo: prefix, hi: prefix + "\U0010FFFF"}
-		if err := c.fill(ctx, q); err != nil {
-			return nil, err
-		}
-		if len(c.buf) > 0 {
-			it.h = append(it.h, c)
+		for _, prefix := range prefixes {
+			c := &runCursor{run: r.id, lo: prefix, hi: prefix + "\U0010FFFF"}
+			if err := c.fill(ctx, q); err != nil {
+				return nil, err
+			}
+			if len(c.buf) > 0 {
+				it.h = append(it.h, c)
+			}
 		}
 	}
 	heap.Init(&it.h)
@@ -336,9 +350,9 @@ func (it *indexIter) next() (e indexEntry, ok bool) {
 }
 
 // prefixIDs returns up to limit distinct users with a key starting with
-// prefix, in key order.
-func prefixIDs(ctx context.Context, q querier, prefix string, limit int) ([]int64, error) {
-	it, err := newIndexIter(ctx, q, prefix)
+// one of the prefixes, in key order.
+func prefixIDs(ctx context.Context, q querier, limit int, prefixes ...string) ([]int64, error) {
+	it, err := newIndexIter(ctx, q, prefixes...)
 	if err != nil {
 		return nil, err
 	}
@@ -357,39 +371,54 @@ func prefixIDs(ctx context.Context, q querier, prefix string, limit int) ([]int6
 	return out, it.err
 }
 
-// eachPrefixEntry calls fn with the entries whose key starts with
-// prefix, run after run — not in key order, which counting and building
-// sets do not need — until fn returns false.
-func eachPrefixEntry(ctx context.Context, q querier, prefix string, fn func(indexEntry) bool) error {
+// eachPrefixEntry calls fn with the entries whose key starts with one of
+// the prefixes, run after run — not in key order, which counting and
+// building sets do not need — until fn returns false.
+func eachPrefixEntry(ctx context.Context, q querier, prefixes []string, fn func(indexEntry) bool) error {
 	runs, err := indexRuns(ctx, q)
 	if err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	for _, r := range runs {
-		c := &runCursor{run: r.id, lo: prefix, hi: prefix + "\U0010FFFF"}
-		for {
-			if err := c.fill(ctx, q); err != nil {
+		for _, prefix := range prefixes {
+			if more, err := eachInRun(ctx, q, r, prefix, fn); err != nil || !more {
 				return err
 			}
-			if len(c.buf) == 0 {
-				break
-			}
-			for _, e := range c.buf {
-				if !fn(e) {
-					return nil
-				}
-			}
-			c.buf = c.buf[:0]
 		}
 	}
 	return nil
 }
 
+// eachInRun is eachPrefixEntry for one run and prefix; more is false
+// when fn stopped the walk.
+func eachInRun(ctx context.Context, q querier, r indexRun, prefix string, fn func(indexEntry) bool) (more bool, err error) {
+	c := &runCursor{run: r.id, lo: prefix, hi: prefix + "\U0010FFFF"}
+	for {
+		if err := c.fill(ctx, q); err != nil {
+			return false, err
+		}
+		if len(c.buf) == 0 {
+			return true, nil
+		}
+		for _, e := range c.buf {
+			if !fn(e) {
+				return false, nil
+			}
+		}
+		c.buf = c.buf[:0]
+	}
+}
+
 // prefixCount counts the entries with a key starting with prefix, up to
 // most.
 func prefixCount(ctx context.Context, q querier, prefix string, most int) (int, error) {
+	return prefixesCount(ctx, q, []string{prefix}, most)
+}
+
+// prefixesCount counts the entries starting with any of the prefixes.
+func prefixesCount(ctx context.Context, q querier, prefixes []string, most int) (int, error) {
 	n := 0
-	err := eachPrefixEntry(ctx, q, prefix, func(indexEntry) bool {
+	err := eachPrefixEntry(ctx, q, prefixes, func(indexEntry) bool {
 		n++
 		return n < most
 	})
@@ -402,11 +431,32 @@ func prefixCount(ctx context.Context, q querier, prefix string, most int) (int, 
 // operation adds one run, however many keys it changed.
 type indexEdit struct {
 	add []indexEntry
+	// runs are the index's runs as this transaction last read them
+	// (remove reads them once; flush, which may merge runs, forgets them).
+	runs []indexRun
+	// pending: the users with additions, built when a removal first
+	// needs it.
+	pending map[int64]bool
+}
+
+// pendingFor reports whether keys of userID may be among the additions
+// (so a removal must look there: rare, a user twice in one chunk).
+func (e *indexEdit) pendingFor(userID int64) bool {
+	if e.pending == nil {
+		e.pending = make(map[int64]bool, len(e.add)/4)
+		for _, a := range e.add {
+			e.pending[a.id] = true
+		}
+	}
+	return e.pending[userID]
 }
 
 func (e *indexEdit) insert(userID int64, keys []string) {
 	if e.add == nil {
 		e.add = make([]indexEntry, 0, 1024)
+	}
+	if e.pending != nil {
+		e.pending[userID] = true
 	}
 	for _, k := range keys {
 		e.add = append(e.add, indexEntry{k, userID})
@@ -422,13 +472,21 @@ func (e *indexEdit) remove(ctx context.Context, tx *sql.Tx, userID int64, keys [
 	for _, k := range keys {
 		gone[k] = true
 	}
-	e.add = slices.DeleteFunc(e.add, func(a indexEntry) bool { return a.id == userID && gone[a.key] })
-	runs, err := indexRuns(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("search index: %w", err)
+	if len(e.add) > 0 && e.pendingFor(userID) {
+		e.add = slices.DeleteFunc(e.add, func(a indexEntry) bool { return a.id == userID && gone[a.key] })
+	}
+	if e.runs == nil {
+		runs, err := indexRuns(ctx, tx)
+		if err != nil {
+			return fmt.Errorf("search index: %w", err)
+		}
+		e.runs = runs
 	}
 	for _, k := range keys {
-		for _, r := range runs {
+		for _, r := range e.runs {
+			if !r.mayHold(userID) {
+				continue
+			}
 			if err := removeEntry(ctx, tx, r.id, indexEntry{k, userID}); err != nil {
 				return err
 			}
@@ -484,7 +542,7 @@ func (e *indexEdit) flush(ctx context.Context, tx *sql.Tx) error {
 		return nil
 	}
 	es := sortEntries(e.add)
-	e.add = e.add[:0]
+	e.add, e.runs, e.pending = e.add[:0], nil, nil
 	if err := writeRun(ctx, tx, es); err != nil {
 		return err
 	}

@@ -131,7 +131,7 @@ func TestSearchIndexAgainstModel(t *testing.T) {
 					}
 				}
 			}
-			got, err := prefixIDs(ctx, db, p, 50)
+			got, err := prefixIDs(ctx, db, 50, p)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -245,7 +245,7 @@ func TestMigrationCarriesSearchIndex(t *testing.T) {
 		{"p 7701", []int64{2}},
 		{"e ", nil},
 	} {
-		got, err := prefixIDs(ctx, db, tt.prefix, 10)
+		got, err := prefixIDs(ctx, db, 10, tt.prefix)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,7 +264,7 @@ func TestMigrationCarriesSearchIndex(t *testing.T) {
 	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := prefixIDs(ctx, db, "n әліб", 10); !slices.Equal(got, []int64{2}) {
+	if got, _ := prefixIDs(ctx, db, 10, "n әліб"); !slices.Equal(got, []int64{2}) {
 		t.Errorf("after removal, found %v", got)
 	}
 	if n, _ := prefixCount(ctx, db, "", 100); n != 3 {

@@ -143,8 +143,30 @@ func (w *Workspace) putSlot(name string, passphrase []byte, kdf keyslot.Params) 
 	return nil
 }
 
+// RemoveStaffAndRekey removes a member and then rotates the workspace key
+// (RotateKey), so that a copy of the key-slot file the member kept no
+// longer opens the workspace. passphrase is the signed-in admin's. Every
+// other member must then be re-enrolled (AddStaff), as after any rotation.
+func (w *Workspace) RemoveStaffAndRekey(ctx context.Context, name, reason string, passphrase []byte) error {
+	if !w.me.Role.Can(PermWorkspaceRekey) {
+		return &ForbiddenError{Staff: w.me.Name, Role: w.me.Role, Action: PermWorkspaceRekey}
+	}
+	if _, err := w.slots.Unlock(w.me.Name, passphrase); err != nil {
+		return err
+	}
+	if err := w.RemoveStaff(ctx, name, reason); err != nil {
+		return err
+	}
+	if err := w.RotateKey(ctx, passphrase, "revocation of "+keyslot.NormalizeName(strings.TrimSpace(name))+": "+reason); err != nil {
+		return fmt.Errorf("%q was removed, but the key rotation did not complete (run `staff rekey`): %w", name, err)
+	}
+	return nil
+}
+
 // RemoveStaff removes a member's access: their key slot goes at once, the
 // staff record stays (marked removed) because the audit log names them.
+// The workspace key stays: a copy of the key-slot file made while the
+// member was enrolled still opens it (RemoveStaffAndRekey closes that).
 func (w *Workspace) RemoveStaff(ctx context.Context, name, reason string) error {
 	name = strings.TrimSpace(keyslot.NormalizeName(name))
 	if name == w.me.Name {
@@ -217,12 +239,6 @@ func (w *Workspace) RotateKey(ctx context.Context, passphrase []byte, reason str
 	}
 	*w.slots = pending
 	others := len(w.slots.Slots) - 1
-	// Record the rotation first (under the old key); if the rekey then
-	// fails, the entry says it was attempted and the pending key is unused.
-	if err := w.change(ctx, Change{Perm: PermWorkspaceRekey, Action: "workspace.rekey", Object: "workspace", Reason: reason,
-		Details: map[string]any{"slots_invalidated": others}}, nil); err != nil {
-		return err
-	}
 	// PRAGMA rekey works on one connection; the others must be gone or
 	// they would keep the old key. Shrink the pool to one for the rekey.
 	w.db.SetMaxIdleConns(0)
@@ -233,6 +249,12 @@ func (w *Workspace) RotateKey(ctx context.Context, passphrase []byte, reason str
 		return err
 	}
 	_, err = conn.ExecContext(ctx, fmt.Sprintf("PRAGMA rekey = \"x'%x'\"", next))
+	if err == nil {
+		// The re-encrypted pages sit in the WAL until a checkpoint; until
+		// then the main file still holds pages under the old key, which
+		// a revoked member's old key slot would open.
+		_, err = conn.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	}
 	conn.Close()
 	if err != nil {
 		return fmt.Errorf("rekey: %w", err)
@@ -256,7 +278,18 @@ func (w *Workspace) RotateKey(ctx context.Context, passphrase []byte, reason str
 	}
 	w.db = db
 	old.Close()
-	return nil
+	// Recorded only now, under the new key: a rotation that stops
+	// earlier leaves no entry claiming it happened (Open records one
+	// when it finds the rotation finished by the pending key).
+	return w.recordRotation(ctx, reason, others, false)
+}
+
+func (w *Workspace) recordRotation(ctx context.Context, reason string, others int, onOpen bool) error {
+	d := map[string]any{"slots_invalidated": others}
+	if onOpen {
+		d["completed_on_open"] = true
+	}
+	return w.change(ctx, Change{Perm: PermWorkspaceRekey, Action: "workspace.rekey", Object: "workspace", Reason: reason, Details: d}, nil)
 }
 
 func (w *Workspace) finishRotation(staff string, passphrase []byte) error {

@@ -31,6 +31,12 @@ type Workspace struct {
 	key []byte
 
 	loc atomic.Pointer[time.Location] // the workspace time zone, read once
+
+	sealOnce sync.Mutex // guards sealK
+	sealK    []byte     // the seals' MAC key (seal.go)
+
+	headDir  string   // the head memory's folder (headmemory.go); "" = off
+	warnings []string // found on open
 }
 
 // Options tune Create and Open. The zero value is right for production.
@@ -47,6 +53,10 @@ type Options struct {
 	// Demo marks a new workspace as synthetic demo data: its credentials
 	// are published in the key-slot file for the unlock screen's banner.
 	Demo bool
+	// HeadMemoryDir is the folder of this computer's memory of audit
+	// heads (rollback warnings, headmemory.go); empty turns it off. The
+	// CLI and the app pass DefaultHeadMemoryDir().
+	HeadMemoryDir string
 }
 
 func (o Options) kdf() keyslot.Params {
@@ -120,6 +130,13 @@ func Create(ctx context.Context, path, admin string, passphrase []byte, opts Opt
 	w, err := connect(ctx, path, key, slots, opts)
 	if err == nil {
 		err = w.bootstrap(ctx, admin)
+		if err == nil {
+			err = w.initSeals(ctx)
+		}
+		if err == nil {
+			w.headDir = opts.HeadMemoryDir
+			err = w.rememberHead(ctx)
+		}
 		if err != nil {
 			w.Close()
 		}
@@ -166,16 +183,18 @@ func Open(ctx context.Context, path, staff string, passphrase []byte, opts Optio
 		return nil, err
 	}
 	w, err := connect(ctx, path, u.Key, slots, opts)
+	rotated := false
 	if err != nil && u.Pending != nil && isNotADatabase(err) {
 		// A key rotation stopped after PRAGMA rekey and before the key
 		// slots were rewritten: the pending key is the database's key now.
 		w, err = connect(ctx, path, u.Pending, slots, opts)
 		if err == nil {
+			rotated = true
 			err = w.finishRotation(u.Staff, passphrase)
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open workspace %s: %w", path, err)
+		return nil, fmt.Errorf("open workspace %s: %w", path, Explain(err))
 	}
 	me, err := w.staffByName(ctx, u.Staff)
 	if err != nil || me.Removed {
@@ -183,6 +202,23 @@ func Open(ctx context.Context, path, staff string, passphrase []byte, opts Optio
 		return nil, ErrBadCredentials
 	}
 	w.me = me
+	if rotated && me.Role.Can(PermWorkspaceRekey) {
+		if err := w.recordRotation(ctx, "key rotation interrupted, completed when the workspace was next opened", -1, true); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open workspace %s: %w", path, err)
+		}
+	}
+	if err := w.initSeals(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open workspace %s: %w", path, Explain(err))
+	}
+	w.headDir = opts.HeadMemoryDir
+	if warn, err := w.checkHeadMemory(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open workspace %s: %w", path, Explain(err))
+	} else if warn != "" {
+		w.warnings = append(w.warnings, warn)
+	}
 	return w, nil
 }
 
@@ -211,7 +247,12 @@ func connect(ctx context.Context, path string, key []byte, slots *keyslot.File, 
 		db.Close()
 		return nil, err
 	}
-	return &Workspace{path: path, db: db, slots: slots, now: opts.clock(), key: append([]byte(nil), key...)}, nil
+	w := &Workspace{path: path, db: db, slots: slots, now: opts.clock(), key: append([]byte(nil), key...)}
+	if err := w.afterConnect(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return w, nil
 }
 
 func checkCipher(ctx context.Context, db *sql.DB) error {
@@ -262,6 +303,9 @@ func (w *Workspace) IsDemo() bool { return w.slots.Demo != nil }
 
 // Close wipes the key from memory and closes the database.
 func (w *Workspace) Close() error {
+	if w.db != nil && w.key != nil {
+		w.rememberHead(context.Background()) // best effort: the next open checks again
+	}
 	w.mu.Lock()
 	keyslot.Wipe(w.key)
 	w.key = nil
@@ -270,8 +314,9 @@ func (w *Workspace) Close() error {
 		return nil
 	}
 	// A checkpoint folds the WAL back so the files at rest are compact;
-	// the WAL is encrypted either way.
-	w.db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	// the WAL is encrypted either way. It does not wait for another
+	// process (an import) that holds the workspace: that one folds it.
+	closeCheckpoint(w.db)
 	err := w.db.Close()
 	w.db = nil
 	return err
@@ -288,6 +333,9 @@ type Change struct {
 	Reason   string
 	Details  map[string]any
 	Personal *Personal
+	// Seal names further audit objects the change touched (an import
+	// chunk's rows); Object is sealed anyway. See seal.go.
+	Seal []string
 }
 
 // Personal is personal data an audit entry keeps, filed under its subject
@@ -315,7 +363,7 @@ func (w *Workspace) change(ctx context.Context, c Change, fn func(tx *sql.Tx, c 
 	if err := w.can(c.Perm); err != nil {
 		return err
 	}
-	tx, err := w.db.BeginTx(ctx, nil)
+	tx, err := w.beginWrite(ctx) // busy.go: waits for an import, then says who holds it
 	if err != nil {
 		return err
 	}
@@ -331,8 +379,12 @@ func (w *Workspace) change(ctx context.Context, c Change, fn func(tx *sql.Tx, c 
 		}
 		c.Details["request"] = id
 	}
-	if _, err := appendAudit(ctx, tx, w.now(), w.me, c); err != nil {
+	e, err := appendAudit(ctx, tx, w.now(), w.me, c)
+	if err != nil {
 		return fmt.Errorf("audit entry for %s: %w", c.Action, err)
+	}
+	if err := w.sealObjects(ctx, tx, e.Seq, append([]string{c.Object}, c.Seal...)); err != nil {
+		return err
 	}
 	return tx.Commit()
 }

@@ -3,16 +3,21 @@ package ui
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
 
 	"legco.kz/compliance/store"
 	"legco.kz/compliance/store/keyslot"
 	"legco.kz/compliance/ui/i18n"
 	"legco.kz/compliance/ui/shell"
+	apptheme "legco.kz/compliance/ui/theme"
 	"legco.kz/compliance/ui/unlock"
 )
 
@@ -35,6 +40,8 @@ type controller struct {
 
 	// autoLockOverride replaces the workspace's auto-lock setting (tests).
 	autoLockOverride time.Duration
+
+	shutdownOnce sync.Once
 }
 
 func newController(a fyne.App, cfg Config) *controller {
@@ -48,11 +55,15 @@ func newController(a fyne.App, cfg Config) *controller {
 	}
 	c.logf("ui language %s", language)
 	registerBuiltins()
+	// Our own Noto Sans and a palette with readable contrast (ui/theme).
+	a.Settings().SetTheme(apptheme.New())
 	c.win = a.NewWindow(lang.L("LegCo Compliance Workstation"))
 	c.win.Resize(fyne.NewSize(1200, 800))
 	c.win.SetMaster()
 	c.win.SetOnClosed(c.shutdown)
-	a.Lifecycle().SetOnStopped(c.shutdown)
+	// No OnStopped hook: Fyne runs it on a goroutine that races the
+	// closing of its run queue ("send on closed channel"). Stopped, called
+	// once the run loop has returned, closes the workspace instead.
 	c.win.Canvas().AddShortcut(lockShortcut, func(fyne.Shortcut) { c.lock(lockManual) })
 
 	c.showUnlock("")
@@ -113,6 +124,20 @@ func (c *controller) unlocked(ws *store.Workspace) {
 	c.applySettings()
 	for _, f := range onUnlocked {
 		f(env)
+	}
+	c.showOpenWarnings(ws)
+}
+
+// showOpenWarnings tells the user what opening found (a rollback to an
+// older copy); the store has recorded it in the audit log already.
+func (c *controller) showOpenWarnings(ws *store.Workspace) {
+	for _, w := range ws.Warnings() {
+		c.logf("warning on open: %s", w)
+		msg := widget.NewLabel(lang.L("This workspace is older than the one this computer last saw, or its history differs: it was restored from a backup or rolled back. Changes made after the newer state are not in it. The audit log records this warning.") +
+			"\n\n" + lang.L("Technical detail: {{.Reason}}", map[string]any{"Reason": w}))
+		msg.Wrapping = fyne.TextWrapWord
+		msg.Importance = widget.WarningImportance
+		dialog.ShowCustom(lang.L("Older workspace"), lang.L("OK"), container.NewVBox(msg, shell.MinWidth(520)), c.win)
 	}
 }
 
@@ -216,8 +241,13 @@ func minutesText(d time.Duration) string {
 	return lang.L("{{.Minutes}} min", map[string]any{"Minutes": int(d.Round(time.Minute) / time.Minute)})
 }
 
-// shutdown closes the workspace when the window closes or the app stops.
+// shutdown closes the workspace when the window closes or the app stops;
+// the first call does the work, later and concurrent ones wait for it.
 func (c *controller) shutdown() {
+	c.shutdownOnce.Do(c.shutdownNow)
+}
+
+func (c *controller) shutdownNow() {
 	env := c.env
 	if env == nil {
 		return
@@ -225,6 +255,8 @@ func (c *controller) shutdown() {
 	if c.idle != nil {
 		c.idle.stop()
 	}
+	// What a lock saves (the policy editor's draft) is saved on quit too.
+	c.saveBeforeLock(env)
 	c.env, c.main, c.idle = nil, nil, nil
 	env.Stop()
 	done := make(chan struct{})

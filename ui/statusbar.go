@@ -29,7 +29,7 @@ type statusBar struct {
 	Role    *widget.Label
 	Head    *widget.Button
 	File    *widget.Label
-	Message *widget.Label
+	Message *shell.TruncLabel
 	Lock    *widget.Button
 	Demo    fyne.CanvasObject // nil unless a demo workspace
 
@@ -47,8 +47,8 @@ func newStatusBar(env *shell.Env) *statusBar {
 	s.Head = widget.NewButtonWithIcon(lang.L("Audit head: …"), theme.ContentCopyIcon(), s.copyHead)
 	s.Head.Importance = widget.LowImportance
 	s.File = widget.NewLabel(filepath.Base(env.WS.Path()))
-	s.Message = widget.NewLabel("")
-	s.Message.Truncation = fyne.TextTruncateEllipsis
+	// A cut confirmation shows whole on a tap.
+	s.Message = shell.NewTruncLabel("")
 	s.Message.Importance = widget.HighImportance
 	s.Lock = widget.NewButtonWithIcon(lang.L("Lock (Ctrl+L)"), theme.LogoutIcon(), env.Lock)
 
@@ -61,7 +61,18 @@ func newStatusBar(env *shell.Env) *statusBar {
 		widget.NewIcon(theme.AccountIcon()), s.Staff, s.Role, vsep(),
 		s.Head, vsep(),
 		widget.NewIcon(theme.StorageIcon()), s.File, vsep())
-	bar := container.NewBorder(nil, nil, container.NewHBox(left...), s.Lock, s.Message)
+	// Items of features (shell.RegisterStatusItem) share the stretching
+	// middle with the message, so they truncate instead of widening the
+	// window.
+	var center fyne.CanvasObject = s.Message
+	if items := shell.StatusItems(); len(items) > 0 {
+		cells := make([]fyne.CanvasObject, 0, len(items)+1)
+		for _, item := range items {
+			cells = append(cells, item(env))
+		}
+		center = shell.StatusMiddle(cells, s.Message)
+	}
+	bar := container.NewBorder(nil, nil, container.NewHBox(left...), s.Lock, center)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.content = container.NewBorder(widget.NewSeparator(), nil, nil, nil, container.NewStack(bg, bar))
 	return s

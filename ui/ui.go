@@ -75,6 +75,7 @@ func Register(s Section) { shell.Register(s) }
 // app (a.Run()).
 func Start(a fyne.App, cfg Config) fyne.Window {
 	c := newController(a, cfg)
+	active.Store(c)
 	c.win.Show()
 	return c.win
 }

@@ -19,6 +19,7 @@ import (
 	"legco.kz/compliance/store"
 	"legco.kz/compliance/store/keyslot"
 	"legco.kz/compliance/ui/auditlog"
+	"legco.kz/compliance/ui/i18n"
 	"legco.kz/compliance/ui/internal/uitest"
 	"legco.kz/compliance/ui/shell"
 	"legco.kz/compliance/ui/staff"
@@ -185,16 +186,34 @@ func TestUnlockScreenGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := w.AddStaff(context.Background(), "compliance", store.RoleCompliance, []byte("demo-passphrase"), keyslot.TestParams); err != nil {
+		t.Fatal(err)
+	}
 	w.Close()
 	h = start(t, uitest.Workspace{Path: "workspace.db", Options: store.Options{KDF: keyslot.TestParams}}, Config{})
-	h.c.win.Resize(fyne.NewSize(1200, 800))
-	if h.c.unlock.Staff.Text != "admin" || h.c.unlock.Passphrase.Text != "demo-passphrase" {
-		t.Errorf("demo credentials not prefilled: %q", h.c.unlock.Staff.Text)
+	h.c.win.Resize(fyne.NewSize(1024, 700))
+	// The demo staff are offered as choices; nothing is prefilled, so
+	// Enter does not sign in as admin.
+	if h.c.unlock.Staff.Text != "" || h.c.unlock.Passphrase.Text != "" {
+		t.Errorf("demo form prefilled: %q %q", h.c.unlock.Staff.Text, h.c.unlock.Passphrase.Text)
+	}
+	if h.c.unlock.StaffChoice == nil || !slices.Equal(h.c.unlock.DemoStaff, []string{"admin", "compliance"}) {
+		t.Errorf("demo staff choices: %q", h.c.unlock.DemoStaff)
 	}
 	if !uitest.HasText(h.canvas(), "ДЕМО — синтетические данные") {
 		t.Error("no DEMO banner")
 	}
 	golden("unlock_demo.xml")
+	if _, err := i18n.Load(i18n.Kazakh); err != nil {
+		t.Fatal(err)
+	}
+	h.c.showUnlock("")
+	h.c.win.Resize(fyne.NewSize(1024, 700))
+	golden("unlock_demo_kk.xml")
+	i18n.Load(i18n.Russian)
+	h.c.showUnlock("")
+	h.c.win.Resize(fyne.NewSize(1024, 700))
+	h.c.unlock.Staff.SetText("admin")
 
 	h.c.unlock.Passphrase.SetText("wrong horse")
 	test.Tap(h.c.unlock.Button)
@@ -311,7 +330,7 @@ func TestAuditLogShowsChangeMadeOnStaffScreen(t *testing.T) {
 	h.loop.Settle(t)
 	audit.List.Select(0)
 	h.loop.Settle(t)
-	if got := audit.Detail.Action.Text; !strings.HasPrefix(got, "staff.add") {
+	if got := audit.Detail.Action.Text; got != shell.ActionWord("staff.add") {
 		t.Errorf("newest entry is %q, want staff.add", got)
 	}
 	if !strings.HasPrefix(h.c.main.status.Head.Text, "Вершина аудита: #2 ") {

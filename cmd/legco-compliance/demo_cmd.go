@@ -69,7 +69,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if dir := filepath.Dir(*f.db); dir != "" {
 		os.MkdirAll(dir, 0o700)
 	}
-	w, err := store.Create(ctx, *f.db, "admin", pass, store.Options{Demo: true})
+	w, err := store.Create(ctx, *f.db, "admin", pass, store.Options{Demo: true, HeadMemoryDir: e.headMemoryDir()})
 	if err != nil {
 		return err
 	}

@@ -4,20 +4,28 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"runtime/debug"
 
 	"fyne.io/fyne/v2/app"
 
 	"legco.kz/compliance/ui"
+	"legco.kz/compliance/ui/consents"
 	"legco.kz/compliance/ui/policy"
 	"legco.kz/compliance/ui/records"
+	"legco.kz/compliance/ui/requests"
 )
 
 // registerScreens plugs the feature screens into the shell's sections;
 // the Audit log and Staff screens are built in.
 func registerScreens() {
 	records.Register()
+	consents.Register()
 	ui.Register(ui.Section{ID: ui.SectionPolicy, New: policy.New})
+	requests.Register()
 }
+
+// guiMemoryLimit is the GUI's soft heap limit (runtime/debug).
+const guiMemoryLimit = 160 << 20
 
 // defaultDB is where the app looks when no --db is given: $LEGCO_DB, else
 // the per-user data folder.
@@ -38,6 +46,7 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 		path = defaultDB(e)
 	}
 	cfg := ui.Config{DBPath: path, Logf: log.New(e.stderr, "legco-compliance: ", log.LstdFlags).Printf}
+	cfg.Options.HeadMemoryDir = e.headMemoryDir()
 	// With a name and LEGCO_PASSPHRASE both given, unlock at once: this
 	// is how scripts (and the GUI smoke test) open the app. Secrets come
 	// from the environment, never argv.
@@ -49,13 +58,21 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 		cfg.Staff, cfg.Passphrase = name, []byte(pass)
 	}
 	registerScreens()
+	// The GUI makes much short-lived garbage (rows, text images) and Go's
+	// heap doubles between collections: a soft limit keeps the resident
+	// memory under 300 MB through unlock and scrolling (make rss, issue
+	// #14). GOMEMLIMIT in the environment overrides it.
+	if e.getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(guiMemoryLimit)
+	}
 	a := app.NewWithID("kz.legco.compliance")
 	w := ui.Start(a, cfg)
 	go func() {
 		<-ctx.Done()
 		fmt.Fprintln(e.stderr, "legco-compliance: interrupted, closing")
-		a.Quit()
+		ui.Quit(a)
 	}()
 	w.ShowAndRun()
+	ui.Stopped()
 	return nil
 }

@@ -64,6 +64,7 @@ type env struct {
 }
 
 func main() {
+	restoreLocale() // see localefix_linux.go
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	e := &env{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, getenv: os.Getenv}
@@ -101,9 +102,15 @@ func report(e *env, err error) int {
 	switch {
 	case errors.As(err, &ee):
 		code = ee.code
+	case errors.As(err, new(*store.BusyError)):
+		code = exitWorkspaceBusy // records2_cmds.go
 	case errors.Is(err, store.ErrBadCredentials):
 		code = exitCredentials
 		err = errors.New("wrong staff name or passphrase; check both (the name is as enrolled, e.g. `staff list` by an admin) and try again")
+	}
+	if store.IsCorrupt(err) {
+		code = exitAuditBroken
+		err = store.Explain(err)
 	}
 	var fe *store.ForbiddenError
 	if errors.As(err, &fe) {

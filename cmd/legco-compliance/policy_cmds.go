@@ -78,23 +78,6 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", ed.Number, ed.Status, day(ed.UpdatedOn), day(ed.EffectiveOn), ed.Author, ed.SHA256[:16])
 		}
 		return tw.Flush()
-	case "check":
-		if err := need(*edition, "edition"); err != nil {
-			return err
-		}
-		ed, err := w.PolicyEdition(ctx, *edition)
-		if err != nil {
-			return err
-		}
-		probs := policydoc.Check(ed.Doc)
-		for _, p := range probs {
-			fmt.Fprintln(e.stdout, p.String())
-		}
-		if len(probs) > 0 {
-			return &exitError{code: exitPolicyCheck, err: fmt.Errorf("edition %d: %d problems between the Russian and Kazakh texts", *edition, len(probs))}
-		}
-		fmt.Fprintf(e.stdout, "edition %d: Russian and Kazakh texts match clause for clause\n", *edition)
-		return nil
 	case "diff":
 		if err := need(*from, "from"); err != nil {
 			return err
@@ -167,7 +150,7 @@ func cmdPolicy(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "wrote %s (edition %d, %s)\n", *out, ed.Number, *lang)
 		return nil
 	}
-	return runSub(ctx, e, "policy", []string{"import", "list", "check", "diff", "new-draft", "publish", "pdf"}, append([]string{sub}, args...))
+	return runSub(ctx, e, "policy", []string{"import", "list", "diff", "new-draft", "publish", "pdf"}, append([]string{sub}, args...))
 }
 
 func day(t time.Time) string {

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +14,6 @@ import (
 
 	"golang.org/x/term"
 
-	"legco.kz/compliance/reports/destructionact"
 	"legco.kz/compliance/store"
 	"legco.kz/compliance/store/exportfile"
 )
@@ -28,11 +28,12 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		return runSub(ctx, e, "import", []string{"users", "access-log"}, args)
 	}
 	kind, args := args[0], args[1:]
-	f := newFlags(e, "import "+kind, "import "+kind+" --db FILE --file PATH [--format csv|jsonl] [--strict] [--errors REPORT.csv]")
+	f := newFlags(e, "import "+kind, "import "+kind+" --db FILE --file PATH [--format csv|jsonl] [--strict] [--errors REPORT.csv] [--show-values]")
 	file := f.String("file", "", "export `PATH` to import")
 	formatName := f.String("format", "", "csv or jsonl (default: from the file name and content)")
 	strict := f.Bool("strict", false, "all or nothing: import nothing if any row is bad")
 	report := f.String("errors", "", "write the error report to `FILE` (default: FILE.errors.csv next to the export, when there are errors)")
+	showValues := f.Bool("show-values", false, "print rejected values (IINs, names, e-mails…) with the first errors; without it only line, column and reason are printed")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -104,6 +105,9 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 			if i == 10 {
 				fmt.Fprintf(e.stdout, "  … %d more\n", res.Rejected-10)
 				break
+			}
+			if !*showValues {
+				re = re.WithoutValue()
 			}
 			fmt.Fprintf(e.stdout, "  %v\n", re)
 		}
@@ -195,9 +199,10 @@ func cmdUsers(ctx context.Context, e *env, args []string) error {
 	sub, args := args[0], args[1:]
 	switch sub {
 	case "search":
-		f := newFlags(e, "users search", "users search --db FILE [--limit N] QUERY")
+		f := newFlags(e, "users search", "users search --db FILE [--limit N | --all] QUERY")
 		limit := f.Int("limit", 50, "at most `N` matches")
-		if err := f.parse(args); err != nil {
+		all := f.Bool("all", false, "every match")
+		if err := f.parse(reorder(args)); err != nil {
 			return err
 		}
 		q := strings.Join(f.Args(), " ")
@@ -209,19 +214,7 @@ func cmdUsers(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer w.Close()
-		found, err := w.SearchUsers(ctx, q, *limit)
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		for _, u := range found {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.AccountID, u.FullName, u.IIN, u.Phone, u.Email, flags2(u))
-		}
-		tw.Flush()
-		if len(found) == 0 {
-			fmt.Fprintln(e.stderr, "no matches")
-		}
-		return nil
+		return printSearch(ctx, e, w, q, store.SearchOptions{Limit: *limit, All: *all})
 	case "show":
 		f := newFlags(e, "users show", "users show --db FILE ACCOUNT_ID")
 		if err := f.parse(args); err != nil {
@@ -237,8 +230,8 @@ func cmdUsers(ctx context.Context, e *env, args []string) error {
 		defer w.Close()
 		u, err := w.GetUser(ctx, f.Arg(0))
 		if err != nil {
-			if act, ok, _ := w.DestroyedUnder(ctx, f.Arg(0)); ok {
-				return fmt.Errorf("user %s: personal data destroyed under act %s", f.Arg(0), act)
+			if act, aerr := w.DestructionActFor(ctx, f.Arg(0)); aerr == nil && act.AccountID == f.Arg(0) {
+				return errors.New(destroyedLine(w, f.Arg(0), act))
 			}
 			return err
 		}
@@ -290,25 +283,27 @@ func cmdUsers(ctx context.Context, e *env, args []string) error {
 		case "unblock":
 			err = w.UnblockUser(ctx, id, *reason)
 		case "depersonalize":
-			err = w.DepersonalizeUser(ctx, id, *reason)
+			err = w.DepersonalizeUser(wipeProgress(ctx, e), id, *reason)
 		case "destroy":
 			var act *store.DestructionAct
-			act, err = w.DestroyUser(ctx, id, *reason)
+			act, err = w.DestroyUser(wipeProgress(ctx, e), id, *reason)
 			if act != nil {
 				out := *actOut
 				if out == "" {
 					out = "destruction-act-" + act.Number + ".pdf"
 				}
-				if perr := writeDestructionAct(out, act); perr != nil {
+				if _, _, perr := exportAct(ctx, w, act, out); perr != nil {
 					return fmt.Errorf("data destroyed under act %s, but the act PDF could not be written: %w", act.Number, perr)
 				}
 				fmt.Fprintf(e.stdout, "%s: personal data destroyed under act %s; act written to %s\n", id, act.Number, out)
 			}
 		}
 		if err != nil {
-			return err
+			return wipeExit(err)
 		}
-		if sub != "destroy" {
+		if sub == "depersonalize" {
+			fmt.Fprintf(e.stdout, "%s: depersonalized. %s\n", id, depersonalizedSummary())
+		} else if sub != "destroy" {
 			fmt.Fprintf(e.stdout, "%s: %s done\n", id, sub)
 		}
 		return nil
@@ -324,7 +319,7 @@ func reorder(args []string) []string {
 		a := args[i]
 		if strings.HasPrefix(a, "-") {
 			fl = append(fl, a)
-			if !strings.Contains(a, "=") && i+1 < len(args) && a != "--strict" && a != "-strict" {
+			if !strings.Contains(a, "=") && i+1 < len(args) && a != "--strict" && a != "-strict" && a != "--all" && a != "-all" {
 				fl = append(fl, args[i+1])
 				i++
 			}
@@ -352,6 +347,10 @@ func flags2(u store.UserSummary) string {
 func printUser(ctx context.Context, out io.Writer, w *store.Workspace, u *store.User) {
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Account\t%s (%s)\n", u.AccountID, u.AccountStatus)
+	if u.State == store.StateDepersonalized {
+		tw.Flush()
+		fmt.Fprintln(out, depersonalizedSummary())
+	}
 	fmt.Fprintf(tw, "State\t%s%s\n", u.State, map[bool]string{true: ", BLOCKED", false: ""}[u.Blocked])
 	fmt.Fprintln(tw, "\n1.1.1 Provided at registration\t")
 	for _, d := range store.FieldCatalog {
@@ -367,7 +366,11 @@ func printUser(ctx context.Context, out io.Writer, w *store.Workspace, u *store.
 	fmt.Fprintf(tw, "\n1.1.2 Sent automatically\t%d access-log entries\n", u.AccessCount)
 	if log, err := w.AccessLog(ctx, u.ID, 0, 5); err == nil {
 		for _, a := range log {
-			fmt.Fprintf(tw, "  %s\t%s %s %s %s\n", a.At.Format("2006-01-02 15:04"), a.IP, a.Page, a.CookieID, a.UserAgent)
+			at := a.At.In(w.Location()).Format("2006-01-02 15:04")
+			if a.DateOnly {
+				at = a.At.Format("2006-01-02")
+			}
+			fmt.Fprintf(tw, "  %s\t%s %s %s %s\n", at, a.IP, a.Page, a.CookieID, a.UserAgent)
 		}
 	}
 	fmt.Fprintln(tw, "\n1.1.3 Other data\t")
@@ -379,10 +382,4 @@ func printUser(ctx context.Context, out io.Writer, w *store.Workspace, u *store.
 		fmt.Fprintln(out, "\nAudit history:")
 		printAudit(out, es)
 	}
-}
-
-// writeDestructionAct writes the act PDF atomically next to where the
-// officer asked; it holds no personal data beyond the account id.
-func writeDestructionAct(out string, act *store.DestructionAct) error {
-	return writeAtomically(out, func(f *os.File) error { return destructionact.Render(f, act) })
 }

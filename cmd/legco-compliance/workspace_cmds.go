@@ -62,7 +62,14 @@ func (e *env) open(ctx context.Context, f flags) (*store.Workspace, error) {
 		return nil, err
 	}
 	defer keyslot.Wipe(pass)
-	return store.Open(ctx, *f.db, name, pass, store.Options{})
+	w, err := store.Open(ctx, *f.db, name, pass, store.Options{HeadMemoryDir: e.headMemoryDir()})
+	if err != nil {
+		return nil, err
+	}
+	for _, warn := range w.Warnings() {
+		fmt.Fprintf(e.stderr, "WARNING: %s\n", warn)
+	}
+	return w, nil
 }
 
 func cmdInit(ctx context.Context, e *env, args []string) error {
@@ -79,7 +86,7 @@ func cmdInit(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer keyslot.Wipe(pass)
-	w, err := store.Create(ctx, *f.db, *admin, pass, store.Options{})
+	w, err := store.Create(ctx, *f.db, *admin, pass, store.Options{HeadMemoryDir: e.headMemoryDir()})
 	if err != nil {
 		return err
 	}
@@ -135,9 +142,10 @@ func cmdStaff(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "enrolled %q as %s\n", *name, r)
 		return nil
 	case "remove":
-		f := newFlags(e, "staff remove", "staff remove --db FILE --name NAME --reason TEXT")
+		f := newFlags(e, "staff remove", "staff remove --db FILE --name NAME --reason TEXT [--no-rekey]")
 		name := f.String("name", "", "member's `NAME`")
 		reason := f.String("reason", "", "why (kept in the audit log)")
+		noRekey := f.Bool("no-rekey", false, "keep the workspace key (weaker: a copy of the .keys file the member kept still opens the workspace)")
 		if err := f.parse(args); err != nil {
 			return err
 		}
@@ -149,10 +157,26 @@ func cmdStaff(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer w.Close()
-		if err := w.RemoveStaff(ctx, *name, *reason); err != nil {
+		if *noRekey {
+			if err := w.RemoveStaff(ctx, *name, *reason); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "removed %q; their key slot is gone\n", *name)
+			fmt.Fprintln(e.stderr, "warning: --no-rekey: the workspace key did not change, so a copy of the .keys file (or a backup) made while "+
+				"the member was enrolled still opens this workspace with their passphrase; run `staff rekey` to close that")
+			return nil
+		}
+		pass, err := e.secret("LEGCO_PASSPHRASE", "Your passphrase (to re-seal the new key): ", false)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "removed %q; their key slot is gone\n", *name)
+		defer keyslot.Wipe(pass)
+		fmt.Fprintln(e.stderr, "removing the member, then re-encrypting every page under a new workspace key…")
+		if err := w.RemoveStaffAndRekey(ctx, *name, *reason, pass); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "removed %q and rotated the workspace key: old copies of the .keys file no longer open this workspace\n", *name)
+		fmt.Fprintln(e.stdout, "every other member must be re-enrolled with `staff add` (same name and role)")
 		return nil
 	case "list":
 		f := newFlags(e, "staff list", "staff list --db FILE [--all]")
@@ -233,32 +257,7 @@ func cmdAudit(ctx context.Context, e *env, args []string) error {
 	sub, args := args[0], args[1:]
 	switch sub {
 	case "verify":
-		f := newFlags(e, "audit verify", "audit verify --db FILE [--expect-head HASH]")
-		expect := f.String("expect-head", "", "a head `HASH` recorded earlier (e.g. on a report) that must still be in the chain")
-		if err := f.parse(args); err != nil {
-			return err
-		}
-		w, err := e.open(ctx, f)
-		if err != nil {
-			return err
-		}
-		defer w.Close()
-		rep, err := w.VerifyAudit(ctx, *expect, nil)
-		if err != nil {
-			return err
-		}
-		for _, warn := range rep.Warnings {
-			fmt.Fprintf(e.stderr, "warning: %s\n", warn)
-		}
-		if rep.Broken != nil {
-			return &exitError{code: exitAuditBroken, err: fmt.Errorf("audit chain BROKEN at entry #%d: %s (%d entries read; entries before #%d verify)",
-				rep.Broken.Seq, rep.Broken.Reason, rep.Entries, rep.Broken.Seq)}
-		}
-		fmt.Fprintf(e.stdout, "audit chain intact: %d entries, head %s\n", rep.Entries, rep.Head)
-		if rep.Erased > 0 {
-			fmt.Fprintf(e.stdout, "%d entries had their personal-data payload erased by destruction acts (their digests still verify the chain)\n", rep.Erased)
-		}
-		return nil
+		return cmdAuditVerify(ctx, e, args)
 	case "log":
 		f := newFlags(e, "audit log", "audit log --db FILE [--object PREFIX] [--limit N]")
 		object := f.String("object", "", "only objects starting with `PREFIX` (e.g. user:LC-000001)")

@@ -57,10 +57,37 @@ func (o Options) withDefaults(act *store.DestructionAct) Options {
 	if strings.TrimSpace(o.OperatorKK) == "" {
 		o.OperatorKK = DefaultOperatorKK
 	}
+	if op := act.Operator; op != nil {
+		// The act's own record of the operator wins: it is what the
+		// first export printed.
+		o.OperatorRU, o.OperatorKK, o.OperatorBIN = orText(op.NameRU, o.OperatorRU), orText(op.NameKK, o.OperatorKK), op.BIN
+	}
 	if strings.TrimSpace(o.AuditHead) == "" {
 		o.AuditHead = act.AuditHash
 	}
 	return o
+}
+
+func orText(s, fallback string) string {
+	if strings.TrimSpace(s) == "" {
+		return fallback
+	}
+	return s
+}
+
+// zone is where the act's times are told: the workspace's time zone kept
+// with the act, or Almaty (UTC+5) for acts made before it was kept.
+func zone(act *store.DestructionAct) (*time.Location, bi) {
+	if act.TimeZone != "" {
+		if loc, err := time.LoadLocation(act.TimeZone); err == nil {
+			off := act.At.In(loc).Format("-07:00")
+			if act.TimeZone == "Asia/Almaty" {
+				return loc, bi{"время Алматы, UTC" + off, "Алматы уақыты, UTC" + off}
+			}
+			return loc, bi{"время " + act.TimeZone + ", UTC" + off, act.TimeZone + " уақыты, UTC" + off}
+		}
+	}
+	return Almaty, bi{"время Алматы, UTC+5", "Алматы уақыты, UTC+5"}
 }
 
 // Almaty is the act's time zone: UTC+5, fixed, so that the printed date
@@ -231,6 +258,15 @@ func bullet(parts ...string) pdfkit.Paragraph {
 	return p
 }
 
+// withRequest adds the request the destruction answered, when there was
+// one: before the id, the id in bold, after it.
+func withRequest(ps []pdfkit.Paragraph, before, id string, after ...string) []pdfkit.Paragraph {
+	if strings.TrimSpace(id) == "" {
+		return ps
+	}
+	return append(ps, bullet(append([]string{before, "*" + id}, append(after, ".")...)...))
+}
+
 func heading(s string) pdfkit.Paragraph {
 	p := text(bodySize, pdfkit.AlignLeft, "*"+s)
 	p.KeepWithNext = true
@@ -275,10 +311,16 @@ func (r *renderer) heading() {
 		return text(9, pdfkit.AlignCenter, s)
 	}
 	bin := orDash(r.opts.OperatorBIN)
-	g.Write(pdf, pdfkit.Row{Cells: [][]pdfkit.Paragraph{
+	cells := [][]pdfkit.Paragraph{
 		{small(r.opts.OperatorRU, true), small("БИН: "+bin+"; веб-сервис "+DefaultService, false)},
 		{small(r.opts.OperatorKK, true), small("БСН: "+bin+"; "+DefaultService+" веб-қызметі", false)},
-	}})
+	}
+	if op := act.Operator; op != nil {
+		contact := orDash(op.Contact)
+		cells[0] = append(cells[0], small("Адрес: "+orDash(op.Address("ru"))+"; контакт: "+contact, false))
+		cells[1] = append(cells[1], small("Мекенжайы: "+orDash(op.Address("kk"))+"; байланыс: "+contact, false))
+	}
+	g.Write(pdf, pdfkit.Row{Cells: cells})
 	y := pdf.GetY() + 2
 	r.rule(y, 0.5)
 	r.rule(y+0.8, 0.15)
@@ -303,7 +345,8 @@ func (r *renderer) heading() {
 	lm, _, _, _ := pdf.GetMargins()
 	cw := r.colWidth()
 	half := cw / 2
-	date := FormatDate(act.At)
+	loc, _ := zone(act)
+	date := act.At.In(loc).Format("02.01.2006")
 	bottom := y
 	for i, city := range []string{"г. Алматы", "Алматы қ."} {
 		x := lm + float64(i)*(cw+columnGap)
@@ -422,12 +465,17 @@ func (r *renderer) particularsTable() table {
 func (r *renderer) body() {
 	pdf, act := r.pdf, r.act
 	g := r.columns()
+	loc, zl := zone(act)
+	at := act.At.In(loc)
 	when := bi{
-		FormatDate(act.At) + " в " + FormatTime(act.At) + " (время Алматы, UTC+5)",
-		FormatDate(act.At) + ", сағат " + FormatTime(act.At) + " (Алматы уақыты, UTC+5)",
+		at.Format("02.01.2006") + " в " + at.Format("15:04") + " (" + zl.ru + ")",
+		at.Format("02.01.2006") + ", сағат " + at.Format("15:04") + " (" + zl.kk + ")",
 	}
-	staff := orDash(act.Staff)
+	staff := orDash(act.StaffDisplayName())
 	rl := role(act.Role)
+	if act.StaffPosition != "" {
+		rl = bi{act.StaffPosition + ", " + rl.ru, act.StaffPosition + ", " + rl.kk}
+	}
 	reason := orDash(strings.TrimSpace(act.Reason))
 	row := func(space float64, ru, kk []pdfkit.Paragraph) pdfkit.Row {
 		return pdfkit.Row{Cells: [][]pdfkit.Paragraph{ru, kk}, SpaceBefore: space}
@@ -440,16 +488,16 @@ func (r *renderer) body() {
 			[]pdfkit.Paragraph{body("Осы акт ", when.kk, " дербес деректер операторының қызметкері ", "*"+staff, " ("+rl.kk+
 				") LegCo Compliance Workstation жүйесінде LegCo веб-қызметі пайдаланушысының дербес деректерін төменде көрсетілген көлемде және тәсілмен жойғаны туралы жасалды.")}),
 		row(2.5,
-			[]pdfkit.Paragraph{heading("1. Основание"),
+			withRequest([]pdfkit.Paragraph{heading("1. Основание"),
 				bullet("пункт 1.4 Политики конфиденциальности веб-сервиса LegCo (уничтожение персональных данных);"),
 				bullet("Закон Республики Казахстан от 21 мая 2013 года № 94-V «О персональных данных и их защите»;"),
 				bullet("причина, указанная сотрудником: «", reason, "»."),
-			},
-			[]pdfkit.Paragraph{heading("1. Негіздеме"),
+			}, "обращение (запрос) субъекта или уполномоченного органа № ", act.RequestID),
+			withRequest([]pdfkit.Paragraph{heading("1. Негіздеме"),
 				bullet("LegCo веб-қызметінің Құпиялылық саясатының 1.4-тармағы (дербес деректерді жою);"),
 				bullet("«Дербес деректер және оларды қорғау туралы» Қазақстан Республикасының 2013 жылғы 21 мамырдағы № 94-V Заңы;"),
 				bullet("қызметкер көрсеткен себеп: «", reason, "»."),
-			}),
+			}, "субъектінің немесе уәкілетті органның № ", act.RequestID, " өтініші (сұрауы)")),
 		row(2.5,
 			[]pdfkit.Paragraph{heading("2. Субъект персональных данных"),
 				body("Пользователь веб-сервиса LegCo с идентификатором аккаунта ", "*"+act.AccountID,
@@ -560,10 +608,16 @@ func (r *renderer) signatures() {
 	rightX := lm + sigLabelW + sigGap
 	rightW := pdfkit.TextWidth(pdf) - sigLabelW - sigGap
 	rl := role(act.Role)
+	nameCaption := bi{"ФИО, роль", "аты-жөні, рөлі"}
+	detail := rl.ru + " / " + rl.kk
+	if act.StaffPosition != "" {
+		nameCaption = bi{"ФИО, должность, роль", "аты-жөні, лауазымы, рөлі"}
+		detail = act.StaffPosition + "; " + detail
+	}
 	signers := []signer{
 		{label: bi{"Ответственный за организацию обработки персональных данных", "Дербес деректерді өңдеуді ұйымдастыруға жауапты тұлға"},
-			name: orDash(act.Staff), detail: rl.ru + " / " + rl.kk,
-			caption: bi{"ФИО, роль", "аты-жөні, рөлі"}},
+			name: orDash(act.StaffDisplayName()), detail: detail,
+			caption: nameCaption},
 		{label: bi{"Член комиссии", "Комиссия мүшесі"},
 			name:    strings.TrimSpace(r.opts.SecondMember),
 			caption: bi{"ФИО, должность", "аты-жөні, лауазымы"}},

@@ -300,3 +300,27 @@ func TestRenderConcurrent(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// An act kept with its parties prints them: the operator's details, the
+// member's full name and position, the time zone, the request.
+func TestRenderActParties(t *testing.T) {
+	pdftest.Need(t)
+	act := sampleAct()
+	act.StaffFullName, act.StaffPosition = "Сейітқали Нұрлан Серікұлы", "юрист"
+	act.Operator = &store.Operator{NameRU: "ТОО «K&T Partners»", NameKK: "«K&T Partners» ЖШС", BIN: "190240012344",
+		AddressRU: "г. Алматы, пр. Абая, 150", AddressKK: "Алматы қ., Абай даңғылы, 150"}
+	act.TimeZone = "Asia/Aqtobe"
+	act.RequestID = "RQ-2026-000042"
+	b := render(t, act, Options{})
+	path := pdftest.Save(t, b, "act.pdf")
+	text := flat(pdftest.Tool(t, "pdftotext", "-enc", "UTF-8", path, "-"))
+	for _, want := range []string{"ТОО «K&T Partners»", "БИН: 190240012344", "Адрес: г. Алматы, пр. Абая, 150", "контакт: —",
+		"Мекенжайы: Алматы қ., Абай даңғылы, 150", "Сейітқали Нұрлан Серікұлы", "юрист", "Asia/Aqtobe", "RQ-2026-000042"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("pdftotext lacks %q", want)
+		}
+	}
+	if strings.Contains(text, "БИН: —") {
+		t.Error("«БИН: —» with the BIN set")
+	}
+}

@@ -13,8 +13,12 @@ import (
 //	x|gg x|gs x|sg x|ss  gss|ssg  gss|sg  sg|sg  gs|sg  sg|gg  sg|gs
 //
 // with at least two letters on each side. Kazakh vowels (ә ө ұ ү і) are
-// added. Words with digits or Latin letters are never hyphenated; an
-// existing hyphen ("веб-сервис") is always a break point.
+// added. Latin words get the same letter classes (a e i o u y are
+// vowels): a Russian line holding "LegCo (Legal Communications)" must
+// break and justify like the others, and these rules give acceptable
+// English breaks (Com|mu|ni|ca|ti|ons). Words with digits or inner
+// punctuation (www.legco.kz) are never hyphenated; an existing hyphen
+// ("веб-сервис") is always a break point.
 
 const (
 	vowels  = "аеёиоуыэюяәөұүі"
@@ -29,6 +33,10 @@ func letterClass(r rune) byte {
 	case strings.ContainsRune(special, r):
 		return 'x'
 	case r >= 'а' && r <= 'я', r == 'ё', r == 'ғ', r == 'қ', r == 'ң', r == 'һ':
+		return 's'
+	case strings.ContainsRune("aeiouy", r):
+		return 'g'
+	case r >= 'a' && r <= 'z':
 		return 's'
 	}
 	return 0

@@ -271,6 +271,8 @@ func TestHyphenPoints(t *testing.T) {
 		"Веб-сервиса":        "Веб-|сер|ви|са",
 		"«Пользовательское»": "«Поль|зо|ва|тель|ское»",
 		"iOS":                "iOS",
+		"Communications)":    "Com|mu|ni|ca|ti|ons)",
+		"(Legal":             "(Le|gal",
 		"IP-адрес":           "IP-|ад|рес",
 		"www.legco.kz":       "www.legco.kz",
 		"2024":               "2024",

@@ -20,6 +20,14 @@ type RowError struct {
 // RowError.
 const MaxErrorValue = 40
 
+// WithoutValue is a copy without the rejected value (which may be an IIN,
+// a name or an e-mail): for terminals and logs.
+func (e *RowError) WithoutValue() *RowError {
+	c := *e
+	c.Value = ""
+	return &c
+}
+
 func (e *RowError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)

@@ -57,6 +57,7 @@ type rowSource struct {
 
 	// CSV
 	cr   *csv.Reader
+	cap  *capReader
 	cols []int    // slot of each column, or -1 for an extra column
 	hdr  []string // header names, normalised
 	sep  rune
@@ -125,7 +126,9 @@ done:
 func (src *rowSource) readHeader() error {
 	head, _ := src.br.Peek(readBufferSize)
 	src.sep = detectSeparator(head)
-	src.cr = csv.NewReader(src.br)
+	src.cap = &capReader{r: src.br}
+	src.cap.startRecord(0)
+	src.cr = csv.NewReader(src.cap)
 	src.cr.Comma = src.sep
 	src.cr.FieldsPerRecord = -1
 	src.cr.ReuseRecord = true
@@ -136,6 +139,9 @@ func (src *rowSource) readHeader() error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		return &HeaderError{File: src.file, Reason: "malformed header row: " + pe.Err.Error()}
+	}
+	if errors.Is(err, errRecordCap) {
+		return &HeaderError{File: src.file, Reason: fmt.Sprintf("the header row runs past %d MiB (an unterminated quote on line 1?)", MaxRecordBytes>>20)}
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", src.file, err)
@@ -200,9 +206,14 @@ func (src *rowSource) next(rec *raw) error {
 
 func (src *rowSource) nextCSV(rec *raw) error {
 	for {
+		start := src.cap.startRecord(src.cr.InputOffset())
 		fields, err := src.cr.Read()
 		if err == io.EOF {
 			return io.EOF
+		}
+		if errors.Is(err, errRecordCap) {
+			// Fatal: where the next record would start is unknown.
+			return &RecordCapError{File: src.file, Line: start}
 		}
 		if err != nil {
 			var pe *csv.ParseError
@@ -228,6 +239,15 @@ func (src *rowSource) nextCSV(rec *raw) error {
 					Reason: fmt.Sprintf("has %d fields, the header has %d (separator %q; truncated line?)", len(fields), len(src.cols), src.sep)}
 			}
 			fields = fields[:len(src.cols)]
+		}
+		for i, v := range fields {
+			if len(v) > MaxFieldBytes {
+				col := ""
+				if i < len(src.hdr) {
+					col = src.hdr[i]
+				}
+				return &RowError{File: src.file, Line: line, Column: col, Reason: fmt.Sprintf("value is %d bytes, more than %d KiB", len(v), MaxFieldBytes>>10)}
+			}
 		}
 		*rec = raw{line: line}
 		for i, v := range fields {

@@ -117,6 +117,17 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("key slots %s: %w", path, err)
 	}
+	return Parse(b, path)
+}
+
+// maxFileSize bounds a key-slot file (a slot is about 400 bytes).
+const maxFileSize = 1 << 20
+
+// Parse checks the content of a key-slot file; name is for messages.
+func Parse(b []byte, path string) (*File, error) {
+	if len(b) > maxFileSize {
+		return nil, fmt.Errorf("key slots %s: %d bytes, more than a key-slot file can be (%d)", path, len(b), maxFileSize)
+	}
 	var f File
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, fmt.Errorf("key slots %s: not a key-slot file: %w", path, err)
@@ -127,12 +138,51 @@ func Load(path string) (*File, error) {
 	if f.Version != formatVersion {
 		return nil, fmt.Errorf("key slots %s: field version is %d; this build reads version %d", path, f.Version, formatVersion)
 	}
-	for i, s := range f.Slots {
-		if s.KDF != "argon2id" || len(s.Salt) != saltSize || s.Params.Time == 0 || s.Params.MemoryKiB == 0 || s.Params.Threads == 0 {
-			return nil, fmt.Errorf("key slots %s: slot %d (%q) is malformed", path, i+1, s.Staff)
-		}
+	if err := f.check(); err != nil {
+		return nil, fmt.Errorf("key slots %s: %w", path, err)
 	}
 	return &f, nil
+}
+
+// Bounds on a slot's Argon2id cost: a slot outside them is refused before
+// any derivation, so a crafted file cannot exhaust memory or hang the
+// program (4 GiB, time 100 and 64 threads are far above any real setting).
+const (
+	MaxMemoryKiB = 4 * 1024 * 1024
+	MaxTime      = 100
+	MaxThreads   = 64
+)
+
+// sealedSize is the AES-256-GCM seal of a 32-byte key: key and tag.
+const sealedSize = KeySize + 16
+
+// check refuses slots whose parameters or sizes are out of bounds,
+// naming the slot and the field.
+func (f *File) check() error {
+	for i, s := range f.Slots {
+		bad := func(field, why string) error {
+			return fmt.Errorf("slot %d (%q): field %s %s; the file was edited or damaged: restore it from a backup", i+1, s.Staff, field, why)
+		}
+		switch {
+		case s.KDF != "argon2id":
+			return bad("kdf", fmt.Sprintf("is %q, want \"argon2id\"", s.KDF))
+		case s.Params.Time == 0 || s.Params.Time > MaxTime:
+			return bad("params.time", fmt.Sprintf("is %d, must be 1 to %d", s.Params.Time, MaxTime))
+		case s.Params.MemoryKiB < 8 || s.Params.MemoryKiB > MaxMemoryKiB:
+			return bad("params.memory_kib", fmt.Sprintf("is %d, must be 8 to %d (4 GiB)", s.Params.MemoryKiB, MaxMemoryKiB))
+		case s.Params.Threads == 0 || s.Params.Threads > MaxThreads:
+			return bad("params.threads", fmt.Sprintf("is %d, must be 1 to %d", s.Params.Threads, MaxThreads))
+		case len(s.Salt) != saltSize:
+			return bad("salt", fmt.Sprintf("has %d bytes, want %d", len(s.Salt), saltSize))
+		case len(s.Nonce) != 12:
+			return bad("nonce", fmt.Sprintf("has %d bytes, want 12", len(s.Nonce)))
+		case len(s.Sealed) != sealedSize:
+			return bad("sealed", fmt.Sprintf("has %d bytes, want %d", len(s.Sealed), sealedSize))
+		case len(s.PendingSealed) != 0 && (len(s.PendingSealed) != sealedSize || len(s.PendingNonce) != 12):
+			return bad("pending_sealed", fmt.Sprintf("has %d bytes, want %d", len(s.PendingSealed), sealedSize))
+		}
+	}
+	return nil
 }
 
 // Save writes the file atomically: a temporary file in the same folder,

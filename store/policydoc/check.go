@@ -49,6 +49,16 @@ type Problem struct {
 	Severity  Severity `json:"severity"`
 	Message   string   `json:"message"`    // English
 	MessageRU string   `json:"message_ru"` // Russian
+	// MessageKK is the Kazakh message, where there is one (the glossary
+	// and language findings).
+	MessageKK string `json:"message_kk,omitempty"`
+	// Span is where in the clause's text in Lang the finding is (rune
+	// offsets), Found the text there; nil for findings about a whole
+	// clause.
+	Span  *Span  `json:"span,omitempty"`
+	Found string `json:"found,omitempty"`
+	// Fix is the suggested correction, nil when there is none.
+	Fix *Fix `json:"fix,omitempty"`
 }
 
 func (p Problem) String() string {
@@ -82,17 +92,36 @@ func trimURL(s string) string {
 
 func referencesOf(s string) references {
 	var r references
-	for _, m := range emailRe.FindAllString(s, -1) {
-		r.emails = append(r.emails, strings.ToLower(strings.TrimRight(m, ".")))
+	// Each pattern needs a character most clauses lack; testing for it
+	// first keeps the check fast enough to run as the user types.
+	if strings.ContainsRune(s, '@') {
+		for _, m := range emailRe.FindAllString(s, -1) {
+			r.emails = append(r.emails, strings.ToLower(strings.TrimRight(m, ".")))
+		}
+		s = emailRe.ReplaceAllString(s, " ")
 	}
-	s = emailRe.ReplaceAllString(s, " ")
-	for _, m := range urlRe.FindAllString(s, -1) {
-		r.urls = append(r.urls, trimURL(m))
+	if strings.ContainsRune(s, '.') {
+		for _, m := range urlRe.FindAllString(s, -1) {
+			r.urls = append(r.urls, trimURL(m))
+		}
+		s = urlRe.ReplaceAllString(s, " ")
 	}
-	s = urlRe.ReplaceAllString(s, " ")
-	r.numbers = digitsRe.FindAllString(s, -1)
-	r.latin = latinRe.FindAllString(s, -1)
+	if strings.ContainsAny(s, "0123456789") {
+		r.numbers = digitsRe.FindAllString(s, -1)
+	}
+	if hasASCIILetter(s) {
+		r.latin = latinRe.FindAllString(s, -1)
+	}
 	return r
+}
+
+func hasASCIILetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c >= 'a' && c <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 // multisetDiff returns the elements of a missing from b and of b missing
@@ -143,6 +172,13 @@ func describePunct(p string) string {
 	return "«" + p + "»"
 }
 
+func describePunctKK(p string) string {
+	if p == "" {
+		return "белгі жоқ"
+	}
+	return "«" + p + "»"
+}
+
 func describePunctRU(p string) string {
 	if p == "" {
 		return "нет"
@@ -168,12 +204,12 @@ func describePunctRU(p string) string {
 func Check(doc *Document) []Problem {
 	if doc == nil || len(doc.Clauses) == 0 {
 		return []Problem{{Index: -1, Code: CodeEmptyDocument, Severity: SeverityError,
-			Message: "the document has no clauses", MessageRU: "в документе нет ни одного пункта"}}
+			Message: "the document has no clauses", MessageRU: "в документе нет ни одного пункта", MessageKK: "құжатта бірде-бір тармақ жоқ"}}
 	}
 	keys := doc.Keys()
 	var out []Problem
-	add := func(i int, lang Lang, code string, sev Severity, en, ru string) {
-		out = append(out, Problem{Clause: keys[i], Index: i, Lang: lang, Code: code, Severity: sev, Message: en, MessageRU: ru})
+	add := func(i int, lang Lang, code string, sev Severity, en, ru, kk string) {
+		out = append(out, Problem{Clause: keys[i], Index: i, Lang: lang, Code: code, Severity: sev, Message: en, MessageRU: ru, MessageKK: kk})
 	}
 	numbering := checkNumbering(doc)
 	itemCounts := map[string][2]int{}
@@ -206,21 +242,23 @@ func Check(doc *Document) []Problem {
 	}
 	for i, c := range doc.Clauses {
 		for _, p := range numbering[i] {
-			add(i, "", p.code, SeverityError, p.en, p.ru)
+			add(i, "", p.code, SeverityError, p.en, p.ru, p.kk)
 		}
 		ruEmpty, kkEmpty := c.RU.IsEmpty(), c.KK.IsEmpty()
 		if c.Kind != KindItem {
 			switch {
 			case ruEmpty && kkEmpty:
-				add(i, "", CodeEmptyText, SeverityError, "no text in either language", "нет текста ни на одном языке")
+				add(i, "", CodeEmptyText, SeverityError, "no text in either language", "нет текста ни на одном языке", "екі тілде де мәтін жоқ")
 			case kkEmpty:
 				add(i, KK, CodeMissingTranslation, SeverityError,
 					"present in Russian only: the Kazakh text is missing",
-					"есть только на русском языке: нет казахского текста")
+					"есть только на русском языке: нет казахского текста",
+					"тек орыс тілінде бар: қазақша мәтін жоқ")
 			case ruEmpty:
 				add(i, RU, CodeMissingTranslation, SeverityError,
 					"present in Kazakh only: the Russian text is missing",
-					"есть только на казахском языке: нет русского текста")
+					"есть только на казахском языке: нет русского текста",
+					"тек қазақ тілінде бар: орысша мәтін жоқ")
 			}
 		}
 		for parent, owner := range listOwner {
@@ -230,14 +268,15 @@ func Check(doc *Document) []Problem {
 			if n := itemCounts[parent]; n[0] != n[1] {
 				add(i, "", CodeItemCountMismatch, SeverityError,
 					fmt.Sprintf("the list has %d items in Russian and %d in Kazakh", n[0], n[1]),
-					fmt.Sprintf("число пунктов перечня различается: %d в русском тексте, %d в казахском", n[0], n[1]))
+					fmt.Sprintf("число пунктов перечня различается: %d в русском тексте, %d в казахском", n[0], n[1]),
+					fmt.Sprintf("тізбе тармақтарының саны әртүрлі: орысша мәтінде %d, қазақша мәтінде %d", n[0], n[1]))
 			}
 		}
 		if ruEmpty || kkEmpty {
 			continue // nothing to compare
 		}
 		ra, ka := referencesOf(c.RU.Plain), referencesOf(c.KK.Plain)
-		cmp := func(code string, sev Severity, what, whatRU string, a, b []string) {
+		cmp := func(code string, sev Severity, what, whatRU, whatKK string, a, b []string) {
 			onlyRU, onlyKK := multisetDiff(a, b)
 			if len(onlyRU) == 0 && len(onlyKK) == 0 {
 				return
@@ -251,22 +290,25 @@ func Check(doc *Document) []Problem {
 			}
 			add(i, lang, code, sev,
 				fmt.Sprintf("%s differ: only in Russian %s, only in Kazakh %s", what, list(onlyRU), list(onlyKK)),
-				fmt.Sprintf("%s различаются: только в русском тексте %s, только в казахском %s", whatRU, list(onlyRU), list(onlyKK)))
+				fmt.Sprintf("%s различаются: только в русском тексте %s, только в казахском %s", whatRU, list(onlyRU), list(onlyKK)),
+				fmt.Sprintf("%s әртүрлі: тек орысша мәтінде %s, тек қазақша мәтінде %s", whatKK, list(onlyRU), list(onlyKK)))
 		}
-		cmp(CodeURLMismatch, SeverityError, "links", "ссылки", ra.urls, ka.urls)
-		cmp(CodeEmailMismatch, SeverityError, "e-mail addresses", "адреса электронной почты", ra.emails, ka.emails)
-		cmp(CodeNumberMismatch, SeverityWarning, "numbers", "числа", ra.numbers, ka.numbers)
-		cmp(CodeLatinMismatch, SeverityWarning, "Latin-script names", "названия латиницей", ra.latin, ka.latin)
+		cmp(CodeURLMismatch, SeverityError, "links", "ссылки", "сілтемелер", ra.urls, ka.urls)
+		cmp(CodeEmailMismatch, SeverityError, "e-mail addresses", "адреса электронной почты", "электрондық пошта мекенжайлары", ra.emails, ka.emails)
+		cmp(CodeNumberMismatch, SeverityWarning, "numbers", "числа", "сандар", ra.numbers, ka.numbers)
+		cmp(CodeLatinMismatch, SeverityWarning, "Latin-script names", "названия латиницей", "латынша атаулар", ra.latin, ka.latin)
 		if nr, nk := len(normSpans(c.RU.Underline, c.RU.Len())), len(normSpans(c.KK.Underline, c.KK.Len())); nr != nk {
 			add(i, "", CodeUnderlineMismatch, SeverityWarning,
 				fmt.Sprintf("%d underlined passages in Russian, %d in Kazakh", nr, nk),
-				fmt.Sprintf("подчёркнутых фрагментов: %d в русском тексте, %d в казахском", nr, nk))
+				fmt.Sprintf("подчёркнутых фрагментов: %d в русском тексте, %d в казахском", nr, nk),
+				fmt.Sprintf("асты сызылған үзінділер: орысша мәтінде %d, қазақша мәтінде %d", nr, nk))
 		}
 		if c.Kind != KindTitle && c.Kind != KindHeading {
 			if pr, pk := finalPunct(c.RU.Plain), finalPunct(c.KK.Plain); pr != pk {
 				add(i, "", CodePunctuationMismatch, SeverityWarning,
 					fmt.Sprintf("ends with %s in Russian but %s in Kazakh", describePunct(pr), describePunct(pk)),
-					fmt.Sprintf("в конце русского текста %s, казахского — %s", describePunctRU(pr), describePunctRU(pk)))
+					fmt.Sprintf("в конце русского текста %s, казахского — %s", describePunctRU(pr), describePunctRU(pk)),
+					fmt.Sprintf("орысша мәтіннің соңында %s, қазақшаның соңында — %s", describePunctKK(pr), describePunctKK(pk)))
 			}
 		}
 	}
@@ -281,7 +323,7 @@ func list(xs []string) string {
 }
 
 type numberingProblem struct {
-	code, en, ru string
+	code, en, ru, kk string
 }
 
 // checkNumbering walks the numbered clauses and headings in order and
@@ -298,13 +340,15 @@ func checkNumbering(doc *Document) map[int][]numberingProblem {
 		if !ValidNumber(c.Number) {
 			out[i] = append(out[i], numberingProblem{CodeNumberingInvalid,
 				fmt.Sprintf("%q is not a valid clause number", c.Number),
-				fmt.Sprintf("«%s» — неправильный номер пункта", c.Number)})
+				fmt.Sprintf("«%s» — неправильный номер пункта", c.Number),
+				fmt.Sprintf("«%s» — тармақтың дұрыс емес нөмірі", c.Number)})
 			continue
 		}
 		if j, dup := seen[c.Number]; dup {
 			out[i] = append(out[i], numberingProblem{CodeNumberingDuplicate,
 				fmt.Sprintf("number %s is used twice (also clause #%d)", c.Number, j+1),
-				fmt.Sprintf("номер %s использован дважды (также пункт №%d)", c.Number, j+1)})
+				fmt.Sprintf("номер %s использован дважды (также пункт №%d)", c.Number, j+1),
+				fmt.Sprintf("%s нөмірі екі рет қолданылған (№%d тармақ та)", c.Number, j+1)})
 			continue
 		}
 		seen[c.Number] = i
@@ -314,16 +358,19 @@ func checkNumbering(doc *Document) map[int][]numberingProblem {
 		case len(last) < d-1:
 			out[i] = append(out[i], numberingProblem{CodeNumberingGap,
 				fmt.Sprintf("clause %s has no parent: %s is missing", c.Number, joinParts(p[:d-1])),
-				fmt.Sprintf("у пункта %s нет вышестоящего: отсутствует %s", c.Number, joinParts(p[:d-1]))})
+				fmt.Sprintf("у пункта %s нет вышестоящего: отсутствует %s", c.Number, joinParts(p[:d-1])),
+				fmt.Sprintf("%s тармағының жоғары тармағы жоқ: %s жоқ", c.Number, joinParts(p[:d-1]))})
 		case !equalParts(last[:d-1], p[:d-1]):
 			if compareParts(p[:d-1], last[:d-1]) < 0 {
 				out[i] = append(out[i], numberingProblem{CodeNumberingOrder,
 					fmt.Sprintf("clause %s comes after %s", c.Number, joinParts(last)),
-					fmt.Sprintf("пункт %s стоит после %s", c.Number, joinParts(last))})
+					fmt.Sprintf("пункт %s стоит после %s", c.Number, joinParts(last)),
+					fmt.Sprintf("%s тармағы %s тармағынан кейін тұр", c.Number, joinParts(last))})
 			} else {
 				out[i] = append(out[i], numberingProblem{CodeNumberingGap,
 					fmt.Sprintf("clause %s has no parent: %s is missing", c.Number, joinParts(p[:d-1])),
-					fmt.Sprintf("у пункта %s нет вышестоящего: отсутствует %s", c.Number, joinParts(p[:d-1]))})
+					fmt.Sprintf("у пункта %s нет вышестоящего: отсутствует %s", c.Number, joinParts(p[:d-1])),
+					fmt.Sprintf("%s тармағының жоғары тармағы жоқ: %s жоқ", c.Number, joinParts(p[:d-1]))})
 			}
 		default:
 			want := 1
@@ -340,11 +387,13 @@ func checkNumbering(doc *Document) map[int][]numberingProblem {
 				}
 				out[i] = append(out[i], numberingProblem{CodeNumberingGap,
 					fmt.Sprintf("numbering skips %s before %s", gap, c.Number),
-					fmt.Sprintf("в нумерации пропущен %s перед %s", gap, c.Number)})
+					fmt.Sprintf("в нумерации пропущен %s перед %s", gap, c.Number),
+					fmt.Sprintf("нөмірлеуде %s тармағының алдында %s өткізіп жіберілген", c.Number, gap)})
 			case p[d-1] < want:
 				out[i] = append(out[i], numberingProblem{CodeNumberingOrder,
 					fmt.Sprintf("clause %s comes after %s", c.Number, joinParts(last)),
-					fmt.Sprintf("пункт %s стоит после %s", c.Number, joinParts(last))})
+					fmt.Sprintf("пункт %s стоит после %s", c.Number, joinParts(last)),
+					fmt.Sprintf("%s тармағы %s тармағынан кейін тұр", c.Number, joinParts(last))})
 			}
 		}
 		last = p

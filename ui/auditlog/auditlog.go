@@ -20,11 +20,8 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-// TimeFormat is how times are shown (local time zone).
-const TimeFormat = "2006-01-02 15:04:05"
-
 // columns of the list: seq, time, staff, role, action, object, reason.
-var columns = &shell.Columns{Widths: []float32{56, 150, 140, 125, 145, 165, 140}}
+var columns = &shell.Columns{Widths: []float32{56, 200, 120, 110, 160, 130, 140}, Keep: []bool{true, true}}
 
 // actionPrefixes are offered in the action filter.
 var actionPrefixes = []string{"staff.", "workspace.", "settings.", "user.", "record.", "request.", "consent.", "policy."}
@@ -34,12 +31,17 @@ type Screen struct {
 	widget.BaseWidget
 	env *shell.Env
 
-	Object  *widget.Entry
-	Action  *widget.SelectEntry
-	Staff   *widget.Select
-	List    *widget.List
-	Summary *widget.Label
-	Detail  *Detail
+	Object *widget.Entry
+	Action *widget.SelectEntry
+	Staff  *widget.Select
+	List   *widget.List
+	// ExpectHead is the verify dialog's expected-head field (while open).
+	ExpectHead *widget.Entry
+	Summary    *widget.Label
+	Detail     *Detail
+	// PackButton opens the "Make audit pack" dialog (every role: packing
+	// changes nothing).
+	PackButton *widget.Button
 
 	staffNames []string
 	pager      *pager
@@ -72,6 +74,7 @@ func NewScreen(env *shell.Env) *Screen {
 	verify := widget.NewButtonWithIcon(lang.L("Verify chain…"), theme.ConfirmIcon(), s.askVerify)
 	verify.Importance = widget.HighImportance
 	refresh := widget.NewButtonWithIcon(lang.L("Refresh"), theme.ViewRefreshIcon(), s.Reload)
+	s.PackButton = widget.NewButtonWithIcon(lang.L("Make audit pack…"), theme.DocumentSaveIcon(), func() { s.askPack() })
 
 	field := func(label string, w fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, widget.NewLabel(label), nil, w)
@@ -93,8 +96,10 @@ func NewScreen(env *shell.Env) *Screen {
 	listArea := container.NewBorder(header, nil, nil, nil, s.List)
 	split := container.NewVSplit(listArea, container.NewVScroll(s.Detail.Content()))
 	split.Offset = 0.58
-	buttons := container.NewHBox(apply, clear, widget.NewSeparator(), refresh, verify)
-	s.content = container.NewBorder(container.NewVBox(filterRow, container.NewBorder(nil, nil, nil, buttons, s.Summary)), nil, nil, nil, split)
+	// At 1024 px the buttons that do not fit go into a "More" menu and
+	// the filters scroll sideways: nothing widens the window.
+	buttons := shell.NewOverflowBar(apply, clear, refresh, verify, s.PackButton)
+	s.content = container.NewBorder(container.NewVBox(container.NewHScroll(filterRow), container.NewBorder(nil, nil, s.Summary, nil, buttons)), nil, nil, nil, split)
 
 	env.OnChanged(func() { s.Reload(); s.loadStaff() })
 	s.loadStaff()
@@ -320,12 +325,12 @@ func (s *Screen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	set(0, fmt.Sprint(e.Seq), widget.MediumImportance)
-	set(1, e.At.Local().Format(TimeFormat), widget.MediumImportance)
+	set(1, shell.FormatTimeSeconds(s.env, e.At), widget.MediumImportance)
 	set(2, e.Staff, widget.MediumImportance)
 	set(3, shell.RoleName(e.Role), widget.MediumImportance)
-	set(4, e.Action, widget.MediumImportance)
+	set(4, shell.ActionWord(e.Action), widget.MediumImportance)
 	set(5, e.Object, widget.MediumImportance)
-	set(6, e.Reason, widget.MediumImportance)
+	set(6, shell.SystemReason(e.Reason), widget.MediumImportance)
 	s.fetch(id) // filtered: fetch the next page near the end
 }
 
@@ -354,7 +359,17 @@ func (s *Screen) showPending() {
 	}
 }
 
-// entryTime formats an entry's time for the detail panel.
-func entryTime(t time.Time) string {
-	return t.Local().Format(TimeFormat+" -07:00") + "  (" + t.UTC().Format("2006-01-02 15:04:05.000000 UTC") + ")"
+// TimeFormat was the log's time layout; times now go through
+// shell.FormatTimeSeconds (kept for code written against it).
+//
+// Deprecated: use shell.FormatTimeSeconds.
+const TimeFormat = "2006-01-02 15:04:05"
+
+// entryTime is entryTimeIn in the default zone (Asia/Almaty).
+func entryTime(t time.Time) string { return entryTimeIn(nil, t) }
+
+// entryTimeIn formats an entry's time for the detail panel: the
+// workspace's clock, and the exact UTC instant the chain stores.
+func entryTimeIn(env *shell.Env, t time.Time) string {
+	return shell.FormatTimeSeconds(env, t) + "  (" + t.UTC().Format("2006-01-02 15:04:05.000000 UTC") + ")"
 }

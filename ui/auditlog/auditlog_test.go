@@ -72,9 +72,15 @@ func TestListPagesThroughTheWholeLog(t *testing.T) {
 	}
 	s.List.Select(450)
 	loop.Settle(t)
-	if s.Detail.Num.Text != "#1" || !strings.HasPrefix(s.Detail.Action.Text, "workspace.create — рабочее пространство создано") {
+	// Words in the normal view; the code behind the "raw" toggle.
+	if s.Detail.Num.Text != "#1" || s.Detail.Action.Text != "рабочее пространство создано" {
 		t.Errorf("detail: %q %q", s.Detail.Num.Text, s.Detail.Action.Text)
 	}
+	s.Detail.Raw.SetChecked(true)
+	if s.Detail.Action.Text != "workspace.create" {
+		t.Errorf("raw action: %q", s.Detail.Action.Text)
+	}
+	s.Detail.Raw.SetChecked(false)
 	if s.Detail.Prev.Text != store.GenesisHash {
 		t.Errorf("first entry's prev hash = %q", s.Detail.Prev.Text)
 	}
@@ -165,9 +171,14 @@ func TestDetailShowsPersonalDataOrItsErasure(t *testing.T) {
 	if got := s.Detail.Personal.Text; !strings.Contains(got, "new-"+strings.ToLower(kept)+"@example.kz") || !strings.Contains(got, "\n  ") {
 		t.Errorf("personal payload not shown pretty-printed: %q", got)
 	}
-	if got := s.Detail.Details.Text; !strings.Contains(got, `"field": "email"`) {
-		t.Errorf("details: %q", got)
+	if got := s.Detail.Details.Text; !strings.Contains(got, "Поле: email") || strings.Contains(got, "{") {
+		t.Errorf("details not as labelled fields: %q", got)
 	}
+	s.Detail.Raw.SetChecked(true)
+	if got := s.Detail.Details.Text; !strings.Contains(got, `"field": "email"`) {
+		t.Errorf("raw details: %q", got)
+	}
+	s.Detail.Raw.SetChecked(false)
 	show("user:" + destroyed)
 	if got := s.Detail.Personal.Text; !strings.HasPrefix(got, "удалено актом уничтожения") {
 		t.Errorf("erased payload shown as %q", got)
@@ -184,12 +195,22 @@ func TestVerifyChain(t *testing.T) {
 	}
 	c.Overlays().Remove(c.Overlays().Top())
 
-	// A head that is not in the chain (e.g. from a report of another
-	// workspace) is reported as a break, with a way to the entry.
-	s.Verify("0123456789abcdef0123")
+	// A head beyond the end of the log (e.g. from a report of another
+	// workspace) says so and offers no entry that does not exist.
+	s.Verify("#30 0123456789abcdef0123")
 	loop.Settle(t)
-	if !uitest.HasText(c, "Цепочка аудита НАРУШЕНА") {
-		t.Fatalf("broken chain not reported: %v", uitest.Texts(c))
+	if !uitest.HasText(c, "Ожидаемая голова НЕ НАЙДЕНА") || !uitest.HasText(c, "В журнале 21 записей") {
+		t.Fatalf("head beyond the log not reported: %v", uitest.Texts(c))
+	}
+	if uitest.ButtonIn(c.Overlays().Top(), "Показать запись") != nil {
+		t.Fatal("offers to show an entry that does not exist")
+	}
+	c.Overlays().Remove(c.Overlays().Top())
+	// An existing entry whose hash differs: named, with a way to it.
+	s.Verify("#5 0123456789abcdef")
+	loop.Settle(t)
+	if !uitest.HasText(c, "Запись №5 существует") {
+		t.Fatalf("differing head not reported: %v", uitest.Texts(c))
 	}
 	show := uitest.ButtonIn(c.Overlays().Top(), "Показать запись")
 	if show == nil {
@@ -218,21 +239,36 @@ func TestVerifyCancel(t *testing.T) {
 
 func TestParseExpectedHead(t *testing.T) {
 	h := strings.Repeat("ab", 32)
-	cases := map[string]string{
-		"":                          "",
-		"#12 " + h:                  h,
-		"#12 ABCDEF0123456789…":     "abcdef0123456789",
-		"  " + h[:20] + "  ":        h[:20],
-		"head #7 0123456789abcdef0": "0123456789abcdef0",
-	}
-	for in, want := range cases {
-		got, err := ParseExpectedHead(in)
-		if err != nil || got != want {
-			t.Errorf("ParseExpectedHead(%q) = %q, %v; want %q", in, got, err, want)
+	good := []string{"", "#12 " + h, "#12 ABCDEF0123456789…", "12 abcdef0123456789...", "  " + h + "  "}
+	for _, in := range good {
+		if got, err := ParseExpectedHead(in); err != nil || got != strings.TrimSpace(in) {
+			t.Errorf("ParseExpectedHead(%q) = %q, %v", in, got, err)
 		}
 	}
-	if _, err := ParseExpectedHead("#12 abc"); err == nil {
-		t.Error("a short hash should be refused")
+	bad := []string{"#12 abc", h[:20], "head #7 0123456789abcdef0", "#x 0123456789abcdef", "#3 0123456789abcdeg"}
+	for _, in := range bad {
+		if _, err := ParseExpectedHead(in); err == nil {
+			t.Errorf("ParseExpectedHead(%q) accepted", in)
+		}
+	}
+}
+
+func TestReportTextHeadBeyondTheLog(t *testing.T) {
+	test.NewTempApp(t)
+	i18n.Load(i18n.English)
+	defer i18n.Load(i18n.Russian)
+	// "#11 0000000000000000" on a log of 9 entries: no entry #10, #11 or
+	// #12 may be named.
+	title, text := ReportText(&store.VerifyReport{Entries: 9, Head: store.AuditHead{Seq: 9, Hash: "ff"},
+		Expect: &store.HeadMismatch{Seq: 11, Beyond: true, Entries: 9, Reason: "the log has 9 entries"}})
+	if title != "Expected head NOT FOUND" || !strings.Contains(text, "The log has 9 entries; entries were removed, or the head belongs to another workspace") ||
+		strings.Contains(text, "#12") || strings.Contains(text, "#10") {
+		t.Errorf("%s\n%s", title, text)
+	}
+	title, text = ReportText(&store.VerifyReport{Entries: 9, Head: store.AuditHead{Seq: 9, Hash: "ff"},
+		Expect: &store.HeadMismatch{Seq: 4, Reason: "differs"}})
+	if title != "Expected head NOT FOUND" || !strings.Contains(text, "Entry #4 exists") || !strings.Contains(text, "mistyped") {
+		t.Errorf("%s\n%s", title, text)
 	}
 }
 
@@ -280,5 +316,16 @@ func TestPagerEvictsFarPages(t *testing.T) {
 	}
 	if got := fmt.Sprint(p2.rowOf(1), p2.rowOf(4)); got != "2 -1" {
 		t.Errorf("rowOf: %s", got)
+	}
+}
+
+func TestReportTextTampering(t *testing.T) {
+	test.NewTempApp(t)
+	i18n.Load(i18n.English)
+	defer i18n.Load(i18n.Russian)
+	title, text := ReportText(&store.VerifyReport{Entries: 9, Head: store.AuditHead{Seq: 9, Hash: "ff"},
+		Tampered: []store.Tampering{{Object: "user:LC-1", Reason: "the record does not match its seal"}}, TamperedTotal: 1})
+	if title != "Tampering or damage found" || !strings.Contains(text, "user:LC-1: the record does not match its seal") || !strings.Contains(text, "restore both from a backup") {
+		t.Errorf("%s\n%s", title, text)
 	}
 }

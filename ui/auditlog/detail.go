@@ -24,6 +24,8 @@ type Detail struct {
 
 	Num, At, Staff, Role, Action, Object, Reason *widget.Label
 	Details, Personal, Prev, Hash                *widget.Label
+	// Raw shows the action's code and the details' JSON instead of words.
+	Raw *widget.Check
 
 	empty   *widget.Label
 	form    *fyne.Container
@@ -42,7 +44,13 @@ func newDetail(env *shell.Env) *Detail {
 		return l
 	}
 	d.Num, d.At, d.Staff, d.Role, d.Action, d.Object, d.Reason = mk(false), mk(false), mk(false), mk(false), mk(true), mk(true), mk(false)
-	d.Details, d.Personal, d.Prev, d.Hash = mk(true), mk(true), mk(true), mk(true)
+	d.Details, d.Personal, d.Prev, d.Hash = mk(false), mk(true), mk(true), mk(true)
+	d.Action.TextStyle = fyne.TextStyle{}
+	d.Raw = widget.NewCheck(lang.L("Show raw (codes and JSON)"), func(bool) {
+		if d.entry.Seq != 0 {
+			d.showWords()
+		}
+	})
 
 	copyHash := widget.NewButtonWithIcon(lang.L("Copy hash"), theme.ContentCopyIcon(), func() {
 		if d.entry.Seq == 0 {
@@ -66,7 +74,7 @@ func newDetail(env *shell.Env) *Detail {
 		widget.NewFormItem(lang.L("Previous hash"), d.Prev),
 		widget.NewFormItem(lang.L("Entry hash"), container.NewBorder(nil, nil, nil, container.NewVBox(copyHash), d.Hash)),
 	)
-	d.form = container.NewVBox(form)
+	d.form = container.NewVBox(form, d.Raw)
 	d.form.Hide()
 	d.empty = widget.NewLabel(lang.L("Select an entry to see its details, its personal-data payload and its place in the hash chain."))
 	d.empty.Wrapping = fyne.TextWrapWord
@@ -96,17 +104,11 @@ func (d *Detail) Show(e store.AuditEntry) {
 	gen := d.gen
 	d.entry = e
 	d.Num.SetText(fmt.Sprintf("#%d", e.Seq))
-	d.At.SetText(entryTime(e.At))
+	d.At.SetText(entryTimeIn(d.env, e.At))
 	d.Staff.SetText(e.Staff)
 	d.Role.SetText(shell.RoleName(e.Role))
-	if what := ActionText(e.Action); what != "" {
-		d.Action.SetText(e.Action + " — " + what)
-	} else {
-		d.Action.SetText(e.Action)
-	}
 	d.Object.SetText(e.Object)
-	d.Reason.SetText(orDash(e.Reason))
-	d.Details.SetText(PrettyJSON(e.Details))
+	d.showWords()
 	d.Prev.SetText(e.PrevHash)
 	d.Hash.SetText(e.Hash)
 	switch {
@@ -145,6 +147,21 @@ func (d *Detail) Show(e store.AuditEntry) {
 	d.form.Show()
 }
 
+// showWords fills the action, reason and details in words, or as the
+// stored codes and JSON when the "raw" toggle is on.
+func (d *Detail) showWords() {
+	e := d.entry
+	if d.Raw.Checked {
+		d.Action.SetText(e.Action)
+		d.Reason.SetText(orDash(e.Reason))
+		d.Details.SetText(PrettyJSON(e.Details))
+		return
+	}
+	d.Action.SetText(shell.ActionWord(e.Action))
+	d.Reason.SetText(orDash(shell.SystemReason(e.Reason)))
+	d.Details.SetText(shell.DetailsText(e.Details))
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "—"
@@ -164,26 +181,5 @@ func PrettyJSON(s string) string {
 	return b.String()
 }
 
-// ActionText describes the audit actions this part of the program
-// writes ("" for others, which are shown by their code only).
-func ActionText(action string) string {
-	switch action {
-	case "workspace.create":
-		return lang.L("workspace created")
-	case "workspace.rekey":
-		return lang.L("workspace key rotated")
-	case "staff.add":
-		return lang.L("staff member enrolled")
-	case "staff.readd":
-		return lang.L("former staff member enrolled again")
-	case "staff.reenrol":
-		return lang.L("staff member re-enrolled after a key rotation")
-	case "staff.remove":
-		return lang.L("staff member removed")
-	case "staff.passphrase":
-		return lang.L("passphrase changed by its owner")
-	case "settings.autolock":
-		return lang.L("auto-lock time changed")
-	}
-	return ""
-}
+// ActionText names an audit action in words (shell.ActionWord).
+func ActionText(action string) string { return shell.ActionWord(action) }

@@ -17,6 +17,7 @@ import (
 
 	"legco.kz/compliance/reports/policypdf"
 	"legco.kz/compliance/store"
+	"legco.kz/compliance/store/policydoc"
 	"legco.kz/compliance/ui/shell"
 )
 
@@ -62,6 +63,7 @@ func (s *Screen) importFile() {
 		}, s.env.Window)
 		fd.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".tsv"}))
 		fd.Resize(fyne.NewSize(900, 600))
+		shell.LocalizeFileDialog(fd, false)
 		fd.Show()
 	})
 }
@@ -220,16 +222,33 @@ func (s *Screen) publish() {
 	}
 	what += " " + lang.L("Clause 6.1: every edition states its «last updated» date and takes effect when published at www.legco.kz, unless it says otherwise.")
 	items := []*widget.FormItem{widget.NewFormItem("", note(what))}
+	// The open findings of the parity check, errors and warnings alike,
+	// are named before anyone publishes (the draft is saved: see guard).
+	var probs []policydoc.Problem
 	if s.Editor.Edition != nil && s.Editor.Edition.Number == e.Number {
-		if errs, _ := countProblems(s.Editor.Problems()); errs > 0 {
-			items = append(items, widget.NewFormItem("", warningNote(lang.N("The parity check reports {{.Count}} error: the Russian and Kazakh texts do not match. Publishing now is recorded in the audit log.", errs, map[string]any{"Count": errs}))))
-		}
+		probs = s.Editor.Problems()
+	} else if e.Doc != nil {
+		probs = policydoc.Check(e.Doc)
+	}
+	errs, warns := countProblems(probs)
+	if errs > 0 {
+		items = append(items, widget.NewFormItem("", warningNote(lang.N("The parity check reports {{.Count}} error: the Russian and Kazakh texts do not match. Publishing now is recorded in the audit log.", errs, map[string]any{"Count": errs}))))
+	}
+	if warns > 0 {
+		items = append(items, widget.NewFormItem("", warningNote(openWarnings(probs, warns))))
 	}
 	lastUpdated := widget.NewFormItem(lang.L("Last updated"), updated)
 	lastUpdated.HintText = lang.L("printed as «Дата последнего обновления» / «Соңғы өзгеріс енгізілген күн»")
 	takesEffect := widget.NewFormItem(lang.L("Takes effect on"), effective)
 	takesEffect.HintText = lang.L("DD.MM.YYYY; not before the «last updated» date")
 	items = append(items, lastUpdated, takesEffect, widget.NewFormItem(lang.L("Reason"), reason))
+	// The notice of changes goes out with the edition; whether users must
+	// consent again is recorded with the publication.
+	reconsent := widget.NewCheck(lang.L("The changes need users' renewed consent"), nil)
+	reconsent.SetChecked(e.NeedsReconsent)
+	if inForce != nil {
+		items = append(items, widget.NewFormItem("", reconsent))
+	}
 
 	title := lang.L("Publish edition № {{.N}}", map[string]any{"N": e.Number})
 	d := dialog.NewForm(title, lang.L("Publish…"), lang.L("Cancel"), items, func(ok bool) {
@@ -242,9 +261,23 @@ func (s *Screen) publish() {
 		confirm := lang.L("Publish edition № {{.N}} with the «last updated» date {{.Updated}}, in effect from {{.Effective}}? This cannot be undone.",
 			map[string]any{"N": e.Number, "Updated": formatDate(up), "Effective": formatDate(eff)})
 		dialog.ShowConfirm(title, confirm, func(yes bool) {
-			if yes {
-				s.doPublish(e.Number, up, eff, why)
+			if !yes {
+				return
 			}
+			if reconsent.Checked == e.NeedsReconsent {
+				s.doPublish(e.Number, up, eff, why)
+				return
+			}
+			on := reconsent.Checked
+			s.env.Run(func(ctx context.Context) error {
+				return s.env.WS.SetPolicyReconsent(ctx, e.Number, on, "set on publication")
+			}, func(err error) {
+				if err != nil {
+					s.env.ShowError(translateStoreError(err))
+					return
+				}
+				s.doPublish(e.Number, up, eff, why)
+			})
 		}, s.env.Window)
 	}, s.env.Window)
 	d.Resize(fyne.NewSize(620, d.MinSize().Height))
@@ -331,6 +364,7 @@ func (s *Screen) exportPDF() {
 		fd.SetFileName(PDFName(e, layout))
 		fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 		fd.Resize(fyne.NewSize(900, 600))
+		shell.LocalizeFileDialog(fd, true)
 		fd.Show()
 	}, s.env.Window)
 }

@@ -12,6 +12,7 @@ import (
 
 	"legco.kz/compliance/store"
 	"legco.kz/compliance/store/policydoc"
+	"legco.kz/compliance/ui/shell"
 )
 
 // EditionDetails describes the selected edition below the list: where it
@@ -59,7 +60,7 @@ func newEditionDetails(s *Screen) *EditionDetails {
 	d.CompareButton = widget.NewButtonWithIcon(lang.L("Compare with the edition in force"), theme.ContentCopyIcon(), d.compare)
 	sha := widget.NewForm(widget.NewFormItem("SHA-256", d.SHA))
 	body := container.NewVBox(container.NewGridWithColumns(2, left, right), sha,
-		container.NewHBox(d.OpenButton, d.CompareButton))
+		container.NewHBox(d.OpenButton, d.CompareButton, s.NoticeButton))
 	d.Card = widget.NewCard("", "", body)
 	d.content = container.NewVScroll(d.Card)
 	return d
@@ -114,6 +115,22 @@ func (d *EditionDetails) update() {
 	}
 	d.OpenButton.Enable()
 	d.CompareButton.Enable()
+	// Never offer to compare an edition with itself: the edition in
+	// force (or with none in force) compares with the one before it.
+	inForce := 0
+	for _, x := range d.s.Editions {
+		if x.Status == store.EditionPublished {
+			inForce = x.Number
+		}
+	}
+	if inForce == 0 || inForce == e.Number {
+		d.CompareButton.SetText(lang.L("Compare with the previous edition"))
+		if _, ok := prevEdition(d.s.Editions, e.Number); !ok {
+			d.CompareButton.Disable()
+		}
+	} else {
+		d.CompareButton.SetText(lang.L("Compare with the edition in force"))
+	}
 	d.Card.SetTitle(lang.L("Edition № {{.N}}", map[string]any{"N": e.Number}))
 	switch e.Status {
 	case store.EditionDraft:
@@ -133,11 +150,11 @@ func (d *EditionDetails) update() {
 		d.BasedOn.SetText("—")
 	}
 	d.Author.SetText(e.Author)
-	d.Created.SetText(e.CreatedAt.Local().Format(DateFormat + " 15:04"))
+	d.Created.SetText(shell.FormatTime(d.s.env, e.CreatedAt))
 	if e.PublishedAt.IsZero() {
 		d.Published.SetText("—")
 	} else {
-		d.Published.SetText(lang.L("{{.Date}} by {{.Name}}", map[string]any{"Date": e.PublishedAt.Local().Format(DateFormat + " 15:04"), "Name": e.PublishedBy}))
+		d.Published.SetText(lang.L("{{.Date}} by {{.Name}}", map[string]any{"Date": shell.FormatTime(d.s.env, e.PublishedAt), "Name": e.PublishedBy}))
 	}
 	d.Updated.SetText(formatDate(e.UpdatedOn))
 	d.Effective.SetText(formatDate(e.EffectiveOn))

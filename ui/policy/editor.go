@@ -45,6 +45,8 @@ type Editor struct {
 	Parity       *ParityPanel
 
 	model    *draft
+	lex      *policydoc.Lexicon // glossary and word list; nil until loaded
+	accepted map[string]bool    // accepted-wording marks (policydoc.AcceptKey)
 	keys     []string
 	problems []policydoc.Problem
 	severity map[int]policydoc.Severity
@@ -107,6 +109,8 @@ func NewEditor(env *shell.Env) *Editor {
 	editor := container.NewBorder(container.NewVBox(toolbar, container.NewStack(ed.Banner, ed.Hint), header), nil, nil, nil, listArea)
 
 	ed.Parity = NewParityPanel(func(p policydoc.Problem) { ed.Reveal(p.Index) })
+	ed.Parity.editor = ed
+	ed.Parity.setActions()
 	ed.split = container.NewVSplit(editor, ed.Parity)
 	ed.split.Offset = 0.74
 
@@ -156,7 +160,7 @@ func (ed *Editor) SetEdition(e *store.Edition) {
 	case e.Status != store.EditionDraft:
 		ed.BannerTitle.SetText(lang.L("The published edition does not change"))
 		ed.BannerText.SetText(lang.L("Edition № {{.N}} was published on {{.Date}} and can no longer be changed: this is the text users agreed to. To change the policy, start a new draft on the Editions tab.",
-			map[string]any{"N": e.Number, "Date": formatDate(e.PublishedAt.Local())}))
+			map[string]any{"N": e.Number, "Date": shell.FormatDate(ed.env, e.PublishedAt)}))
 		ed.Hint.Hide()
 		ed.Banner.Show()
 	case ed.ReadOnly:
@@ -180,6 +184,7 @@ func (ed *Editor) SetEdition(e *store.Edition) {
 	}
 	ed.List.Refresh()
 	ed.changed(true)
+	ed.loadLexicon()
 }
 
 // Dirty reports unsaved changes.
@@ -242,7 +247,7 @@ func (ed *Editor) changed(immediate ...bool) {
 	case ed.Edition == nil:
 		ed.applyProblems(nil)
 	case len(immediate) > 0 && immediate[0]:
-		ed.applyProblems(policydoc.Check(doc))
+		ed.applyProblems(ed.check(doc))
 	default:
 		ed.env.Go(func(ctx context.Context) {
 			select {
@@ -254,7 +259,7 @@ func (ed *Editor) changed(immediate ...bool) {
 				if seq != ed.checkSeq {
 					return // edited again meanwhile
 				}
-				ed.applyProblems(policydoc.Check(doc))
+				ed.applyProblems(ed.check(doc))
 			})
 		})
 	}

@@ -25,7 +25,18 @@ type ParityPanel struct {
 	Summary  *widget.Label
 	List     *widget.List
 	Problems []policydoc.Problem
+	// Detail shows the selected finding in full with its suggestion;
+	// ApplyButton applies the suggestion, AcceptButton marks the finding
+	// as accepted wording, GlossaryButton opens the glossary.
+	Detail         *widget.Label
+	ApplyButton    *widget.Button
+	AcceptButton   *widget.Button
+	GlossaryButton *widget.Button
+	// Selected is the finding chosen in the list (nil for none).
+	Selected *policydoc.Problem
 	onSelect func(policydoc.Problem)
+	editor   *Editor
+	actions  *fyne.Container
 	content  fyne.CanvasObject
 }
 
@@ -34,7 +45,7 @@ type ParityPanel struct {
 func NewParityPanel(onSelect func(policydoc.Problem)) *ParityPanel {
 	p := &ParityPanel{onSelect: onSelect}
 	p.ExtendBaseWidget(p)
-	title := widget.NewLabel(lang.L("Parity check: Russian and Kazakh"))
+	title := widget.NewLabel(lang.L("Check: parity, terms and language"))
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	p.Summary = widget.NewLabel("")
 	p.Summary.Importance = widget.LowImportance
@@ -62,13 +73,76 @@ func NewParityPanel(onSelect func(policydoc.Problem)) *ParityPanel {
 			cells[3].(*widget.Label).SetText(problemMessage(pr))
 		})
 	p.List.OnSelected = func(id widget.ListItemID) {
-		if id < len(p.Problems) && p.onSelect != nil {
-			p.onSelect(p.Problems[id])
+		if id < len(p.Problems) {
+			p.selectFinding(&p.Problems[id])
+			if p.onSelect != nil {
+				p.onSelect(p.Problems[id])
+			}
 		}
 	}
-	top := container.NewBorder(nil, nil, title, nil, p.Summary)
-	p.content = container.NewBorder(top, nil, nil, nil, p.List)
+	p.List.OnUnselected = func(widget.ListItemID) { p.selectFinding(nil) }
+	p.Detail = widget.NewLabel("")
+	p.Detail.Wrapping = fyne.TextWrapWord
+	p.ApplyButton = widget.NewButtonWithIcon(lang.L("Apply suggestion"), theme.ConfirmIcon(), func() {
+		if p.Selected != nil && p.editor != nil {
+			p.editor.ApplySuggestion(*p.Selected)
+		}
+	})
+	p.ApplyButton.Importance = widget.HighImportance
+	p.AcceptButton = widget.NewButtonWithIcon(lang.L("Accept wording…"), theme.VisibilityOffIcon(), func() {
+		if p.Selected != nil && p.editor != nil {
+			p.editor.AcceptFinding(*p.Selected)
+		}
+	})
+	p.GlossaryButton = widget.NewButtonWithIcon(lang.L("Glossary…"), theme.ListIcon(), func() {
+		if p.editor != nil {
+			p.editor.ShowGlossary()
+		}
+	})
+	p.actions = container.NewBorder(widget.NewSeparator(), nil, nil, container.NewVBox(container.NewHBox(p.ApplyButton, p.AcceptButton)), p.Detail)
+	p.actions.Hide()
+	top := container.NewBorder(nil, nil, title, p.GlossaryButton, p.Summary)
+	p.content = container.NewBorder(top, p.actions, nil, nil, p.List)
 	return p
+}
+
+// setActions shows the buttons the editor's role and edition allow.
+func (p *ParityPanel) setActions() {
+	p.selectFinding(p.Selected)
+}
+
+// selectFinding shows a finding's detail and the actions it allows: a
+// suggestion can be applied and a finding accepted only in a draft the
+// role may edit.
+func (p *ParityPanel) selectFinding(f *policydoc.Problem) {
+	p.Selected = f
+	if f == nil {
+		if p.actions.Visible() {
+			p.actions.Hide()
+			p.Refresh() // the list takes the freed height
+		}
+		return
+	}
+	text := clauseName(f.Clause)
+	if f.Lang != "" {
+		text += " · " + LangText(f.Lang)
+	}
+	text += ": " + problemMessage(*f)
+	if f.Fix != nil {
+		sug := f.Fix.Text
+		if sug == "" {
+			sug = lang.L("(remove)")
+		}
+		text += "\n" + lang.L("Suggestion: «{{.Found}}» → «{{.Fix}}»", map[string]any{"Found": f.Found, "Fix": sug})
+	}
+	p.Detail.SetText(text)
+	editable := p.editor != nil && p.editor.Edition != nil && !p.editor.ReadOnly
+	setButton(p.ApplyButton, editable && f.Fix != nil)
+	setButton(p.AcceptButton, editable && f.Severity != policydoc.SeverityError)
+	if !p.actions.Visible() {
+		p.actions.Show()
+		p.Refresh()
+	}
 }
 
 func (p *ParityPanel) CreateRenderer() fyne.WidgetRenderer {
@@ -90,11 +164,12 @@ func (p *ParityPanel) SetProblems(ps []policydoc.Problem) {
 		}
 	}
 	if len(ps) == 0 {
-		p.Summary.SetText(lang.L("Both languages have the same clauses, lists, links, numbers, names and underlines."))
+		p.Summary.SetText(lang.L("Both languages have the same clauses, lists, links, numbers, names and underlines, and use the glossary's terms."))
 	} else {
 		p.Summary.SetText(lang.L("Errors should be fixed before publication; warnings are worth a look. Click a line to go to the clause."))
 	}
 	p.List.UnselectAll()
+	p.selectFinding(nil)
 	p.List.Refresh()
 }
 

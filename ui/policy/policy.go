@@ -24,7 +24,7 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-var editionColumns = &shell.Columns{Widths: []float32{56, 118, 104, 104, 170, 134, 160}}
+var editionColumns = &shell.Columns{Widths: []float32{56, 118, 104, 104, 140, 186, 150}}
 
 // Screen is the Policy editions section.
 type Screen struct {
@@ -43,6 +43,13 @@ type Screen struct {
 	PublishButton  *widget.Button
 	// ExportButton is there for every role.
 	ExportButton *widget.Button
+	// NoticeButton opens the notice of changes (every role; editing it
+	// needs the right to edit drafts).
+	NoticeButton *widget.Button
+	// NoticeDialog is the notice dialog last opened (tests).
+	NoticeDialog *NoticeDialog
+	// Toolbar holds the edition actions; what does not fit goes into its "More" menu.
+	Toolbar *shell.OverflowBar
 
 	InForce *widget.Label
 	Details *EditionDetails
@@ -85,12 +92,15 @@ func NewScreen(env *shell.Env) *Screen {
 		actions = append(actions, s.PublishButton)
 	}
 	s.ExportButton = widget.NewButtonWithIcon(lang.L("Export privacy.pdf…"), theme.DocumentPrintIcon(), s.exportPDF)
-	actions = append(actions, s.ExportButton)
+	s.NoticeButton = widget.NewButtonWithIcon(lang.L("Notice of changes…"), theme.MailComposeIcon(), s.showNotice)
+	actions = append(actions, s.ExportButton) // the notice button sits in the edition's details
 	s.InForce = widget.NewLabel("")
 	s.InForce.Truncation = fyne.TextTruncateEllipsis
 	s.InForce.TextStyle = fyne.TextStyle{Bold: true}
 	inForce := container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, s.InForce)
-	toolbar := container.NewVBox(container.NewHBox(actions...), inForce)
+	// The bar moves what does not fit into a "More" menu (1024 px).
+	s.Toolbar = shell.NewOverflowBar(actions...)
+	toolbar := container.NewVBox(s.Toolbar, inForce)
 
 	s.List = widget.NewList(func() int { return len(s.Editions) }, newEditionRow, s.updateEditionRow)
 	s.List.OnSelected = s.onSelected
@@ -181,7 +191,7 @@ func (s *Screen) updateEditionRow(id widget.ListItemID, o fyne.CanvasObject) {
 	cells[2].(*widget.Label).SetText(formatDate(e.UpdatedOn))
 	cells[3].(*widget.Label).SetText(formatDate(e.EffectiveOn))
 	cells[4].(*widget.Label).SetText(e.Author)
-	cells[5].(*widget.Label).SetText(e.CreatedAt.Local().Format(DateFormat + " 15:04"))
+	cells[5].(*widget.Label).SetText(shell.FormatTime(s.env, e.CreatedAt))
 	cells[6].(*widget.Label).SetText(shortHash(e.SHA256))
 }
 
@@ -371,6 +381,8 @@ func (s *Screen) updateButtons() {
 	setButton(s.DeleteButton, draft)
 	setButton(s.PublishButton, draft)
 	setButton(s.ExportButton, ok)
+	_, hasFrom := s.noticeFrom(e)
+	setButton(s.NoticeButton, ok && hasFrom)
 	setButton(s.NewDraftButton, len(s.Editions) > 0)
 }
 

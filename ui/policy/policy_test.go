@@ -258,11 +258,19 @@ func TestDraftEditDiffPublish(t *testing.T) {
 		t.Errorf("publishing does not say the current edition is retired: %v", uitest.Texts(f.win.Canvas()))
 	}
 	e[1].SetText(today)
+	checks := uitest.FindIn[*widget.Check](f.dialog())
+	if len(checks) != 1 || checks[0].Checked {
+		t.Fatalf("renewed-consent check box: %v", checks)
+	}
+	checks[0].SetChecked(true)
 	f.tapIn(t, "Опубликовать…")
 	f.tapIn(t, "Да")
 	eds, err := f.w.PolicyEditions(ctx)
 	if err != nil || eds[0].Status != store.EditionPublished || eds[1].Status != store.EditionRetired {
 		t.Fatalf("after publishing: %+v %v", eds, err)
+	}
+	if !eds[0].NeedsReconsent || eds[0].Supersedes != 1 {
+		t.Errorf("published edition: needs renewed consent %v, supersedes %d", eds[0].NeedsReconsent, eds[0].Supersedes)
 	}
 	if ed.Edition.Number != 2 || !ed.ReadOnly || !ed.Banner.Visible() {
 		t.Fatalf("the published edition is still editable in the editor (read-only %v)", ed.ReadOnly)
@@ -318,14 +326,16 @@ func TestParityPanelOnTheSeed(t *testing.T) {
 	f := setup(t, i18n.Russian, "", "", draftSeed)
 	ed := f.s.Editor
 	p := ed.Parity
-	if len(p.Problems) != 4 {
+	// The parity problems (1 error, 3 warnings) and, beside them, the
+	// glossary and language findings (issue #13).
+	if len(p.Problems) != 14 {
 		t.Fatalf("problems: %v", p.Problems)
 	}
 	errs, warns := countProblems(p.Problems)
-	if errs != 1 || warns != 3 {
+	if errs != 1 || warns != 13 {
 		t.Errorf("%d errors, %d warnings", errs, warns)
 	}
-	if ed.ParityButton.Text != "1 ошибка · 3 предупреждения" {
+	if ed.ParityButton.Text != "1 ошибка · 13 предупреждений" {
 		t.Errorf("badge %q", ed.ParityButton.Text)
 	}
 	f.s.Tabs.Select(f.s.TextTab)

@@ -14,18 +14,21 @@ import (
 	"legco.kz/compliance/store"
 	"legco.kz/compliance/store/policydoc"
 	"legco.kz/compliance/ui/i18n"
+	"legco.kz/compliance/ui/shell"
 )
 
 // DateFormat is how dates are shown and typed (DD.MM.YYYY, as in the
 // policy itself).
 const DateFormat = "02.01.2006"
 
-// formatDate prints a date, or "—" for none.
+// formatDate prints a calendar date in the UI language's one date format
+// (shell.DateLayout), or "—" for none. Instants (created, published) go
+// through shell.FormatTime, in the workspace's time zone.
 func formatDate(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.Format(DateFormat)
+	return t.Format(shell.DateLayout())
 }
 
 // StatusText names an edition status in the UI language.
@@ -85,11 +88,20 @@ func LangText(l policydoc.Lang) string {
 	return lang.L("both texts")
 }
 
-// problemMessage is a parity problem's message in the UI language: the
-// Russian one for a Russian or Kazakh UI, the English one otherwise.
+// problemMessage is a finding's message in the UI language: Kazakh where
+// the finding has one (glossary and language findings), else Russian for a
+// Russian or Kazakh UI, English otherwise.
 func problemMessage(p policydoc.Problem) string {
+	if i18n.Current() == i18n.Kazakh && p.MessageKK != "" {
+		return p.MessageKK
+	}
 	if i18n.Current() == i18n.English || p.MessageRU == "" {
 		return p.Message
+	}
+	if i18n.Current() == i18n.Kazakh {
+		if kk, ok := kazakhProblem(p); ok {
+			return kk
+		}
 	}
 	return p.MessageRU
 }

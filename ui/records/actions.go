@@ -2,13 +2,14 @@ package records
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -212,14 +213,11 @@ func (d *Detail) askDepersonalize() {
 	}
 	acc := u.AccountID
 	d.askReason(lang.L("Depersonalize {{.Name}}", map[string]any{"Name": d.name()}), lang.L("Continue…"),
-		lang.L("Depersonalization replaces the name and removes the IIN, phone, e-mail, date of birth and address, the extra fields and the data from other sources; the access log keeps only the network of each IP address, without cookie ids; old values kept in the audit log are erased. What statistics need stays: year of birth, sex, city, registration time, legal entity. THIS CANNOT BE UNDONE."),
+		lang.L("Depersonalization removes the account id, name, IIN, phone, e-mail, date of birth, address, extra fields and the data from other sources, the IP addresses, cookie ids, user agents and times of the access log, and the old values kept in the audit log. What remains cannot be attributed to the user: a new random account id (DP-…) linked to the old one nowhere, the registration date, account status, legal entity, year of birth, sex and city, and the access log as dates and page patterns (/deals/{id}). A keyed digest stops an old export from bringing the data back. THIS CANNOT BE UNDONE."),
 		widget.WarningImportance, nil, func(reason string) {
 			d.confirmIrreversible(lang.L("Depersonalize for good?"), lang.L("Depersonalize"),
 				lang.L("Depersonalize {{.Account}} now? The identifying data cannot be brought back, not even by importing an export again.", map[string]any{"Account": acc}),
-				func() {
-					d.run(func(ctx context.Context, ws *store.Workspace) error { return ws.DepersonalizeUser(ctx, acc, reason) },
-						lang.L("{{.Account}} depersonalized.", map[string]any{"Account": acc}))
-				})
+				func() { d.depersonalize(acc, reason) })
 		})
 }
 
@@ -245,9 +243,9 @@ func (d *Detail) destroy(acc, reason string) {
 	d.env.RunWithProgress(shell.Task{
 		Title:   lang.L("Destroying"),
 		Message: lang.L("Destroying the data and wiping the freed space…"),
-		Work: func(ctx context.Context, _ shell.Progress) error {
+		Work: func(ctx context.Context, p shell.Progress) error {
 			var err error
-			act, err = ws.DestroyUser(context.WithoutCancel(ctx), acc, reason)
+			act, err = ws.DestroyUser(wipeProgress(context.WithoutCancel(ctx), p), acc, reason)
 			return err
 		},
 		Done: func(err error) {
@@ -282,25 +280,43 @@ func (d *Detail) showAct(act *store.DestructionAct, warn error) {
 	dlg.Show()
 }
 
-// saveAct asks where to save the act's PDF and writes it.
-func (d *Detail) saveAct(act *store.DestructionAct) {
-	fd := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil {
-			d.env.ShowError(err)
-			return
-		}
-		if w == nil {
-			return // cancelled
-		}
-		d.env.Run(func(context.Context) error { return WriteAct(w, act) }, func(err error) {
-			if err != nil {
-				d.env.ShowError(err)
+// saveAct asks where to save the act's PDF and writes it; the first
+// export's digest is kept with the act.
+func (d *Detail) saveAct(act *store.DestructionAct) { saveActAs(d.env, act) }
+
+// depersonalize runs the depersonalization with progress (it may wait
+// for another program reading the workspace) and returns to the list:
+// the record no longer has the account id the detail was opened with.
+func (d *Detail) depersonalize(acc, reason string) {
+	ws := d.env.WS
+	d.env.RunWithProgress(shell.Task{
+		Title:   lang.L("Depersonalizing"),
+		Message: lang.L("Depersonalizing the record and wiping the old data…"),
+		Work: func(ctx context.Context, p shell.Progress) error {
+			return ws.DepersonalizeUser(wipeProgress(context.WithoutCancel(ctx), p), acc, reason)
+		},
+		Done: func(err error) {
+			var pending *store.WipePendingError
+			if err != nil && !errors.As(err, &pending) {
+				showError(d.env, err)
 				return
 			}
-			d.env.Notify(lang.L("Destruction act {{.Act}} saved.", map[string]any{"Act": act.Number}))
-		})
-	}, d.env.Window)
-	fd.SetFileName(ActFileName(act))
-	fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-	fd.Show()
+			d.s.Back()
+			d.env.Changed()
+			if err != nil {
+				showError(d.env, err)
+				return
+			}
+			d.env.Notify(lang.L("{{.Account}} depersonalized.", map[string]any{"Account": acc}))
+		},
+	})
+}
+
+// wipeProgress shows the wait for another reader in the progress bar.
+func wipeProgress(ctx context.Context, p shell.Progress) context.Context {
+	return store.WithWipeProgress(ctx, func(waited, most time.Duration) {
+		if p != nil {
+			p(int64(waited/time.Millisecond), int64(most/time.Millisecond))
+		}
+	})
 }

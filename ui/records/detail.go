@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -256,7 +257,7 @@ func (d *Detail) show(u *store.User, log []store.AccessEntry) {
 	d.body.Show()
 	d.Title.SetText(u.FullName)
 	sub := lang.L("Account {{.Account}} · LegCo account status: {{.Status}} · registered {{.Registered}}",
-		map[string]any{"Account": u.AccountID, "Status": orDash(u.AccountStatus), "Registered": showTime(u.RegisteredAt)})
+		map[string]any{"Account": u.AccountID, "Status": shell.StatusWord(u.AccountStatus), "Registered": showStampIn(d.env, u.RegisteredAt, u.RegisteredDateOnly)})
 	if u.BatchID > 0 {
 		sub += " · " + lang.L("import batch {{.Batch}}", map[string]any{"Batch": u.BatchID})
 	}
@@ -322,7 +323,13 @@ func (d *Detail) fillFields(u *store.User) {
 		}
 		v := u.Value(f.Key)
 		if f.Key == "registered_at" && !u.RegisteredAt.IsZero() {
-			v = showTime(u.RegisteredAt)
+			v = showStampIn(d.env, u.RegisteredAt, u.RegisteredDateOnly)
+		}
+		if f.Key == "birth_date" {
+			// Stored as YYYY-MM-DD; shown in the UI language's one format.
+			if t, err := time.Parse("2006-01-02", v); err == nil {
+				v = t.Format(shell.DateLayout())
+			}
 		}
 		main.AppendItem(item(f.Key, label, v))
 	}
@@ -337,8 +344,8 @@ func (d *Detail) fillFields(u *store.User) {
 	note.Importance = widget.LowImportance
 	book := widget.NewForm(
 		widget.NewFormItem(lang.L("State"), widget.NewLabel(StateText(u.UserSummary))),
-		widget.NewFormItem(lang.L("Added to the workspace"), widget.NewLabel(showTime(u.CreatedAt))),
-		widget.NewFormItem(lang.L("Last changed"), widget.NewLabel(showTime(u.UpdatedAt))),
+		widget.NewFormItem(lang.L("Added to the workspace"), widget.NewLabel(showTimeIn(d.env, u.CreatedAt))),
+		widget.NewFormItem(lang.L("Last changed"), widget.NewLabel(showTimeIn(d.env, u.UpdatedAt))),
 	)
 	objs = append(objs, note, widget.NewSeparator(), heading(lang.L("Record")), book)
 	d.Fields.Objects = objs
@@ -371,7 +378,7 @@ func (d *Detail) fillPublic(u *store.User) {
 			return l
 		}
 		objs = append(objs, container.New(publicColumns, cell(FieldLabel(p.Field)), cell(p.Value), cell(p.Source),
-			cell(p.LegalBasis), cell(showTime(p.ObtainedAt))), widget.NewSeparator())
+			cell(p.LegalBasis), cell(showTimeIn(d.env, p.ObtainedAt))), widget.NewSeparator())
 	}
 	d.Public.Objects = objs
 	d.Public.Refresh()
@@ -408,7 +415,7 @@ func newAccessView(d *Detail) *accessView {
 		}
 		e := a.rows[id]
 		cells := o.(*fyne.Container).Objects
-		for i, t := range []string{showTime(e.At), e.IP, orDash(e.CookieID), e.Page, e.UserAgent} {
+		for i, t := range []string{showStampIn(a.d.env, e.At, e.DateOnly), orDash(e.IP), orDash(e.CookieID), e.Page, orDash(e.UserAgent)} {
 			if l := cells[i].(*widget.Label); l.Text != t {
 				l.SetText(t)
 			}
@@ -518,13 +525,20 @@ func newHistoryView(d *Detail) *historyView {
 		}
 		e := h.entries[id]
 		cells := o.(*fyne.Container).Objects
-		for i, t := range []string{showTime(e.At), e.Staff, ActionText(e.Action), orDash(detailText(e)), orDash(e.Reason)} {
+		for i, t := range []string{showTimeIn(h.d.env, e.At), e.Staff, ActionText(e.Action), orDash(detailText(e)), orDash(shell.SystemReason(e.Reason))} {
 			if l := cells[i].(*widget.Label); l.Text != t {
 				l.SetText(t)
 			}
 		}
 	})
-	h.List.OnSelected = func(widget.ListItemID) { h.List.UnselectAll() }
+	// A row opens its audit entry: the cells may be cut, the entry has
+	// every field in full.
+	h.List.OnSelected = func(id widget.ListItemID) {
+		h.List.UnselectAll()
+		if id < len(h.entries) {
+			shell.ShowAuditEntry(d.env, h.entries[id])
+		}
+	}
 	h.Info = widget.NewLabel("")
 	h.Info.Importance = widget.LowImportance
 	header := shell.HeaderRow(historyColumns, lang.L("Time"), lang.L("Staff member"), lang.L("Action"),

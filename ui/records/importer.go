@@ -80,6 +80,7 @@ func (s *Screen) ShowImport() {
 			fileLabel.Refresh()
 		}, s.env.Window)
 		fd.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".jsonl", ".ndjson", ".json", ".txt"}))
+		shell.LocalizeFileDialog(fd, false)
 		fd.Show()
 	})
 	strict := widget.NewCheck(lang.L("Strict: import nothing if any row is bad"), nil)
@@ -350,6 +351,7 @@ func (s *Screen) saveErrorReport(o ImportOutcome) {
 	}, s.env.Window)
 	fd.SetFileName(o.Name + ".errors.csv")
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
+	shell.LocalizeFileDialog(fd, true)
 	fd.Show()
 }
 

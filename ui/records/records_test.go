@@ -272,32 +272,36 @@ func TestFindEditBlockDepersonalize(t *testing.T) {
 	}
 	test.Tap(f.button(t, "Обезличить"))
 	f.loop.Settle(t)
-	if d.User == nil || d.User.State != store.StateDepersonalized || d.User.IIN != "" || !strings.HasPrefix(d.User.FullName, "Обезличен") {
-		t.Fatalf("not depersonalized: %+v", d.User)
-	}
-	if d.DepersonalizeButton.Visible() {
-		t.Error("Depersonalize still offered")
+	// The record no longer has the account id the detail was opened
+	// with: the screen returns to the list.
+	if d.Visible() || s.Detail.User != nil {
+		t.Error("the detail of the former account id stays open")
 	}
 	entries := f.audit(t, u.AccountID)
 	if !hasAction(entries, "user.depersonalize", "истёк срок хранения") {
 		t.Error("the depersonalization is not in the audit log")
 	}
-	if len(d.History.entries) != len(entries) || d.History.entries[0].Action != "user.depersonalize" {
-		t.Errorf("history: %v", d.History.Texts())
-	}
-	// The old name no longer finds the user.
+	// The old name and account id no longer find the user.
 	if s.win.rowOfAccount(u.AccountID) >= 0 {
 		t.Error("the depersonalized user is still found by the old name")
-	}
-	s.Back()
-	if d.Visible() || s.Detail.User != nil {
-		t.Error("back did not return to the list")
 	}
 	s.ClearFilters()
 	s.Depersonalized.SetChecked(true)
 	f.loop.Settle(t)
 	if s.List.Length() != 1 || !strings.Contains(s.Count.Text, "1 из 500") {
 		t.Errorf("depersonalized filter: %d rows, %q", s.List.Length(), s.Count.Text)
+	}
+	// Its detail shows no former identifier.
+	r, _ := s.win.row(0)
+	s.Open(r.AccountID)
+	f.loop.Settle(t)
+	if s.Detail.User == nil || !strings.HasPrefix(s.Detail.User.AccountID, "DP-") {
+		t.Fatalf("depersonalized detail: %+v", s.Detail.User)
+	}
+	for _, v := range []string{u.AccountID, u.FullName, u.IIN, u.Phone, u.Email} {
+		if v != "" && uitest.HasText(f.win.Canvas(), v) {
+			t.Errorf("the depersonalized record shows %q", v)
+		}
 	}
 }
 
@@ -331,6 +335,14 @@ func TestDestroyAndAct(t *testing.T) {
 	}
 	if s.List.Length() != 49 {
 		t.Errorf("list has %d rows after the destruction", s.List.Length())
+	}
+	// Searching the destroyed account id answers with the act.
+	s.Back()
+	s.Search.SetText(u.AccountID)
+	s.Reload()
+	f.loop.Settle(t)
+	if !strings.Contains(s.Empty.Text, "уничтожены") || !strings.Contains(s.Empty.Text, "по акту DA-") || !s.ActAgain.Visible() {
+		t.Errorf("search of the destroyed id: %q, export shown %v", s.Empty.Text, s.ActAgain.Visible())
 	}
 	// The act's PDF.
 	tomb, err := f.ws.Tombstones(context.Background())

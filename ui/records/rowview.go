@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"legco.kz/compliance/store"
+	"legco.kz/compliance/ui/shell"
 )
 
 // row is one row of the big list: plain canvas texts in a container with
@@ -119,31 +120,9 @@ func (l *rowLayout) MinSize([]fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(float32(len(columns.Widths))*24, metricsFor(fyne.TextStyle{}).lineH+2*theme.InnerPadding())
 }
 
-// columnWidths is shell.Columns' rule: the given widths, shrunk in
-// proportion when they do not fit, the last column taking what is left.
+// columnWidths is shell.Columns' rule (identifier columns kept).
 func columnWidths(want []float32, total float32, n int) []float32 {
-	pad := theme.Padding()
-	out := make([]float32, n)
-	var sum float32
-	for i := 0; i < n && i < len(want); i++ {
-		sum += want[i]
-	}
-	avail := total - pad*float32(n-1)
-	scale := float32(1)
-	if sum > avail && sum > 0 {
-		scale = avail / sum
-	}
-	var used float32
-	for i := 0; i < n; i++ {
-		if i < len(want) {
-			out[i] = want[i] * scale
-		}
-		used += out[i]
-	}
-	if n > 0 && avail > used {
-		out[n-1] += avail - used
-	}
-	return out
+	return shell.ColumnWidths(want, columns.Keep, total, n)
 }
 
 func importanceColor(imp widget.Importance) fyne.ThemeColorName {

@@ -13,14 +13,29 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-// TimeFormat is how times are shown (local time zone).
+// TimeFormat was the list's time layout; times now go through
+// shell.FormatTime (kept for code written against it).
+//
+// Deprecated: use showTimeIn / shell.FormatTime.
 const TimeFormat = "2006-01-02 15:04:05"
 
-func showTime(t time.Time) string {
-	if t.IsZero() {
-		return "—"
+// showTimeIn shows t in the workspace's time zone (shell.FormatTime).
+func showTimeIn(env *shell.Env, t time.Time) string { return shell.FormatTime(env, t) }
+
+// showTime shows t in the default zone (Asia/Almaty) with its offset, for
+// code without an Env at hand; prefer showTimeIn.
+func showTime(t time.Time) string { return shell.FormatTime(nil, t) }
+
+// showStamp is showTime, or the date alone when only the date is kept
+// (depersonalized records keep dates only).
+func showStamp(t time.Time, dateOnly bool) string { return showStampIn(nil, t, dateOnly) }
+
+// showStampIn is showTimeIn, or the date alone when only the date is kept.
+func showStampIn(env *shell.Env, t time.Time, dateOnly bool) string {
+	if dateOnly && !t.IsZero() {
+		return t.Format(shell.DateLayout())
 	}
-	return t.Local().Format(TimeFormat)
+	return shell.FormatTime(env, t)
 }
 
 func orDash(s string) string {
@@ -87,22 +102,8 @@ func StateText(u store.UserSummary) string {
 	return strings.Join(parts, ", ")
 }
 
-// ActionText describes the audit actions about user records.
-func ActionText(action string) string {
-	switch action {
-	case "user.update":
-		return lang.L("data changed")
-	case "user.block":
-		return lang.L("processing blocked")
-	case "user.unblock":
-		return lang.L("block lifted")
-	case "user.depersonalize":
-		return lang.L("data depersonalized")
-	case "user.destroy":
-		return lang.L("data destroyed")
-	}
-	return action
-}
+// ActionText names an audit action in words (shell.ActionWord).
+func ActionText(action string) string { return shell.ActionWord(action) }
 
 // detailText summarises an audit entry's details (which fields changed,
 // the act number).

@@ -45,6 +45,12 @@ type window struct {
 	results   []store.UserSummary // searching: the matches
 	search    bool
 	truncated bool // searching: the limit was reached
+	// Searching: how each match matched (by user id), how many matched
+	// (a lower bound when atLeast), and the act of a destroyed account id.
+	kinds     map[int64]store.MatchKind
+	matches   int
+	atLeast   bool
+	destroyed *store.DestructionAct
 
 	pages   map[int][]store.UserSummary // page -> rows aligned with ids (ID 0: gone)
 	order   []int                       // pages by last use, oldest first

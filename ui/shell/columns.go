@@ -16,29 +16,69 @@ import (
 // a Table with a header row).
 type Columns struct {
 	Widths []float32
+	// Keep marks the columns that must not shrink (identifiers an officer
+	// compares: account id, IIN, phone): when the space is short the
+	// other columns (names, e-mail) give way first, down to a quarter of
+	// their width, and only then does everything shrink. nil: every
+	// column shrinks alike.
+	Keep []bool
 }
 
 func (c *Columns) widths(total float32, n int) []float32 {
+	return ColumnWidths(c.Widths, c.Keep, total, n)
+}
+
+// WidthsFor returns the widths of n columns laid out in total (for rows
+// that place their cells themselves, like the Records list).
+func (c *Columns) WidthsFor(total float32, n int) []float32 { return c.widths(total, n) }
+
+// ColumnWidths is Columns' rule: the given widths; when they do not fit,
+// the columns not kept shrink first, then all in proportion. Space to
+// spare goes to the columns not kept (without Keep: to the last column).
+func ColumnWidths(want []float32, keep []bool, total float32, n int) []float32 {
 	pad := theme.Padding()
 	out := make([]float32, n)
-	var sum float32
-	for i := 0; i < n && i < len(c.Widths); i++ {
-		sum += c.Widths[i]
+	var sum, flex float32
+	for i := 0; i < n && i < len(want); i++ {
+		out[i] = want[i]
+		sum += want[i]
+		if i >= len(keep) || !keep[i] {
+			flex += want[i]
+		}
 	}
 	avail := total - pad*float32(n-1)
-	scale := float32(1)
-	if sum > avail && sum > 0 {
-		scale = avail / sum
-	}
-	var used float32
-	for i := 0; i < n; i++ {
-		if i < len(c.Widths) {
-			out[i] = c.Widths[i] * scale
+	if sum > avail && flex > 0 && flex < sum {
+		// The flexible columns give way, to a quarter of their width.
+		f := max((flex-(sum-avail))/flex, 0.25)
+		sum = 0
+		for i := 0; i < n && i < len(want); i++ {
+			if i >= len(keep) || !keep[i] {
+				out[i] *= f
+			}
+			sum += out[i]
 		}
-		used += out[i]
 	}
-	if n > 0 && avail > used {
-		out[n-1] += avail - used
+	if sum > avail && sum > 0 {
+		scale := avail / sum
+		for i := range out {
+			out[i] *= scale
+		}
+		sum = avail
+	}
+	if n > 0 && avail > sum {
+		// Room to spare (1920 px): the columns not kept grow in
+		// proportion, so names and e-mails are read whole; with none
+		// to grow, the last column takes the rest.
+		if flex > 0 && keep != nil {
+			f := (avail - sum) / flex
+			for i := 0; i < n && i < len(want); i++ {
+				if i >= len(keep) || !keep[i] {
+					out[i] += want[i] * f
+				}
+			}
+		} else {
+			out[n-1] += avail - sum
+		}
 	}
 	return out
 }

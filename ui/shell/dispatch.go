@@ -48,14 +48,26 @@ func Do(f func()) {
 		d.Do(f, false)
 		return
 	}
+	if stopping.Load() {
+		return // after the app stopped, fyne.Do would run f here, on GLFW that is gone
+	}
 	fyne.Do(f)
 }
+
+var stopping atomic.Bool
+
+// SetStopping makes Do and DoAndWait drop work from now on: the app is
+// quitting, and widget updates would reach a terminated GLFW.
+func SetStopping() { stopping.Store(true) }
 
 // DoAndWait runs f on the UI goroutine and waits for it. Never call it
 // on the UI goroutine.
 func DoAndWait(f func()) {
 	if d := current(); d != nil {
 		d.Do(f, true)
+		return
+	}
+	if stopping.Load() {
 		return
 	}
 	fyne.DoAndWait(f)

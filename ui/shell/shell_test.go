@@ -159,3 +159,104 @@ func TestColumnsLineUpAndShrink(t *testing.T) {
 		t.Errorf("narrow: %v %v %v at %v", a.Size(), b.Size(), c.Size(), c.Position())
 	}
 }
+
+func TestColumnsKeepIdentifiers(t *testing.T) {
+	test.NewTempApp(t)
+	want := []float32{112, 250, 120, 128, 200, 130}
+	keep := []bool{true, false, true, true}
+	got := shell.ColumnWidths(want, keep, 790, len(want))
+	for i, k := range keep {
+		if k && got[i] != want[i] {
+			t.Errorf("identifier column %d shrank to %.0f (want %.0f): %v", i, got[i], want[i], got)
+		}
+	}
+	if got[1] >= want[1] || got[4] >= want[4] {
+		t.Errorf("names did not give way: %v", got)
+	}
+	var sum float32
+	for _, w := range got {
+		sum += w
+	}
+	if sum > 790 {
+		t.Errorf("columns take %.0f of 790", sum)
+	}
+	// Wide: identifiers as asked, the others share the rest.
+	got = shell.ColumnWidths(want, keep, 1600, len(want))
+	if got[0] != 112 || got[2] != 120 || got[1] <= 250 || got[4] <= 200 || got[5] <= 130 {
+		t.Errorf("wide: %v", got)
+	}
+}
+
+func TestOverflowBarMovesWhatDoesNotFit(t *testing.T) {
+	test.NewTempApp(t)
+	var buttons []fyne.CanvasObject
+	tapped := ""
+	for _, s := range []string{"Новый проект…", "Импорт из файла…", "Удалить проект…", "Опубликовать…", "Экспорт privacy.pdf…"} {
+		s := s
+		buttons = append(buttons, widget.NewButton(s, func() { tapped = s }))
+	}
+	bar := shell.NewOverflowBar(buttons...)
+	w := test.NewTempWindow(t, bar)
+	w.SetPadded(false)
+	if bar.MinSize().Width > 60 {
+		t.Errorf("the bar asks for %.0f px: it would widen the window", bar.MinSize().Width)
+	}
+	w.Resize(fyne.NewSize(420, 60))
+	bar.Refresh()
+	moved := bar.Overflowed()
+	if len(moved) == 0 || !bar.More.Visible() {
+		t.Fatalf("nothing moved into the menu at 420 px")
+	}
+	if moved[len(moved)-1].Text != "Экспорт privacy.pdf…" {
+		t.Errorf("the last button should move first: %v", moved)
+	}
+	for _, o := range buttons {
+		if o.Visible() && o.Position().X+o.Size().Width > 420 {
+			t.Errorf("%q is clipped", o.(*widget.Button).Text)
+		}
+	}
+	if r := bar.More.Position().X + bar.More.Size().Width; r > 420 {
+		t.Errorf("More button ends at %.0f", r)
+	}
+	test.Tap(bar.More)
+	if c := w.Canvas().Overlays().Top(); c == nil {
+		t.Fatal("no menu")
+	}
+	_ = tapped
+	w.Resize(fyne.NewSize(1400, 60))
+	bar.Refresh()
+	if len(bar.Overflowed()) != 0 || bar.More.Visible() {
+		t.Errorf("wide bar still overflows: %v", bar.Overflowed())
+	}
+}
+
+func TestTruncLabelShowsItsFullTextOnTap(t *testing.T) {
+	test.NewTempApp(t)
+	long := "Сотрудник Ұлжан Әлібекова зарегистрирован; запись журнала аудита № 2, основание: регистрация сотрудника"
+	l := shell.NewTruncLabel(long)
+	w := test.NewTempWindow(t, l)
+	w.Resize(fyne.NewSize(200, 60))
+	if !l.Cut() {
+		t.Fatal("a long text in 200 px is not cut")
+	}
+	test.Tap(l)
+	if !l.FullTextShown() {
+		t.Fatal("tap did not show the full text")
+	}
+	found := false
+	for _, lb := range uitest.FindIn[*widget.Label](w.Canvas().Overlays().Top()) {
+		if lb.Text == long {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the pop-up does not hold the full text")
+	}
+	short := shell.NewTruncLabel("OK")
+	w.SetContent(short)
+	w.Resize(fyne.NewSize(200, 60))
+	test.Tap(short)
+	if short.FullTextShown() {
+		t.Error("an uncut text opened a pop-up")
+	}
+}

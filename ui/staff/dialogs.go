@@ -147,28 +147,56 @@ func (s *Screen) remove() {
 	reason := widget.NewMultiLineEntry()
 	reason.SetMinRowsVisible(2)
 	reason.Validator = required(lang.L("Reason"))
+	// Rotating the key is what makes the removal stick: a copy of the
+	// key-slot file the member kept opens the workspace otherwise.
+	pass := widget.NewPasswordEntry()
+	rotate := widget.NewCheck(lang.L("Rotate the workspace key (recommended)"), nil)
+	rotate.SetChecked(true)
+	needPass := required(lang.L("Your passphrase"))
+	pass.Validator = func(v string) error {
+		if rotate.Checked {
+			return needPass(v)
+		}
+		return nil
+	}
+	rotate.OnChanged = func(bool) { pass.Validate() }
 	items := []*widget.FormItem{
 		widget.NewFormItem(lang.L("Reason"), reason),
+		widget.NewFormItem("", rotate),
+		widget.NewFormItem(lang.L("Your passphrase"), pass),
 	}
-	s.showForm(lang.L("Remove {{.Name}}", map[string]any{"Name": m.Name}),
-		lang.L("{{.Name}}'s key slot is deleted at once: they can no longer unlock the workspace. Their record stays, marked as former staff, because the audit log names them.", map[string]any{"Name": m.Name}),
+	intro := lang.L("{{.Name}}'s key slot is deleted at once: they can no longer unlock the workspace. Their record stays, marked as former staff, because the audit log names them.", map[string]any{"Name": m.Name}) +
+		"\n\n" + lang.L("Without a key rotation, a copy of the key-slot file made while {{.Name}} was enrolled still opens the workspace with their passphrase. With it, every page is encrypted again and every other member must be re-enrolled.", map[string]any{"Name": m.Name})
+	s.showForm(lang.L("Remove {{.Name}}", map[string]any{"Name": m.Name}), intro,
 		lang.L("Remove"), items, func() {
 			why := strings.TrimSpace(reason.Text)
+			withRekey := rotate.Checked
+			p := []byte(pass.Text)
 			dialog.ShowConfirm(lang.L("Remove {{.Name}}", map[string]any{"Name": m.Name}),
 				lang.L("Remove {{.Name}}'s access now? This is recorded in the audit log with your reason.", map[string]any{"Name": m.Name}),
 				func(yes bool) {
 					if !yes {
+						keyslot.Wipe(p)
 						return
 					}
-					s.env.Run(func(ctx context.Context) error {
-						return s.env.WS.RemoveStaff(ctx, m.Name, why)
-					}, func(err error) {
-						if err != nil {
-							s.env.ShowError(err)
-							return
-						}
-						s.env.Notify(lang.L("{{.Name}} removed.", map[string]any{"Name": m.Name}))
-						s.env.Changed()
+					s.env.RunWithProgress(shell.Task{
+						Title:   lang.L("Remove {{.Name}}", map[string]any{"Name": m.Name}),
+						Message: lang.L("Re-encrypting the workspace under a new key. Do not close the program."),
+						Work: func(ctx context.Context, _ shell.Progress) error {
+							defer keyslot.Wipe(p)
+							if withRekey {
+								return s.env.WS.RemoveStaffAndRekey(context.WithoutCancel(ctx), m.Name, why, p)
+							}
+							return s.env.WS.RemoveStaff(ctx, m.Name, why)
+						},
+						Done: func(err error) {
+							if err != nil {
+								s.env.ShowError(err)
+								return
+							}
+							s.env.Notify(lang.L("{{.Name}} removed.", map[string]any{"Name": m.Name}))
+							s.env.Changed()
+						},
 					})
 				}, s.env.Window)
 		})

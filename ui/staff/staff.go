@@ -20,10 +20,13 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-// DateFormat is how enrolment times are shown (local time).
+// DateFormat was the enrolment time layout; times now go through
+// shell.FormatTime (kept for code written against it).
+//
+// Deprecated: use shell.FormatTime.
 const DateFormat = "2006-01-02 15:04"
 
-var columns = &shell.Columns{Widths: []float32{220, 170, 140, 200, 220}}
+var columns = &shell.Columns{Widths: []float32{200, 150, 190, 180, 200}, Keep: []bool{false, false, true}}
 
 // allPermissions in the order the "your access" line lists them.
 var allPermissions = []store.Permission{
@@ -80,7 +83,7 @@ func NewScreen(env *shell.Env) *Screen {
 		s.RotateButton.Importance = widget.WarningImportance
 		actions = append(actions, s.RotateButton)
 	}
-	toolbar := container.NewBorder(nil, nil, container.NewHBox(actions...), s.ShowRemoved)
+	toolbar := container.NewBorder(nil, nil, nil, s.ShowRemoved, shell.NewOverflowBar(actions...))
 
 	s.List = widget.NewList(func() int { return len(s.Members) }, newRow, s.updateRow)
 	s.List.OnSelected = func(id widget.ListItemID) { s.selected = id; s.updateButtons() }
@@ -112,7 +115,7 @@ func NewScreen(env *shell.Env) *Screen {
 		s.AutoLock.Disable()
 		s.autoLockNote.SetText(lang.L("Only an administrator can change this."))
 	}
-	settings := widget.NewCard(lang.L("Workspace settings"), "", container.NewVBox(container.NewHBox(lockRow...), s.autoLockNote))
+	settings := widget.NewCard(lang.L("Workspace settings"), "", container.NewVBox(container.NewHScroll(container.NewHBox(lockRow...)), s.autoLockNote))
 	you := widget.NewCard(lang.L("Your access"), "", container.NewVBox(access, container.NewHBox(s.PassphraseButton)))
 
 	bottom := container.NewBorder(nil, nil, nil, settings, you)
@@ -148,6 +151,7 @@ func (s *Screen) Reload() {
 		if s.selected >= 0 && s.selected < len(s.Members) {
 			keep = s.Members[s.selected].Name
 		}
+		shell.SortBy(members, func(m store.Staff) string { return m.Name })
 		s.Members = members
 		s.List.UnselectAll()
 		s.selected = -1
@@ -231,7 +235,7 @@ func (s *Screen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		name = lang.L("{{.Name}} (you)", map[string]any{"Name": m.Name})
 	}
 	status, imp := Status(m)
-	texts := []string{name, shell.RoleName(m.Role), m.CreatedAt.Local().Format(DateFormat), m.CreatedBy, status}
+	texts := []string{name, shell.RoleName(m.Role), shell.FormatTime(s.env, m.CreatedAt), m.CreatedBy, status}
 	for i, t := range texts {
 		l := cells[i].(*widget.Label)
 		l.Text = t

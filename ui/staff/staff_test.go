@@ -3,6 +3,7 @@ package staff
 import (
 	"context"
 	"errors"
+	"os"
 	"testing"
 	"time"
 
@@ -139,6 +140,8 @@ func TestRemoveNeedsReasonAndConfirmation(t *testing.T) {
 		t.Fatal("Remove must wait for a reason")
 	}
 	test.Type(uitest.FindIn[*widget.Entry](f.dialog())[0], "переведён в другой отдел")
+	// Without the key rotation (the old behaviour): no passphrase needed.
+	test.Tap(uitest.FindIn[*widget.Check](f.dialog())[0])
 	f.tapIn(t, "Удалить")
 	f.tapIn(t, "Да")
 	if f.status("Аудитор Ақан") != "" {
@@ -263,5 +266,44 @@ func TestRolesShownInTheUILanguage(t *testing.T) {
 	f := setup(t, "Айгерім Сәрсенбаева", "compliance pass")
 	if !uitest.HasText(f.win.Canvas(), "Специалист по комплаенсу") || !uitest.HasText(f.win.Canvas(), "Айгерім Сәрсенбаева (вы)") {
 		t.Errorf("texts: %v", uitest.Texts(f.win.Canvas()))
+	}
+}
+
+// By default removing a member rotates the key: the admin gives their
+// passphrase, the removed member's old slot copy is useless, everyone
+// else is re-enrolled.
+func TestRemoveRotatesTheKeyByDefault(t *testing.T) {
+	f := setup(t, "", "")
+	kept, err := os.ReadFile(keyslot.Path(f.ws.Path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.selectMember(t, "Аудитор Ақан")
+	test.Tap(f.s.RemoveButton)
+	entries := uitest.FindIn[*widget.Entry](f.dialog())
+	test.Type(entries[0], "уволен")
+	test.Type(entries[1], f.ws.Passphrase)
+	f.tapIn(t, "Удалить")
+	f.tapIn(t, "Да")
+	if f.status("Аудитор Ақан") != "" {
+		t.Fatal("removed member still listed")
+	}
+	// The member's old copy of the key file no longer opens the workspace.
+	os.WriteFile(keyslot.Path(f.ws.Path)+".kept", kept, 0o600)
+	slots, _ := keyslot.Load(keyslot.Path(f.ws.Path) + ".kept")
+	u, err := slots.Unlock("Аудитор Ақан", []byte("auditor pass"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	current, _ := keyslot.Load(keyslot.Path(f.ws.Path))
+	me, err := current.Unlock(f.ws.Admin, []byte(f.ws.Passphrase))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keyslot.Equal(u.Key, me.Key) {
+		t.Fatal("the workspace key did not change")
+	}
+	if _, err := store.Open(context.Background(), f.ws.Path, "Айгерім Сәрсенбаева", []byte("compliance pass"), f.ws.Options); !errors.Is(err, store.ErrBadCredentials) {
+		t.Errorf("other members must be re-enrolled after the rotation: %v", err)
 	}
 }

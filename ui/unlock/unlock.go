@@ -45,9 +45,13 @@ type Config struct {
 type Screen struct {
 	cfg Config
 
-	Staff      *widget.Entry
-	Passphrase *widget.Entry
-	Button     *widget.Button
+	Staff *widget.Entry
+	// StaffChoice offers the demo staff on a demo workspace (nil otherwise);
+	// Staff is then its entry.
+	StaffChoice *widget.SelectEntry
+	DemoStaff   []string // its choices
+	Passphrase  *widget.Entry
+	Button      *widget.Button
 	// Error shows why the last unlock failed.
 	Error    *widget.Label
 	errorBox *fyne.Container
@@ -66,7 +70,19 @@ func New(cfg Config) *Screen {
 	}
 	s := &Screen{cfg: cfg}
 
-	s.Staff = widget.NewEntry()
+	var staffField fyne.CanvasObject
+	demoStaff, demoPass, demo := store.DemoCredentials(cfg.Path)
+	if demo {
+		// A demo workspace publishes its staff: offer them as choices
+		// rather than a prefilled form that Enter would unlock as admin.
+		s.DemoStaff = demoStaffNames(cfg.Path, demoStaff)
+		s.StaffChoice = widget.NewSelectEntry(s.DemoStaff)
+		s.Staff = &s.StaffChoice.Entry
+		staffField = s.StaffChoice
+	} else {
+		s.Staff = widget.NewEntry()
+		staffField = s.Staff
+	}
 	s.Staff.SetPlaceHolder(lang.L("Your name as enrolled"))
 	s.Staff.SetText(cfg.Staff)
 	s.Passphrase = widget.NewPasswordEntry()
@@ -91,16 +107,14 @@ func New(cfg Config) *Screen {
 	s.busy.Hide()
 
 	var parts []fyne.CanvasObject
-	if staff, pass, ok := store.DemoCredentials(cfg.Path); ok {
-		parts = append(parts, demoBanner(staff, pass, func() {
-			s.Staff.SetText(staff)
-			s.Passphrase.SetText(pass)
+	if demo {
+		parts = append(parts, demoBanner(demoStaff, demoPass, func() {
+			if s.Staff.Text == "" {
+				s.Staff.SetText(demoStaff)
+			}
+			s.Passphrase.SetText(demoPass)
 			s.focus(s.Passphrase)
 		}))
-		if s.Staff.Text == "" {
-			s.Staff.SetText(staff)
-			s.Passphrase.SetText(pass)
-		}
 	}
 	if cfg.Message != "" {
 		m := widget.NewLabel(cfg.Message)
@@ -123,7 +137,7 @@ func New(cfg Config) *Screen {
 	}
 
 	form := widget.NewForm(
-		widget.NewFormItem(lang.L("Staff name"), s.Staff),
+		widget.NewFormItem(lang.L("Staff name"), staffField),
 		widget.NewFormItem(lang.L("Passphrase"), s.Passphrase),
 	)
 	parts = append(parts, widget.NewSeparator(), form, s.Button, s.busy, s.errorBox, shell.MinWidth(460))
@@ -147,7 +161,27 @@ func (s *Screen) FocusFirst() {
 	}
 }
 
+// demoStaffNames lists the members enrolled in a demo workspace's key
+// file (names only; the file holds no personal data), the published one
+// first.
+func demoStaffNames(path, first string) []string {
+	names := []string{first}
+	f, err := keyslot.Load(keyslot.Path(path))
+	if err != nil {
+		return names
+	}
+	for _, sl := range f.Slots {
+		if sl.Staff != first {
+			names = append(names, sl.Staff)
+		}
+	}
+	return names
+}
+
 func (s *Screen) focus(o fyne.Focusable) {
+	if s.StaffChoice != nil && o == fyne.Focusable(s.Staff) {
+		o = s.StaffChoice
+	}
 	if c := fyne.CurrentApp().Driver().CanvasForObject(s.content); c != nil {
 		c.Focus(o)
 	}

@@ -1,0 +1,202 @@
+package store_test
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"legco.kz/compliance/reports/consentreport"
+	"legco.kz/compliance/store"
+	"legco.kz/compliance/store/demo"
+	"legco.kz/compliance/store/exportfile"
+	"legco.kz/compliance/store/keyslot"
+)
+
+// BenchmarkMillionConsents builds a workspace of LEGCO_BENCH_USERS users
+// (default 100,000; `make bench-1m` sets 1,000,000) with the demo's
+// consent history across three editions (about 3.3 events a user),
+// imported from a CSV export through ImportConsents, then measures a
+// user's state and history, the backlog count, the aggregate report PDF
+// and the CSV of current states, and the process's peak resident memory.
+// It runs once (-benchtime 1x).
+func BenchmarkMillionConsents(b *testing.B) {
+	n := 100_000
+	if s := os.Getenv("LEGCO_BENCH_USERS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	ctx := context.Background()
+	dir := b.TempDir()
+	g := demo.New(42)
+	t0 := time.Now()
+	usersPath := filepath.Join(dir, "users.csv")
+	if err := writeUsers(g, usersPath, n); err != nil {
+		b.Fatal(err)
+	}
+	consentsPath := filepath.Join(dir, "consents.csv")
+	events, err := g.WriteConsentExport(consentsPath, n, exportfile.CSV, demo.DemoEditions)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("generated %d users and %d consent events in %s", n, events, time.Since(t0).Round(time.Millisecond))
+	w, err := store.Create(ctx, filepath.Join(dir, "ws.db"), "admin", []byte("benchmark pass"), store.Options{KDF: keyslot.TestParams})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.PublishDemoEditions(ctx, demo.DemoEditions); err != nil {
+		b.Fatal(err)
+	}
+	f, _ := os.Open(usersPath)
+	if _, err := w.ImportUsers(ctx, f, "users.csv", exportfile.CSV, store.ImportOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+
+	wholePeak := peakRSS()
+	// From here on the peak is the consent work's alone (Linux resets
+	// VmHWM when "5" is written to clear_refs).
+	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+	b.ResetTimer()
+	f, _ = os.Open(consentsPath)
+	cpu0 := cpuTime()
+	t := time.Now()
+	res, err := w.ImportConsents(ctx, bufio.NewReaderSize(f, 1<<20), "consents.csv", exportfile.CSV, store.ImportOptions{})
+	d := time.Since(t)
+	cpu := cpuTime() - cpu0
+	f.Close()
+	b.StopTimer()
+	if err != nil || res.New != events || res.Rejected != 0 {
+		b.Fatalf("import: %+v %v", res, err)
+	}
+	b.ReportMetric(float64(res.New)/d.Seconds(), "events/s")
+	// On a shared machine the wall time says more about the neighbours
+	// than the import: CPU seconds (both goroutines, parse and write) give
+	// the rate a quiet machine with a core to spare would reach, at most.
+	b.ReportMetric(float64(res.New)/cpu.Seconds(), "events/cpu-s")
+	b.Logf("imported %d events in %s (%.0f events/s); peak RSS so far %d MB", res.New, d.Round(time.Millisecond), float64(res.New)/d.Seconds(), peakRSS()/1024)
+
+	// A user's state (now and on a past date) and history, as the screen
+	// and `consents show` read them.
+	var lat []time.Duration
+	past := time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC)
+	for k := 0; k < 200; k++ {
+		acc := demo.AccountID((k * 7919) % n)
+		t := time.Now()
+		if _, err := w.ConsentStates(ctx, acc, time.Time{}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := w.ConsentStates(ctx, acc, past); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := w.ConsentHistory(ctx, acc); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t))
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(ms(lat[len(lat)/2]), "state-p50-ms")
+	b.ReportMetric(ms(lat[len(lat)*95/100]), "state-p95-ms")
+	b.ReportMetric(ms(lat[len(lat)-1]), "state-max-ms")
+
+	t = time.Now()
+	bl, err := w.ConsentBacklog(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(ms(time.Since(t)), "backlog-ms")
+	b.Logf("backlog %d users (%v)", bl.Total, bl.ByEdition)
+
+	t = time.Now()
+	c0 := cpuTime()
+	data, err := w.ConsentReport(ctx, store.ConsentFilter{}, time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	var pdf countWriter
+	if err := consentreport.Render(&pdf, data, consentreport.Options{Lang: "ru"}); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(ms(time.Since(t)), "report-pdf-ms")
+	b.ReportMetric(ms(cpuTime()-c0), "report-pdf-cpu-ms")
+
+	for _, c := range []struct {
+		name string
+		f    store.ConsentFilter
+	}{{"csv-policy", store.ConsentFilter{Purpose: store.PurposePolicy}}, {"csv-all", store.ConsentFilter{}}} {
+		out, err := os.Create(filepath.Join(dir, c.name+".csv"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		t = time.Now()
+		c0 := cpuTime()
+		rows, err := consentreport.WriteCSV(ctx, out, w, c.f, consentreport.CSVOptions{GeneratedAt: time.Now()})
+		out.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(ms(time.Since(t)), c.name+"-ms")
+		b.ReportMetric(ms(cpuTime()-c0), c.name+"-cpu-ms")
+		b.ReportMetric(float64(rows), c.name+"-rows")
+	}
+	b.ReportMetric(float64(peakRSS())/1024, "peak-rss-MB")
+	b.Logf("peak RSS of the users import before: %d MB", wholePeak/1024)
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+type countWriter int64
+
+func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }
+
+var _ io.Writer = (*countWriter)(nil)
+
+// peakRSS is the process's peak resident set (VmHWM) in KiB.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			f := strings.Fields(l)
+			if len(f) >= 2 {
+				n, _ := strconv.ParseInt(f[1], 10, 64)
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+func writeUsers(g *demo.Generator, path string, n int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	uw := exportfile.NewUserWriter(bw, exportfile.CSV, demo.ExtraColumns...)
+	for i := 0; i < n; i++ {
+		if err := uw.Write(g.User(i)); err != nil {
+			return err
+		}
+	}
+	if err := uw.Flush(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
