@@ -20,9 +20,12 @@ func init() {
 	attachConsole()
 }
 
+// x/sys/windows has no AttachConsole wrapper.
+var procAttachConsole = windows.NewLazySystemDLL("kernel32.dll").NewProc("AttachConsole")
+
 func attachConsole() {
 	const attachParentProcess = ^uint32(0) // ATTACH_PARENT_PROCESS
-	if err := windows.AttachConsole(attachParentProcess); err != nil {
+	if r, _, _ := procAttachConsole.Call(uintptr(attachParentProcess)); r == 0 {
 		return // started without a console (or already has one)
 	}
 	if f, err := os.OpenFile("CONOUT$", os.O_WRONLY, 0); err == nil {
