@@ -196,7 +196,8 @@ func TestDepersonalizationLeavesNoIdentifier(t *testing.T) {
 	// (the chain cannot be rewritten), which name no surrogate.
 	for table, cols := range plainTexts(t, writeTemp(t, b)) {
 		for col, text := range cols {
-			if strings.Contains(text, "ZX-917364") && (table != "audit_log" || col != "object") {
+			// The audit entry's seal (issue #9) names its object as the entry does.
+			if strings.Contains(text, "ZX-917364") && !((table == "audit_log" || table == "seals") && col == "object") {
 				t.Errorf("decrypted copy: %s.%s holds the former account id", table, col)
 			}
 		}
