@@ -158,9 +158,6 @@ func (w *Workspace) DepersonalizeUser(ctx context.Context, accountID, reason str
 				return err
 			}
 			c.Details = map[string]any{"kept": keysOf(stats), "audit_payloads_erased": n, "access_rows_kept": len(visits)}
-			// The new record must be sealed (issue #9). Its seal carries the
-			// entry's sequence number: see the report on this trade-off.
-			c.Seal = []string{"user:" + surrogate}
 			return nil
 		})
 	if err != nil {
