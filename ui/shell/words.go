@@ -66,6 +66,40 @@ func ActionWord(action string) string {
 		return lang.L("operator details changed")
 	case "settings.timezone":
 		return lang.L("time zone changed")
+	case "consent.purpose":
+		return lang.L("consent purpose changed")
+	case "import.consents":
+		return lang.L("consents imported")
+	case "policy.fix":
+		return lang.L("policy draft corrected")
+	case "policy.notice":
+		return lang.L("change notice issued")
+	case "policy.reconsent":
+		return lang.L("renewed consent requested")
+	case "request.assign":
+		return lang.L("request assigned")
+	case "request.attach":
+		return lang.L("file attached to a request")
+	case "request.create":
+		return lang.L("request registered")
+	case "request.fulfil":
+		return lang.L("request fulfilled")
+	case "request.transition":
+		return lang.L("request status changed")
+	case "settings.backup_reminder":
+		return lang.L("backup reminder changed")
+	case "settings.calendar":
+		return lang.L("working calendar changed")
+	case "settings.request-deadline":
+		return lang.L("request deadline changed")
+	case "workspace.backup":
+		return lang.L("backup made")
+	case "workspace.db":
+		return lang.L("workspace file replaced")
+	case "workspace.restore":
+		return lang.L("workspace restored from a backup")
+	case "workspace.rollback_warning":
+		return lang.L("rollback warning recorded")
 	}
 	return action
 }
