@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -249,30 +248,11 @@ func cmdImportConsents(ctx context.Context, e *env, args []string) error {
 	if *file == "" {
 		return usageErr("import consents: --file PATH is required")
 	}
-	in, err := os.Open(*file)
+	in, size, format, err := openExport(*file, *formatName, "import consents")
 	if err != nil {
-		return fmt.Errorf("import consents: %w", err)
+		return err
 	}
 	defer in.Close()
-	st, _ := in.Stat()
-	var format exportfile.Format
-	switch strings.ToLower(*formatName) {
-	case "csv":
-		format = exportfile.CSV
-	case "jsonl", "ndjson":
-		format = exportfile.JSONL
-	case "":
-		head := make([]byte, 4096)
-		n, _ := io.ReadFull(in, head)
-		if format, err = exportfile.DetectFormat(*file, head[:n]); err != nil {
-			return &exitError{code: exitUsage, err: err}
-		}
-		if _, err := in.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-	default:
-		return usageErr("import consents: --format must be csv or jsonl, not %q", *formatName)
-	}
 	w, err := e.open(ctx, f)
 	if err != nil {
 		return err
@@ -283,7 +263,7 @@ func cmdImportConsents(ctx context.Context, e *env, args []string) error {
 		reportPath = *file + ".errors.csv"
 	}
 	var rep *errorReport
-	opts := store.ImportOptions{Strict: *strict, Size: st.Size(), OnError: func(re *exportfile.RowError) {
+	opts := store.ImportOptions{Strict: *strict, Size: size, OnError: func(re *exportfile.RowError) {
 		if rep == nil {
 			if rep, err = newErrorReport(reportPath); err != nil {
 				fmt.Fprintf(e.stderr, "cannot write the error report %s: %v\n", reportPath, err)

@@ -40,30 +40,11 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if *file == "" {
 		return usageErr("import %s: --file PATH is required", kind)
 	}
-	in, err := os.Open(*file)
+	in, size, format, err := openExport(*file, *formatName, "import "+kind)
 	if err != nil {
-		return fmt.Errorf("import %s: %w", kind, err)
+		return err
 	}
 	defer in.Close()
-	st, _ := in.Stat()
-	var format exportfile.Format
-	switch strings.ToLower(*formatName) {
-	case "csv":
-		format = exportfile.CSV
-	case "jsonl", "ndjson":
-		format = exportfile.JSONL
-	case "":
-		head := make([]byte, 4096)
-		n, _ := io.ReadFull(in, head)
-		if format, err = exportfile.DetectFormat(*file, head[:n]); err != nil {
-			return &exitError{code: exitUsage, err: err}
-		}
-		if _, err := in.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-	default:
-		return usageErr("import: --format must be csv or jsonl, not %q", *formatName)
-	}
 	w, err := e.open(ctx, f)
 	if err != nil {
 		return err
@@ -78,7 +59,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 		reportPath = *file + ".errors.csv"
 	}
 	var rep *errorReport
-	opts := store.ImportOptions{Strict: *strict, Size: st.Size(), OnError: func(re *exportfile.RowError) {
+	opts := store.ImportOptions{Strict: *strict, Size: size, OnError: func(re *exportfile.RowError) {
 		if rep == nil {
 			rep, err = newErrorReport(reportPath)
 			if err != nil {
@@ -382,4 +363,40 @@ func printUser(ctx context.Context, out io.Writer, w *store.Workspace, u *store.
 		fmt.Fprintln(out, "\nAudit history:")
 		printAudit(out, es)
 	}
+}
+
+// openExport opens a LegCo export file and works out its format: from
+// formatName (csv, jsonl) or, when empty, from the name and first bytes.
+func openExport(path, formatName, what string) (*os.File, int64, exportfile.Format, error) {
+	var format exportfile.Format
+	in, err := os.Open(path)
+	if err != nil {
+		return nil, 0, format, fmt.Errorf("%s: %w", what, err)
+	}
+	st, err := in.Stat()
+	if err != nil {
+		in.Close()
+		return nil, 0, format, fmt.Errorf("%s: %w", what, err)
+	}
+	switch strings.ToLower(formatName) {
+	case "csv":
+		format = exportfile.CSV
+	case "jsonl", "ndjson":
+		format = exportfile.JSONL
+	case "":
+		head := make([]byte, 4096)
+		n, _ := io.ReadFull(in, head)
+		if format, err = exportfile.DetectFormat(path, head[:n]); err != nil {
+			in.Close()
+			return nil, 0, format, &exitError{code: exitUsage, err: err}
+		}
+		if _, err := in.Seek(0, io.SeekStart); err != nil {
+			in.Close()
+			return nil, 0, format, err
+		}
+	default:
+		in.Close()
+		return nil, 0, format, usageErr("%s: --format must be csv or jsonl, not %q", what, formatName)
+	}
+	return in, st.Size(), format, nil
 }
