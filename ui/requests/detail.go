@@ -99,13 +99,13 @@ func (d *Detail) show(r *store.Request, tl []store.RequestEvent, files []store.A
 	d.Title.SetText(r.Number + " · " + KindName(r.Kind) + " · " + StateName(r.State))
 	switch {
 	case !r.State.Open():
-		d.Deadline.SetText(lang.L("Due {{.Due}}", map[string]any{"Due": r.Due.Format("2006-01-02")}))
+		d.Deadline.SetText(lang.L("Due {{.Due}}", map[string]any{"Due": r.Due.Format(shell.DateLayout())}))
 		d.Deadline.Importance = widget.MediumImportance
 	case r.Overdue:
-		d.Deadline.SetText(lang.L("Due {{.Due}} · overdue by {{.N}} working days", map[string]any{"Due": r.Due.Format("2006-01-02"), "N": -r.DaysLeft}))
+		d.Deadline.SetText(lang.L("Due {{.Due}} · overdue by {{.N}} working days", map[string]any{"Due": r.Due.Format(shell.DateLayout()), "N": -r.DaysLeft}))
 		d.Deadline.Importance = widget.DangerImportance
 	default:
-		d.Deadline.SetText(lang.L("Due {{.Due}} · {{.N}} working days left", map[string]any{"Due": r.Due.Format("2006-01-02"), "N": r.DaysLeft}))
+		d.Deadline.SetText(lang.L("Due {{.Due}} · {{.N}} working days left", map[string]any{"Due": r.Due.Format(shell.DateLayout()), "N": r.DaysLeft}))
 		d.Deadline.Importance = widget.MediumImportance
 	}
 	d.Deadline.Refresh()
@@ -119,7 +119,7 @@ func (d *Detail) show(r *store.Request, tl []store.RequestEvent, files []store.A
 		l.Wrapping = fyne.TextWrapWord
 		d.Info.Append(label, l)
 	}
-	add(lang.L("Received"), r.Received.Format("2006-01-02"))
+	add(lang.L("Received"), r.Received.Format(shell.DateLayout()))
 	add(lang.L("Requester type"), RequesterName(r.RequesterType))
 	add(lang.L("Requester"), r.Requester)
 	add(lang.L("Officer"), r.Officer)
@@ -148,7 +148,6 @@ func (d *Detail) show(r *store.Request, tl []store.RequestEvent, files []store.A
 	d.Info.Refresh()
 
 	var b strings.Builder
-	loc := d.env.WS.Location()
 	for _, e := range tl {
 		step := lang.L("created")
 		switch e.Action {
@@ -159,7 +158,7 @@ func (d *Detail) show(r *store.Request, tl []store.RequestEvent, files []store.A
 		case "attach":
 			step = lang.L("attachment added")
 		}
-		b.WriteString(e.At.In(loc).Format("2006-01-02 15:04") + "  " + e.Staff + "  " + step + ": " + e.Reason + "\n")
+		b.WriteString(shell.FormatTime(d.env, e.At) + "  " + e.Staff + "  " + step + ": " + e.Reason + "\n")
 	}
 	d.Timeline.SetText(b.String())
 	b.Reset()

@@ -50,7 +50,6 @@ func (s *Screen) showRegister() {
 			s.showError(err)
 			return
 		}
-		loc := s.env.WS.Location()
 		list := widget.NewList(func() int { return len(rows) }, func() fyne.CanvasObject {
 			cells := make([]fyne.CanvasObject, len(registerColumns.Widths))
 			for i := range cells {
@@ -59,7 +58,7 @@ func (s *Screen) showRegister() {
 			return container.New(registerColumns, cells...)
 		}, func(id widget.ListItemID, o fyne.CanvasObject) {
 			d := rows[len(rows)-1-id] // newest first
-			texts := []string{d.At.In(loc).Format("2006-01-02 15:04"), d.Request, d.AccountID, d.Recipient, string(d.Ground), fieldList(d.Fields)}
+			texts := []string{shell.FormatTime(s.env, d.At), d.Request, d.AccountID, d.Recipient, string(d.Ground), fieldList(d.Fields)}
 			for i, c := range o.(*fyne.Container).Objects {
 				c.(*widget.Label).SetText(texts[i])
 			}

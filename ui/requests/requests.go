@@ -43,7 +43,10 @@ func Register() {
 func New(env *shell.Env) fyne.CanvasObject { return NewScreen(env) }
 
 // columns: number, kind, state, received, due, days left, assignee, requester.
-var columns = &shell.Columns{Widths: []float32{150, 120, 150, 100, 100, 110, 100, 200}}
+// The request number and the dates an officer acts on are never cut; the
+// words give way first (1024 px).
+var columns = &shell.Columns{Widths: []float32{150, 120, 150, 100, 100, 110, 100, 200},
+	Keep: []bool{true, false, false, true, true, true, false, false}}
 
 // Sort orders of the queue.
 const (
@@ -352,7 +355,7 @@ func (s *Screen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 			left = strconv.Itoa(n)
 		}
 	}
-	texts := []string{q.Number, KindName(q.Kind), StateName(q.State), q.Received, q.Due, left, q.Assignee, q.Requester}
+	texts := []string{q.Number, KindName(q.Kind), StateName(q.State), showDay(q.Received), showDay(q.Due), left, q.Assignee, q.Requester}
 	for i, t := range texts {
 		if r.cells[i].Text != t {
 			r.cells[i].SetText(t)
@@ -374,3 +377,12 @@ func (s *Screen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 
 // contains reports whether s holds v.
 func contains[T comparable](s []T, v T) bool { return slices.Contains(s, v) }
+
+// showDay shows a stored YYYY-MM-DD date in the UI language's one date
+// format (shell.DateLayout), as every other screen does.
+func showDay(iso string) string {
+	if t, err := time.Parse("2006-01-02", iso); err == nil {
+		return t.Format(shell.DateLayout())
+	}
+	return iso
+}

@@ -61,7 +61,7 @@ func buildUserTab(env *shell.Env) (fyne.CanvasObject, func(accountID string)) {
 			var b strings.Builder
 			loc := env.WS.Location()
 			for _, d := range ds {
-				b.WriteString(d.At.In(loc).Format("2006-01-02") + " · " + d.Recipient + " · " + GroundName(d.Ground) + " · " + fieldList(d.Fields) + " · " + d.Request + "\n")
+				b.WriteString(d.At.In(loc).Format(shell.DateLayout()) + " · " + d.Recipient + " · " + GroundName(d.Ground) + " · " + fieldList(d.Fields) + " · " + d.Request + "\n")
 			}
 			if len(ds) == 0 {
 				b.WriteString(lang.L("Never disclosed to third parties."))
