@@ -58,9 +58,13 @@ windows() {
   : > "$exe"
   # fyne also injects fyne_metadata_init.go for the build; never leave
   # either behind (fyne.syso has no GOOS suffix: Linux builds would link it).
-  trap 'rm -f "$exe" "$root/$src/fyne.syso" "$root/$src/fyne_metadata_init.go"' EXIT
+  # Expanded now: the trap runs at exit, when these locals are gone.
+  trap "rm -f '$exe' '$root/$src/fyne.syso' '$root/$src/fyne_metadata_init.go'" EXIT
   fyne_tool version >/dev/null
-  GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc \
+  # Debian's mingw-w64 gcc fortifies C code (_FORTIFY_SOURCE, stack
+  # protector), whose helpers live in libssp: link it, or go-gl/glfw's C
+  # fails with undefined __stack_chk_fail / __chk_fail.
+  GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CGO_LDFLAGS="${CGO_LDFLAGS:-} -lssp" \
   GOFLAGS="${GOFLAGS:-} -ldflags=-X=main.version=$VERSION -ldflags=-X=main.commit=$COMMIT" \
     build/pkg/fyne package --target windows --src "$root/$src" --tags migrated_fynedo \
     --name legco-compliance --app-id kz.legco.compliance --app-version "$APP_VERSION" --app-build "$APP_BUILD" \
