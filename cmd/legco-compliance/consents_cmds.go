@@ -237,11 +237,12 @@ func consentsReceipt(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdImportConsents(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "import consents", "import consents --db FILE --file PATH [--format csv|jsonl] [--strict] [--errors REPORT.csv]")
+	f := newFlags(e, "import consents", "import consents --db FILE --file PATH [--format csv|jsonl] [--strict] [--errors REPORT.csv] [--show-values]")
 	file := f.String("file", "", "export `PATH` to import")
 	formatName := f.String("format", "", "csv or jsonl (default: from the file name and content)")
 	strict := f.Bool("strict", false, "all or nothing: import nothing if any row is bad")
 	report := f.String("errors", "", "write the error report to `FILE` (default: PATH.errors.csv when there are errors)")
+	showValues := f.Bool("show-values", false, "print rejected values (account ids, IPs, user agents…) with the first errors; without it only line, column and reason are printed")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -280,13 +281,7 @@ func cmdImportConsents(ctx context.Context, e *env, args []string) error {
 	}
 	if res != nil {
 		fmt.Fprintf(e.stdout, "consent batch %d: %d new, %d unchanged, %d rejected\n", res.BatchID, res.New, res.Same, res.Rejected)
-		for i, re := range res.Errors {
-			if i == 10 {
-				fmt.Fprintf(e.stdout, "  … %d more\n", res.Rejected-10)
-				break
-			}
-			fmt.Fprintf(e.stdout, "  %v\n", re)
-		}
+		printRejected(e, res.Errors, res.Rejected, *showValues)
 	}
 	if err != nil {
 		if res != nil && res.Cancelled {

@@ -82,16 +82,7 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	}
 	if res != nil {
 		fmt.Fprintf(e.stdout, "batch %d: %d new, %d updated, %d unchanged, %d rejected\n", res.BatchID, res.New, res.Updated, res.Same, res.Rejected)
-		for i, re := range res.Errors {
-			if i == 10 {
-				fmt.Fprintf(e.stdout, "  … %d more\n", res.Rejected-10)
-				break
-			}
-			if !*showValues {
-				re = re.WithoutValue()
-			}
-			fmt.Fprintf(e.stdout, "  %v\n", re)
-		}
+		printRejected(e, res.Errors, res.Rejected, *showValues)
 	}
 	if err != nil {
 		if res != nil && res.Cancelled {
@@ -399,4 +390,19 @@ func openExport(path, formatName, what string) (*os.File, int64, exportfile.Form
 		return nil, 0, format, usageErr("%s: --format must be csv or jsonl, not %q", what, formatName)
 	}
 	return in, st.Size(), format, nil
+}
+
+// printRejected prints the first ten rejected rows of an import; the
+// rejected values (IINs, names, e-mails) only when showValues is set.
+func printRejected(e *env, errs []*exportfile.RowError, rejected int, showValues bool) {
+	for i, re := range errs {
+		if i == 10 {
+			fmt.Fprintf(e.stdout, "  … %d more\n", rejected-10)
+			return
+		}
+		if !showValues {
+			re = re.WithoutValue()
+		}
+		fmt.Fprintf(e.stdout, "  %v\n", re)
+	}
 }
