@@ -100,8 +100,8 @@ package: build
 	bash packaging/build.sh sums
 	bash packaging/check.sh
 
-# The Linux tarball alone, built and checked (what CI runs: the Windows
-# cross-compile is added to CI once it has been seen to pass there).
+# The Linux tarball alone, built and checked (quicker than `make package`
+# when only the Linux side changed; CI runs `make package`).
 package-linux: build
 	bash packaging/build.sh linux
 	bash packaging/check.sh linux
