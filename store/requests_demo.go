@@ -195,6 +195,7 @@ func (w *Workspace) LoadDemoRequests(ctx context.Context, n, users int, seed int
 					approved = "compliance" // four eyes only for disclosures
 				}
 				created := events[0][0]
+				c.Seal = append(c.Seal, "request:"+number)
 				res, err := ins.ExecContext(ctx, number, string(kind), string(final), dayText(received), dayText(due), string(rtype), org, officer,
 					letter, letterDate, string(ground), purpose, fields, approvedFields, details, assignee, prepared, approved, reason,
 					decision, "", answered, "compliance", created, events[len(events)-1][0])

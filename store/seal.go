@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"hash"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -255,7 +256,7 @@ var errNoSealRoot = errors.New("no seal root")
 // an older workspace this vouches for the records as they are now.
 func (w *Workspace) initSeals(ctx context.Context) error {
 	if _, err := w.sealKey(ctx); err == nil {
-		return nil
+		return w.sealNewSealers(ctx)
 	} else if !errors.Is(err, errNoSealRoot) {
 		return err
 	}
@@ -294,6 +295,9 @@ func (w *Workspace) initSeals(ctx context.Context) error {
 			return fmt.Errorf("seal %s records: %w", s.Prefix, err)
 		}
 	}
+	if err := setSealedPrefixes(ctx, tx, sortedSealers()); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return err
 	}
@@ -301,6 +305,77 @@ func (w *Workspace) initSeals(ctx context.Context) error {
 	w.sealK = k
 	w.sealOnce.Unlock()
 	return nil
+}
+
+// legacySealed are the prefixes every workspace sealed before meta
+// 'sealed_prefixes' was kept.
+var legacySealed = []string{"policy:", "settings", "staff:", "user:"}
+
+func setSealedPrefixes(ctx context.Context, tx *sql.Tx, ss []Sealer) error {
+	var ps []string
+	for _, s := range ss {
+		ps = append(ps, s.Prefix)
+	}
+	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta(key, value) VALUES ('sealed_prefixes', ?)`, strings.Join(ps, "\x1f"))
+	return err
+}
+
+// sealNewSealers seals, at the current head, the records of sealers this
+// build has and the workspace's seals do not cover yet (a workspace made
+// before requests were sealed). Like initSeals for a whole workspace, it
+// vouches for those records as they are when this build first opens it;
+// from then on every change to them is bound to the log.
+func (w *Workspace) sealNewSealers(ctx context.Context) error {
+	var have string
+	err := w.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'sealed_prefixes'`).Scan(&have)
+	done := legacySealed
+	if err == nil {
+		done = strings.Split(have, "\x1f")
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("sealed prefixes: %w", err)
+	}
+	all := sortedSealers()
+	var todo []Sealer
+	for _, s := range all {
+		if !slices.Contains(done, s.Prefix) {
+			todo = append(todo, s)
+		}
+	}
+	if len(todo) == 0 && err == nil {
+		return nil
+	}
+	k, err := w.sealKey(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var head int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM audit_log`).Scan(&head); err != nil {
+		return err
+	}
+	m := newSealMAC(k)
+	up, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO seals(object, seq, mac) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer up.Close()
+	for _, s := range todo {
+		err := eachRecord(ctx, tx, s, func(object string, content []byte) error {
+			_, err := up.ExecContext(ctx, object, head, m.of(object, head, content))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("seal %s records: %w", s.Prefix, err)
+		}
+	}
+	if err := setSealedPrefixes(ctx, tx, all); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // eachRecord calls fn with every record of s, in object order, with its
