@@ -76,41 +76,11 @@ func BenchmarkMillion(b *testing.B) {
 
 	// Search: a mix of what officers type, over users spread through the
 	// set, seven kinds; the CLI's default (50 hits, matches counted).
-	kinds := []string{"surname", "two-prefixes", "iin", "phone", "email", "folded", "translit"}
-	var queries []string
+	queries, qkinds := searchMix(g, n)
+	kinds := qkinds[:7]
 	var accounts []string
 	for k := 0; k < 280; k++ {
-		i := (k * 7919) % n
-		u := g.User(i)
-		accounts = append(accounts, u.AccountID)
-		switch k % 7 {
-		case 0:
-			queries = append(queries, firstWord(u.FullName)) // a surname
-		case 1:
-			queries = append(queries, prefixRunes(firstWord(u.FullName), 4)+" "+prefixRunes(secondWord(u.FullName), 3))
-		case 2:
-			if u.IIN != "" {
-				queries = append(queries, u.IIN)
-			} else {
-				queries = append(queries, u.AccountID)
-			}
-		case 3:
-			if u.Phone != "" {
-				queries = append(queries, "8 "+u.Phone[2:5]+" "+u.Phone[5:8]+" "+u.Phone[8:10]+" "+u.Phone[10:])
-			} else {
-				queries = append(queries, u.AccountID)
-			}
-		case 4:
-			if u.Email != "" {
-				queries = append(queries, u.Email)
-			} else {
-				queries = append(queries, u.AccountID)
-			}
-		case 5: // typed on a Russian keyboard: «Эуезов» for «Әуезов»
-			queries = append(queries, russianKeyboard(firstWord(u.FullName))+" "+russianKeyboard(secondWord(u.FullName)))
-		default: // as in a passport
-			queries = append(queries, passportLatin(firstWord(u.FullName)))
-		}
+		accounts = append(accounts, g.User((k*7919)%n).AccountID)
 	}
 	lat := make([]time.Duration, 0, len(queries))
 	byKind := map[string][]time.Duration{}
@@ -310,4 +280,44 @@ func prefixRunes(s string, n int) string {
 		return s
 	}
 	return string(r[:n])
+}
+
+// searchMix is what officers type, over users spread through the set,
+// seven kinds (kinds[k] names queries[k]'s kind).
+func searchMix(g *demo.Generator, n int) (queries, kinds []string) {
+	names := []string{"surname", "two-prefixes", "iin", "phone", "email", "folded", "translit"}
+	for k := 0; k < 280; k++ {
+		i := (k * 7919) % n
+		u := g.User(i)
+		kinds = append(kinds, names[k%7])
+		switch k % 7 {
+		case 0:
+			queries = append(queries, firstWord(u.FullName)) // a surname
+		case 1:
+			queries = append(queries, prefixRunes(firstWord(u.FullName), 4)+" "+prefixRunes(secondWord(u.FullName), 3))
+		case 2:
+			if u.IIN != "" {
+				queries = append(queries, u.IIN)
+			} else {
+				queries = append(queries, u.AccountID)
+			}
+		case 3:
+			if u.Phone != "" {
+				queries = append(queries, "8 "+u.Phone[2:5]+" "+u.Phone[5:8]+" "+u.Phone[8:10]+" "+u.Phone[10:])
+			} else {
+				queries = append(queries, u.AccountID)
+			}
+		case 4:
+			if u.Email != "" {
+				queries = append(queries, u.Email)
+			} else {
+				queries = append(queries, u.AccountID)
+			}
+		case 5: // typed on a Russian keyboard: «Эуезов» for «Әуезов»
+			queries = append(queries, russianKeyboard(firstWord(u.FullName))+" "+russianKeyboard(secondWord(u.FullName)))
+		default: // as in a passport
+			queries = append(queries, passportLatin(firstWord(u.FullName)))
+		}
+	}
+	return queries, kinds
 }

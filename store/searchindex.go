@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // The search index (migration 0004) is a set of sorted runs, each cut
@@ -198,7 +199,10 @@ type runCursor struct {
 	started bool
 	done    bool
 	page    int
-	buf     []indexEntry
+	// bulk: the caller reads the whole range (counts, sets), so pages
+	// start at the largest size instead of growing from two blocks.
+	bulk bool
+	buf  []indexEntry
 }
 
 func (c *runCursor) fill(ctx context.Context, q querier) error {
@@ -209,6 +213,9 @@ func (c *runCursor) fill(ctx context.Context, q querier) error {
 		if first {
 			c.started = true
 			c.page = 2
+			if c.bulk {
+				c.page = 64
+			}
 			// The last block before lo may hold the first matching
 			// entries; one statement reads it and the blocks from lo on.
 			rows, err = q.QueryContext(ctx, `SELECT * FROM (SELECT first_key, first_id, data FROM search_blocks
@@ -392,7 +399,7 @@ func eachPrefixEntry(ctx context.Context, q querier, prefixes []string, fn func(
 // eachInRun is eachPrefixEntry for one run and prefix; more is false
 // when fn stopped the walk.
 func eachInRun(ctx context.Context, q querier, r indexRun, prefix string, fn func(indexEntry) bool) (more bool, err error) {
-	c := &runCursor{run: r.id, lo: prefix, hi: prefix + "\U0010FFFF"}
+	c := &runCursor{run: r.id, lo: prefix, hi: prefix + "\U0010FFFF", bulk: true}
 	for {
 		if err := c.fill(ctx, q); err != nil {
 			return false, err
@@ -621,4 +628,55 @@ func compactIndex(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	return writeRun(ctx, tx, sortEntries(all))
+}
+
+// stmtCache prepares each query text once per workspace. A search reads
+// a prefix with a few small queries per run of the index (tens in all),
+// and preparing each anew cost a seventh of a search at a million users.
+type stmtCache struct {
+	db *sql.DB
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+func (c *stmtCache) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st := c.m[q]; st != nil {
+		return st, nil
+	}
+	st, err := c.db.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[q] = st
+	return st, nil
+}
+
+func (c *stmtCache) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := c.stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+func (c *stmtCache) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	st, err := c.stmt(ctx, q)
+	if err != nil {
+		return c.db.QueryRowContext(ctx, q, args...) // reports the same error
+	}
+	return st.QueryRowContext(ctx, args...)
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m = nil
 }

@@ -38,6 +38,16 @@ type Workspace struct {
 
 	headDir  string   // the head memory's folder (headmemory.go); "" = off
 	warnings []string // found on open
+
+	sqOnce sync.Once
+	sq     *stmtCache // the search index's prepared reads (searchindex.go)
+}
+
+// searchQ is the querier the search reads the index through: w.db with
+// its statements prepared once.
+func (w *Workspace) searchQ() *stmtCache {
+	w.sqOnce.Do(func() { w.sq = &stmtCache{db: w.db} })
+	return w.sq
 }
 
 // Options tune Create and Open. The zero value is right for production.
@@ -317,6 +327,9 @@ func (w *Workspace) Close() error {
 	// A checkpoint folds the WAL back so the files at rest are compact;
 	// the WAL is encrypted either way. It does not wait for another
 	// process (an import) that holds the workspace: that one folds it.
+	if w.sq != nil {
+		w.sq.close()
+	}
 	closeCheckpoint(w.db)
 	err := w.db.Close()
 	w.db = nil
