@@ -100,8 +100,9 @@ func TestUpgradeFromEveryEarlierSchemaVersion(t *testing.T) {
 	}
 	sort.Ints(versions)
 	// One fixture per released schema version from 0001 on: 1–4 were
-	// released before this test existed.
-	for v := 1; v <= 4; v++ {
+	// released before this test existed, 11 by the next release (5–10
+	// never left a development branch).
+	for _, v := range []int{1, 2, 3, 4, 11} {
 		if fx[v] == "" {
 			t.Fatalf("no upgrade fixture for schema version %d", v)
 		}
@@ -173,6 +174,29 @@ func TestUpgradeFromEveryEarlierSchemaVersion(t *testing.T) {
 				if err != nil || len(eds) != 1 || eds[0].Status != EditionPublished {
 					t.Fatalf("policy editions after upgrade: %+v %v", eds, err)
 				}
+			}
+			if v >= 11 {
+				ids, err := w.UserIDs(ctx, UserFilter{})
+				if err != nil || len(ids) == 0 {
+					t.Fatalf("user ids: %v %v", ids, err)
+				}
+				us, err := w.UsersByID(ctx, ids[:1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, err := w.ConsentStates(ctx, us[0].AccountID, time.Time{})
+				if err != nil || !hasGiven(st, "sms_third_party") {
+					t.Fatalf("consent after upgrade: %+v %v", st, err)
+				}
+				rs, err := w.ListRequests(ctx, RequestFilter{})
+				if err != nil || len(rs) != 1 {
+					t.Fatalf("requests after upgrade: %+v %v", rs, err)
+				}
+			}
+			// The records as the fixture left them verify against the log,
+			// including sealers this build has and the fixture's did not.
+			if full, err := w.Verify(ctx, VerifyOptions{}); err != nil || !full.OK() {
+				t.Fatalf("audit verify after upgrade: %v %+v %+v %+v", err, full.Broken, full.Integrity, full.Tampered)
 			}
 			// The second member still unlocks with their own slot.
 			w2, err := Open(ctx, path, "Ұлжан Әлібекова", []byte(fixturePass), testOpts)
@@ -250,7 +274,34 @@ func TestWriteUpgradeFixture(t *testing.T) {
 	if _, err := w.PublishPolicy(ctx, ed.Number, d, d, "fixture"); err != nil {
 		t.Fatal(err)
 	}
+	// From v11 (the first released build with consents and requests): a
+	// paper consent and an access request, so their upgrades are tested
+	// with data (the request sealer, for one, came after v11).
+	ids, err := w.UserIDs(ctx, UserFilter{})
+	if err != nil || len(ids) == 0 {
+		t.Fatalf("fixture users: %v %v", ids, err)
+	}
+	us, err := w.UsersByID(ctx, ids[:1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.RecordConsent(ctx, ConsentRecord{AccountID: us[0].AccountID, Purpose: "sms_third_party", Event: ConsentGiven,
+		DocumentRef: "заявление № 7", Reason: "қағаз түрінде келісім", At: d.AddDate(0, 1, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.CreateRequest(ctx, NewRequest{Kind: KindAccess, Accounts: []string{us[0].AccountID}, Reason: "субъектінің хаты"}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := w.db.ExecContext(ctx, "VACUUM"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func hasGiven(st []ConsentState, purpose string) bool {
+	for _, s := range st {
+		if s.Purpose == purpose && s.State == ConsentGiven {
+			return true
+		}
+	}
+	return false
 }
