@@ -24,11 +24,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"sort"
 	"strconv"
@@ -90,6 +93,9 @@ type pack struct {
 	from, to time.Time // instants, to exclusive
 	rng      store.AuditRange
 	lastHash string
+	// acted counts the period's entries per member and role, made while
+	// the entries stream by (for the processing record).
+	acted    map[store.StaffRole]int64
 	docDate  time.Time
 	volumes  []string
 	slots    []*slot
@@ -176,10 +182,7 @@ func (p *pack) build(ctx context.Context) (*verify.Manifest, error) {
 		return nil, err
 	}
 	p.editions = eds
-	if err := p.writeAuditCSV(ctx); err != nil {
-		return nil, err
-	}
-	if err := p.writeAuditPDFs(ctx); err != nil {
+	if err := p.writeAudit(ctx); err != nil {
 		return nil, err
 	}
 	if p.opts.WithPersonalData {
@@ -217,47 +220,6 @@ func (p *pack) build(ctx context.Context) (*verify.Manifest, error) {
 	return p.writeManifest()
 }
 
-// writeAuditCSV streams the period's entries into the CSV: one row in
-// memory at a time.
-func (p *pack) writeAuditCSV(ctx context.Context) error {
-	w, err := p.sink.create(verify.AuditCSVName)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	cw := csv.NewWriter(bw)
-	if err := cw.Write(verify.CSVHeader); err != nil {
-		return err
-	}
-	if p.rng.Count > 0 {
-		rec := make([]string, len(verify.CSVHeader))
-		var n int64
-		err = p.snap.StreamAudit(ctx, p.rng.First, p.rng.Last, func(r *store.AuditRecord) error {
-			f := r.Fields
-			rec[0], rec[1], rec[2], rec[3], rec[4], rec[5] = strconv.FormatInt(f.Seq, 10), f.At, f.Staff, f.Role, f.Action, f.Object
-			rec[6], rec[7], rec[8], rec[9], rec[10] = f.Reason, f.Details, f.PersonalSHA256, r.PrevHash, r.Hash
-			p.lastHash = r.Hash
-			n++
-			if n%4096 == 0 {
-				p.step(4096)
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			return cw.Write(rec)
-		})
-		if err != nil {
-			return fmt.Errorf("audit pack: audit CSV: %w", err)
-		}
-		p.step(n % 4096)
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("audit pack: audit CSV: %w", err)
-	}
-	return bw.Flush()
-}
-
 // volume is one audit PDF volume in the pipeline.
 type volume struct {
 	n    int
@@ -267,11 +229,17 @@ type volume struct {
 	done chan struct{}
 }
 
-// writeAuditPDFs renders the volumes on up to two goroutines (the
-// machine's cores; each volume is a separate document, so they do not
-// share state) and writes them in order. At most workers+2 volumes are in
-// memory at once, whatever the period's size.
-func (p *pack) writeAuditPDFs(ctx context.Context) error {
+// writeAudit reads the period's entries once, in seq order, and makes of
+// each row a line of the audit CSV, a count for the processing record's
+// staff table and a line of a PDF volume. The volumes are drawn on up to
+// two goroutines (the machine's cores; each volume is a separate
+// document, so they share no state) and written to the pack in order; at
+// most workers+2 volumes are in memory at once, whatever the period's
+// size. The pack takes one file at a time (a zip has one open entry), so
+// the CSV is spooled beside the pack and moved in (a folder) or copied in
+// (a zip) once the volumes are written: reading the log a second time
+// cost more (a full decrypting pass over it) than the copy.
+func (p *pack) writeAudit(ctx context.Context) error {
 	nvol := int((p.rng.Count + int64(p.opts.VolumeSize) - 1) / int64(p.opts.VolumeSize))
 	if nvol == 0 {
 		nvol = 1 // an empty period still gets a page that says so
@@ -279,6 +247,16 @@ func (p *pack) writeAuditPDFs(ctx context.Context) error {
 	for i := range nvol {
 		p.volumes = append(p.volumes, fmt.Sprintf("audit/audit-log-%04d.pdf", i+1))
 	}
+	spoolPath := p.opts.Out + ".csv.partial"
+	spool, err := os.OpenFile(spoolPath, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("audit pack: audit CSV: %w", err)
+	}
+	defer os.Remove(spoolPath) // moved into a folder pack; gone either way
+	defer spool.Close()
+	digest := &digestWriter{name: verify.AuditCSVName, w: spool, h: sha256.New()}
+	p.acted = map[store.StaffRole]int64{}
+
 	workers := min(2, runtime.GOMAXPROCS(0), nvol)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -301,9 +279,30 @@ func (p *pack) writeAuditPDFs(ctx context.Context) error {
 				return false
 			}
 		}
+		bw := bufio.NewWriterSize(digest, 1<<20)
+		cw := csv.NewWriter(bw)
+		if err := cw.Write(verify.CSVHeader); err != nil {
+			readErr <- err
+			return
+		}
+		rec := make([]string, len(verify.CSVHeader))
 		cur := &volume{n: 1, done: make(chan struct{})}
 		if p.rng.Count > 0 {
+			var n int64
 			err := p.snap.StreamAudit(ctx, p.rng.First, p.rng.Last, func(r *store.AuditRecord) error {
+				f := r.Fields
+				rec[0], rec[1], rec[2], rec[3], rec[4], rec[5] = strconv.FormatInt(f.Seq, 10), f.At, f.Staff, f.Role, f.Action, f.Object
+				rec[6], rec[7], rec[8], rec[9], rec[10] = f.Reason, f.Details, f.PersonalSHA256, r.PrevHash, r.Hash
+				if err := cw.Write(rec); err != nil {
+					return err
+				}
+				p.lastHash = r.Hash
+				p.acted[store.StaffRole{Staff: f.Staff, Role: f.Role}]++
+				if n++; n%4096 == 0 {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+				}
 				cur.recs = append(cur.recs, *r)
 				if len(cur.recs) == p.opts.VolumeSize {
 					if !send(cur) {
@@ -321,7 +320,12 @@ func (p *pack) writeAuditPDFs(ctx context.Context) error {
 		if len(cur.recs) > 0 || p.rng.Count == 0 {
 			send(cur)
 		}
-		readErr <- nil
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			readErr <- err
+			return
+		}
+		readErr <- bw.Flush()
 	}()
 	for range workers {
 		go func() {
@@ -347,13 +351,20 @@ func (p *pack) writeAuditPDFs(ctx context.Context) error {
 		if _, err := v.out.WriteTo(w); err != nil {
 			return err
 		}
-		p.step(int64(len(v.recs)))
+		// A unit for the entry's CSV line and one for its PDF line.
+		p.step(2 * int64(len(v.recs)))
 		v.recs = nil
 	}
 	if err := <-readErr; err != nil {
-		return fmt.Errorf("audit pack: audit PDF: %w", err)
+		return fmt.Errorf("audit pack: audit log: %w", err)
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := spool.Close(); err != nil {
+		return fmt.Errorf("audit pack: audit CSV: %w", err)
+	}
+	return p.sink.adopt(verify.AuditCSVName, spoolPath, verify.File{Name: verify.AuditCSVName, Size: digest.n, SHA256: hex.EncodeToString(digest.h.Sum(nil))})
 }
 
 // writeSubjects writes account id → name for every user the period's

@@ -82,7 +82,7 @@ func (p *pack) drawProcessingRecord(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	staff, err := p.snap.StaffOverPeriod(ctx, p.from, p.to, p.rng.First, p.rng.Last)
+	staff, err := p.snap.StaffWithActs(ctx, p.from, p.to, p.acted)
 	if err != nil {
 		return err
 	}
