@@ -139,6 +139,11 @@ func (s *PackSnapshot) Close() error {
 	return err
 }
 
+// Concurrent reports whether the snapshot reads on two connections, so
+// that the counts (DataCounts, StaffWithActs, AuditSubjects excepted) may
+// run while entries stream (StreamAudit) in another goroutine.
+func (s *PackSnapshot) Concurrent() bool { return s.side != nil }
+
 // WorkspaceID is the workspace's id (from its key slots).
 func (s *PackSnapshot) WorkspaceID() string { return s.w.WorkspaceID() }
 
