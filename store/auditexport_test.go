@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -99,5 +101,76 @@ func TestPackSnapshotPeriods(t *testing.T) {
 	users, counts, err := snap.DataCounts(ctx)
 	if err != nil || users.Total != 0 || len(counts) < len(FieldCatalog)+1 {
 		t.Fatalf("counts %+v %+v %v", users, counts, err)
+	}
+}
+
+// TestPackCountsMatchGroupBy: the processing record's counts made in Go
+// (DataCounts' extra fields and public-source groups, StaffWithActs from
+// counts the caller made) equal what SQLite's GROUP BY gives.
+func TestPackCountsMatchGroupBy(t *testing.T) {
+	ctx := context.Background()
+	w, err := Create(ctx, filepath.Join(t.TempDir(), "ws.db"), "admin", []byte("correct horse"), testOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if _, err := w.LoadDemo(ctx, 400, 5, nil); err != nil {
+		t.Fatal(err)
+	}
+	// A source with a separator and a length prefix of its own inside.
+	if _, err := w.db.ExecContext(ctx, `UPDATE public_data SET source = '3:ab' || char(31) || ' / Қазақ' WHERE id % 7 = 0`); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := w.PackSnapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	_, counts, err := snap.DataCounts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range counts {
+		if c.Category == "1.1.3" || c.Category == "1.1.1" && c.Key == c.EN && c.Key == c.RU {
+			got = append(got, fmt.Sprintf("%s %s %d", c.Category, c.Key, c.Count))
+		}
+	}
+	var want []string
+	for _, q := range []string{`SELECT '1.1.1 ' || name, count(*) FROM user_fields GROUP BY name ORDER BY name`,
+		`SELECT '1.1.3 ' || field || ' / ' || source || ' / ' || legal_basis, count(*) FROM public_data GROUP BY field, source, legal_basis ORDER BY field, source, legal_basis`} {
+		rows, err := snap.aux.QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var k string
+			var n int64
+			rows.Scan(&k, &n)
+			want = append(want, fmt.Sprintf("%s %d", k, n))
+		}
+		rows.Close()
+	}
+	if len(want) < 3 || strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("counts in Go:\n%s\nGROUP BY:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	head := snap.Head.Seq
+	byQuery, err := snap.StaffOverPeriod(ctx, time.Time{}, time.Time{}, 1, head)
+	if err != nil {
+		t.Fatal(err)
+	}
+	acted := map[StaffRole]int64{}
+	snap.StreamAudit(ctx, 1, head, func(r *AuditRecord) error { acted[StaffRole{r.Staff, r.Role}]++; return nil })
+	acted[StaffRole{"бывший", "auditor"}] = 2 // acted, no longer in the staff table
+	acted[StaffRole{"бывший", "admin"}] = 1
+	byCounts, err := snap.StaffWithActs(ctx, time.Time{}, time.Time{}, acted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(byCounts) != len(byQuery)+1 || byCounts[len(byCounts)-1].Name != "бывший" || byCounts[len(byCounts)-1].Role != RoleAdmin {
+		t.Fatalf("staff %+v vs %+v", byCounts, byQuery)
+	}
+	if fmt.Sprint(byCounts[:len(byQuery)]) != fmt.Sprint(byQuery) {
+		t.Fatalf("staff %+v vs %+v", byCounts, byQuery)
 	}
 }

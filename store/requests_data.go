@@ -237,15 +237,15 @@ type Disclosure struct {
 // (dates, inclusive, in the workspace time zone; zero = unbounded),
 // oldest first.
 func (w *Workspace) DisclosureRegister(ctx context.Context, from, to time.Time) ([]Disclosure, error) {
-	return w.disclosures(ctx, from, to, "")
+	return w.disclosures(ctx, w.db, from, to, "")
 }
 
 // DisclosuresOf lists every disclosure of one account's data.
 func (w *Workspace) DisclosuresOf(ctx context.Context, accountID string) ([]Disclosure, error) {
-	return w.disclosures(ctx, time.Time{}, time.Time{}, accountID)
+	return w.disclosures(ctx, w.db, time.Time{}, time.Time{}, accountID)
 }
 
-func (w *Workspace) disclosures(ctx context.Context, from, to time.Time, account string) ([]Disclosure, error) {
+func (w *Workspace) disclosures(ctx context.Context, db querier, from, to time.Time, account string) ([]Disclosure, error) {
 	var where []string
 	var args []any
 	loc := w.Location()
@@ -265,7 +265,7 @@ func (w *Workspace) disclosures(ctx context.Context, from, to time.Time, account
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := w.db.QueryContext(ctx, q+` ORDER BY d.disclosed_at, d.id`, args...)
+	rows, err := db.QueryContext(ctx, q+` ORDER BY d.disclosed_at, d.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -532,6 +532,19 @@ type Transparency struct {
 
 // TransparencyReport aggregates the requests received in a period.
 func (w *Workspace) TransparencyReport(ctx context.Context, from, to time.Time) (*Transparency, error) {
+	t, err := w.transparencyReport(ctx, w.db, from, to, w.today())
+	if err != nil {
+		return nil, err
+	}
+	if t.AuditHead, err = w.AuditHead(ctx); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// transparencyReport aggregates on q, counting open requests past their
+// due date on today as late; the caller sets AuditHead.
+func (w *Workspace) transparencyReport(ctx context.Context, q querier, from, to, today time.Time) (*Transparency, error) {
 	if to.Before(from) {
 		return nil, &ValidationError{Field: "to", Reason: "the period ends before it starts"}
 	}
@@ -539,7 +552,7 @@ func (w *Workspace) TransparencyReport(ctx context.Context, from, to time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := w.db.QueryContext(ctx, `SELECT r.id, r.kind, r.state, r.decision, r.requester_type, r.ground, r.received_on, r.due_on, r.answered_on,
+	rows, err := q.QueryContext(ctx, `SELECT r.id, r.kind, r.state, r.decision, r.requester_type, r.ground, r.received_on, r.due_on, r.answered_on,
 		(SELECT group_concat(account_id, char(31)) FROM request_accounts a WHERE a.request_id = r.id)
 		FROM requests r WHERE r.received_on >= ? AND r.received_on <= ? ORDER BY r.id`, dayText(from), dayText(to))
 	if err != nil {
@@ -579,7 +592,6 @@ func (w *Workspace) TransparencyReport(ctx context.Context, from, to time.Time) 
 			a.accts[x] = true
 		}
 	}
-	today := w.today()
 	for rows.Next() {
 		var id int64
 		var kind, state, decision, rt, g, recv, due, answered string
@@ -643,9 +655,6 @@ func (w *Workspace) TransparencyReport(ctx context.Context, from, to time.Time) 
 		t.Total = tot[0]
 	}
 	if t.Operator, err = w.Operator(ctx); err != nil {
-		return nil, err
-	}
-	if t.AuditHead, err = w.AuditHead(ctx); err != nil {
 		return nil, err
 	}
 	return t, nil

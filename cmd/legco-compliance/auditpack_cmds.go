@@ -11,6 +11,10 @@ import (
 
 	"legco.kz/compliance/reports/auditpack"
 	"legco.kz/compliance/reports/auditpack/verify"
+	// The pack's consents, requests, disclosures and transparency parts:
+	// registered by the package's init for the command line and the app
+	// alike (one binary, one registry).
+	_ "legco.kz/compliance/reports/packparts"
 	"legco.kz/compliance/store"
 	"legco.kz/compliance/store/keyslot"
 )
@@ -99,8 +103,13 @@ func cmdAuditPack(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, "the pack holds personal data (users' names): keep it encrypted and destroy it after the audit")
 	}
 	for _, p := range m.Parts {
-		if p.Status == verify.PartAbsent {
+		switch p.Status {
+		case verify.PartAbsent:
 			fmt.Fprintf(e.stdout, "part %s: not available in this build (the index says so)\n", p.ID)
+		case verify.PartNoData:
+			fmt.Fprintf(e.stdout, "part %s: no data for the period\n", p.ID)
+		default:
+			fmt.Fprintf(e.stdout, "part %s: %d files\n", p.ID, len(p.Files))
 		}
 	}
 	return nil

@@ -24,11 +24,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 	"sort"
 	"strconv"
@@ -90,6 +93,9 @@ type pack struct {
 	from, to time.Time // instants, to exclusive
 	rng      store.AuditRange
 	lastHash string
+	// acted counts the period's entries per member and role, made while
+	// the entries stream by (for the processing record).
+	acted    map[store.StaffRole]int64
 	docDate  time.Time
 	volumes  []string
 	slots    []*slot
@@ -176,10 +182,10 @@ func (p *pack) build(ctx context.Context) (*verify.Manifest, error) {
 		return nil, err
 	}
 	p.editions = eds
-	if err := p.writeAuditCSV(ctx); err != nil {
-		return nil, err
-	}
-	if err := p.writeAuditPDFs(ctx); err != nil {
+	ctx, cancel := context.WithCancel(ctx)
+	dc := p.startDataCounts(ctx)
+	defer func() { cancel(); dc.wait() }()
+	if err := p.writeAudit(ctx); err != nil {
 		return nil, err
 	}
 	if p.opts.WithPersonalData {
@@ -191,11 +197,8 @@ func (p *pack) build(ctx context.Context) (*verify.Manifest, error) {
 		return nil, err
 	}
 	p.step(2)
-	// Drawn after the audit volumes, not beside them: its GROUP BY sorts
-	// in SQLite's memory (temp_store=MEMORY), and at a million users that
-	// on top of two volumes being drawn went past 400 MB resident.
 	var ropa bytes.Buffer
-	if err := p.drawProcessingRecord(ctx, &ropa); err != nil {
+	if err := p.drawProcessingRecord(ctx, &ropa, dc); err != nil {
 		return nil, fmt.Errorf("audit pack: %s: %w", ProcessingRecordName, err)
 	}
 	w, err := p.sink.create(ProcessingRecordName)
@@ -217,61 +220,26 @@ func (p *pack) build(ctx context.Context) (*verify.Manifest, error) {
 	return p.writeManifest()
 }
 
-// writeAuditCSV streams the period's entries into the CSV: one row in
-// memory at a time.
-func (p *pack) writeAuditCSV(ctx context.Context) error {
-	w, err := p.sink.create(verify.AuditCSVName)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	cw := csv.NewWriter(bw)
-	if err := cw.Write(verify.CSVHeader); err != nil {
-		return err
-	}
-	if p.rng.Count > 0 {
-		rec := make([]string, len(verify.CSVHeader))
-		var n int64
-		err = p.snap.StreamAudit(ctx, p.rng.First, p.rng.Last, func(r *store.AuditRecord) error {
-			f := r.Fields
-			rec[0], rec[1], rec[2], rec[3], rec[4], rec[5] = strconv.FormatInt(f.Seq, 10), f.At, f.Staff, f.Role, f.Action, f.Object
-			rec[6], rec[7], rec[8], rec[9], rec[10] = f.Reason, f.Details, f.PersonalSHA256, r.PrevHash, r.Hash
-			p.lastHash = r.Hash
-			n++
-			if n%4096 == 0 {
-				p.step(4096)
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-			}
-			return cw.Write(rec)
-		})
-		if err != nil {
-			return fmt.Errorf("audit pack: audit CSV: %w", err)
-		}
-		p.step(n % 4096)
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return fmt.Errorf("audit pack: audit CSV: %w", err)
-	}
-	return bw.Flush()
-}
-
 // volume is one audit PDF volume in the pipeline.
 type volume struct {
 	n    int
 	recs []store.AuditRecord
-	out  bytes.Buffer
+	out  *bytes.Buffer
 	err  error
 	done chan struct{}
 }
 
-// writeAuditPDFs renders the volumes on up to two goroutines (the
-// machine's cores; each volume is a separate document, so they do not
-// share state) and writes them in order. At most workers+2 volumes are in
-// memory at once, whatever the period's size.
-func (p *pack) writeAuditPDFs(ctx context.Context) error {
+// writeAudit reads the period's entries once, in seq order, and makes of
+// each row a line of the audit CSV, a count for the processing record's
+// staff table and a line of a PDF volume. The volumes are drawn on up to
+// two goroutines (the machine's cores; each volume is a separate
+// document, so they share no state) and written to the pack in order; at
+// most workers+2 volumes are in memory at once, whatever the period's
+// size. The pack takes one file at a time (a zip has one open entry), so
+// the CSV is spooled beside the pack and moved in (a folder) or copied in
+// (a zip) once the volumes are written: reading the log a second time
+// cost more (a full decrypting pass over it) than the copy.
+func (p *pack) writeAudit(ctx context.Context) error {
 	nvol := int((p.rng.Count + int64(p.opts.VolumeSize) - 1) / int64(p.opts.VolumeSize))
 	if nvol == 0 {
 		nvol = 1 // an empty period still gets a page that says so
@@ -279,6 +247,16 @@ func (p *pack) writeAuditPDFs(ctx context.Context) error {
 	for i := range nvol {
 		p.volumes = append(p.volumes, fmt.Sprintf("audit/audit-log-%04d.pdf", i+1))
 	}
+	spoolPath := p.opts.Out + ".csv.partial"
+	spool, err := os.OpenFile(spoolPath, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("audit pack: audit CSV: %w", err)
+	}
+	defer os.Remove(spoolPath) // moved into a folder pack; gone either way
+	defer spool.Close()
+	digest := &digestWriter{name: verify.AuditCSVName, w: spool, h: sha256.New()}
+	p.acted = map[store.StaffRole]int64{}
+
 	workers := min(2, runtime.GOMAXPROCS(0), nvol)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -301,9 +279,30 @@ func (p *pack) writeAuditPDFs(ctx context.Context) error {
 				return false
 			}
 		}
+		bw := bufio.NewWriterSize(digest, 1<<20)
+		cw := csv.NewWriter(bw)
+		if err := cw.Write(verify.CSVHeader); err != nil {
+			readErr <- err
+			return
+		}
+		rec := make([]string, len(verify.CSVHeader))
 		cur := &volume{n: 1, done: make(chan struct{})}
 		if p.rng.Count > 0 {
+			var n int64
 			err := p.snap.StreamAudit(ctx, p.rng.First, p.rng.Last, func(r *store.AuditRecord) error {
+				f := r.Fields
+				rec[0], rec[1], rec[2], rec[3], rec[4], rec[5] = strconv.FormatInt(f.Seq, 10), f.At, f.Staff, f.Role, f.Action, f.Object
+				rec[6], rec[7], rec[8], rec[9], rec[10] = f.Reason, f.Details, f.PersonalSHA256, r.PrevHash, r.Hash
+				if err := cw.Write(rec); err != nil {
+					return err
+				}
+				p.lastHash = r.Hash
+				p.acted[store.StaffRole{Staff: f.Staff, Role: f.Role}]++
+				if n++; n%4096 == 0 {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+				}
 				cur.recs = append(cur.recs, *r)
 				if len(cur.recs) == p.opts.VolumeSize {
 					if !send(cur) {
@@ -321,12 +320,27 @@ func (p *pack) writeAuditPDFs(ctx context.Context) error {
 		if len(cur.recs) > 0 || p.rng.Count == 0 {
 			send(cur)
 		}
-		readErr <- nil
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			readErr <- err
+			return
+		}
+		readErr <- bw.Flush()
 	}()
+	// Output buffers go back to the drawing goroutines once written:
+	// a volume's few MB are then allocated (and cleared) a few times per
+	// pack, not once per volume.
+	free := make(chan *bytes.Buffer, workers+2)
 	for range workers {
 		go func() {
+			st := &volumeState{}
 			for v := range jobs {
-				v.err = p.renderVolume(&v.out, v, nvol)
+				select {
+				case v.out = <-free:
+				default:
+					v.out = new(bytes.Buffer)
+				}
+				v.err = p.drawVolume(st, v.out, v, nvol)
 				close(v.done)
 			}
 		}()
@@ -347,13 +361,71 @@ func (p *pack) writeAuditPDFs(ctx context.Context) error {
 		if _, err := v.out.WriteTo(w); err != nil {
 			return err
 		}
-		p.step(int64(len(v.recs)))
+		select {
+		case free <- v.out:
+		default:
+		}
+		v.out = nil
+		// A unit for the entry's CSV line and one for its PDF line.
+		p.step(2 * int64(len(v.recs)))
 		v.recs = nil
 	}
 	if err := <-readErr; err != nil {
-		return fmt.Errorf("audit pack: audit PDF: %w", err)
+		return fmt.Errorf("audit pack: audit log: %w", err)
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := spool.Close(); err != nil {
+		return fmt.Errorf("audit pack: audit CSV: %w", err)
+	}
+	return p.sink.adopt(verify.AuditCSVName, spoolPath, verify.File{Name: verify.AuditCSVName, Size: digest.n, SHA256: hex.EncodeToString(digest.h.Sum(nil))})
+}
+
+// dataCounts are the processing record's counts of the data held.
+type dataCounts struct {
+	users store.UserCounts
+	cats  []store.CategoryCount
+	err   error
+	done  chan struct{}
+	run   func() // set while the counting has not started
+}
+
+// wait waits for counting begun in the background (none: nothing to do).
+func (d *dataCounts) wait() {
+	if d.run == nil {
+		<-d.done
+	}
+}
+
+// get returns the counts, counting now if that has not begun.
+func (d *dataCounts) get() (store.UserCounts, []store.CategoryCount, error) {
+	if run := d.run; run != nil {
+		d.run = nil
+		run()
+	}
+	<-d.done
+	return d.users, d.cats, d.err
+}
+
+// startDataCounts counts the data held, on the snapshot's second
+// connection while the audit log streams on the first and its volumes
+// are drawn (the counts read the largest tables, every page decrypted: a
+// third of a pack's SQL time, which the second core can take). They sort
+// nothing (see store.DataCounts), so they add no memory beside the
+// volumes. With one connection they run when the record is drawn.
+func (p *pack) startDataCounts(ctx context.Context) *dataCounts {
+	d := &dataCounts{done: make(chan struct{})}
+	run := func() {
+		defer close(d.done)
+		d.users, d.cats, d.err = p.snap.DataCounts(ctx)
+	}
+	if p.snap.Concurrent() {
+		go run()
+	} else {
+		d.run = run
+	}
+	return d
 }
 
 // writeSubjects writes account id → name for every user the period's

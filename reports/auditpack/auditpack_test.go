@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -621,6 +622,44 @@ func TestFitShortensToWidth(t *testing.T) {
 		}
 		if !tc.same && !strings.HasSuffix(got, "…") {
 			t.Errorf("fit(%.20q) lacks the ellipsis: %q", tc.s, got)
+		}
+	}
+}
+
+// TestAuditVolumeLinesHoldTheirHash: in the PDF volumes each entry's
+// line shows its own seq, action and hash side by side (the hashes are
+// drawn a page at a time, after the page's other cells).
+func TestAuditVolumeLinesHoldTheirHash(t *testing.T) {
+	pdftest.Need(t)
+	tw := sharedWS(t)
+	res := makePack(t, tw, Options{VolumeSize: 4})
+	lines := map[string]string{} // hash → its line in a volume
+	for _, vol := range res.Manifest.Audit.PDF {
+		txt := pdftest.Tool(t, "pdftotext", "-layout", filepath.Join(res.Path, filepath.FromSlash(vol)), "-")
+		for _, l := range strings.Split(txt, "\n") {
+			// An entry's line starts with its seq (the footer also
+			// ends with a hash: the chain head's).
+			if f := strings.Fields(l); len(f) > 3 && len(f[len(f)-1]) == 64 && strings.Trim(f[0], "0123456789") == "" {
+				lines[f[len(f)-1]] = strings.Join(f, " ")
+			}
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(res.Path, "audit", "audit-log.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) < 10 || len(res.Manifest.Audit.PDF) < 3 {
+		t.Fatalf("only %d entries", len(recs)-1)
+	}
+	for _, r := range recs[1:] {
+		seq, action, hash := r[0], r[4], r[10]
+		l, ok := lines[hash]
+		if !ok || !strings.HasPrefix(l, seq+" ") || !strings.Contains(l, action) {
+			t.Errorf("entry %s (%s, %s): line %q", seq, action, hash, l)
 		}
 	}
 }

@@ -79,6 +79,32 @@ func fit(s string, width float64) string {
 
 // renderVolume draws volume v of nvol.
 func (p *pack) renderVolume(w io.Writer, v *volume, nvol int) error {
+	var out bytes.Buffer
+	if err := p.drawVolume(&volumeState{}, &out, v, nvol); err != nil {
+		return err
+	}
+	_, err := out.WriteTo(w)
+	return err
+}
+
+// grab keeps what it is given instead of copying it: fpdf hands its
+// finished document (tens of MB uncompressed) to Output's writer in one
+// Write, and the document is read once, by recompress, before the fpdf
+// that owns the bytes is dropped. A second Write (never seen) is
+// appended to a copy.
+type grab struct{ b []byte }
+
+func (g *grab) Write(p []byte) (int, error) {
+	if g.b == nil {
+		g.b = p
+	} else {
+		g.b = append(g.b[:len(g.b):len(g.b)], p...)
+	}
+	return len(p), nil
+}
+
+// drawVolume draws volume v of nvol and appends the PDF to out.
+func (p *pack) drawVolume(st *volumeState, out *bytes.Buffer, v *volume, nvol int) error {
 	first, last := int64(0), int64(0)
 	if len(v.recs) > 0 {
 		first, last = v.recs[0].Seq, v.recs[len(v.recs)-1].Seq
@@ -129,10 +155,40 @@ func (p *pack) renderVolume(w io.Writer, v *volume, nvol int) error {
 	pdfkit.SetFont(pdf, false, auditFont)
 	pdf.SetTextColor(0, 0, 0)
 	base := pdfkit.PtToMM(auditFont) * 0.95
+	// The hashes are drawn a page at a time after the page's other cells:
+	// they take a smaller font, and switching fonts twice on every line
+	// wrote two font operators a line (a tenth of the volume's time).
+	hashX := auditMargin
+	for _, col := range auditColumns[:len(auditColumns)-1] {
+		hashX += col.w
+	}
+	type hashCell struct {
+		y float64
+		s string
+	}
+	hashes := make([]hashCell, 0, 64)
+	flushHashes := func() {
+		if len(hashes) == 0 {
+			return
+		}
+		pdfkit.SetFont(pdf, false, hashFont)
+		for _, h := range hashes {
+			pdf.Text(hashX, h.y+base, h.s)
+		}
+		pdfkit.SetFont(pdf, false, auditFont)
+		hashes = hashes[:0]
+	}
+	// Staff, role, action and reason repeat from line to line: each
+	// distinct value is cleaned and fitted to its column once a volume.
+	cache := make([]map[string]string, len(auditColumns))
+	for _, c := range []int{2, 3, 4, 6} {
+		cache[c] = map[string]string{}
+	}
 	cells := make([]string, len(auditColumns))
 	for i := range v.recs {
 		r := &v.recs[i]
 		if y+auditRow > bottom {
+			flushHashes()
 			pdf.AddPage()
 			pdfkit.SetFont(pdf, false, auditFont)
 			y = pdf.GetY()
@@ -148,16 +204,18 @@ func (p *pack) renderVolume(w io.Writer, v *volume, nvol int) error {
 		cells[4] = r.Action
 		cells[5] = r.Object
 		cells[6] = r.Reason
-		cells[7] = r.Hash
 		x := auditMargin
-		for c, col := range auditColumns {
-			if c == len(auditColumns)-1 {
-				pdfkit.SetFont(pdf, false, hashFont)
-				pdf.Text(x, y+base, cleanCell(cells[c]))
-				pdfkit.SetFont(pdf, false, auditFont)
-				break
+		for c, col := range auditColumns[:len(auditColumns)-1] {
+			var s string
+			if m := cache[c]; m != nil {
+				var ok bool
+				if s, ok = m[cells[c]]; !ok {
+					s = fit(cleanCell(cells[c]), col.w-1.2)
+					m[cells[c]] = s
+				}
+			} else {
+				s = fit(cleanCell(cells[c]), col.w-1.2)
 			}
-			s := fit(cleanCell(cells[c]), col.w-1.2)
 			if c == 0 {
 				pdf.Text(x+col.w-1.2-pdfkit.Measure(s, false, auditFont), y+base, s)
 			} else {
@@ -165,6 +223,7 @@ func (p *pack) renderVolume(w io.Writer, v *volume, nvol int) error {
 			}
 			x += col.w
 		}
+		hashes = append(hashes, hashCell{y, cleanCell(r.Hash)})
 		if i%5 == 4 {
 			pdf.SetDrawColor(215, 215, 215)
 			pdf.SetLineWidth(0.1)
@@ -172,11 +231,12 @@ func (p *pack) renderVolume(w io.Writer, v *volume, nvol int) error {
 		}
 		y += auditRow
 	}
-	var raw bytes.Buffer
+	flushHashes()
+	var raw grab
 	if err := pdfkit.Write(pdf, &raw); err != nil {
 		return err
 	}
-	return recompress(raw.Bytes(), w)
+	return st.recompress(raw.b, out)
 }
 
 // drawAuditHeader draws the volume line and the two-language column

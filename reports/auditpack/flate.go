@@ -19,6 +19,23 @@ import (
 // gives the same kind of file (FlateDecode, best speed) for a fraction
 // of the work. Deterministic like fpdf's own output.
 func recompress(doc []byte, w io.Writer) error {
+	var out bytes.Buffer
+	if err := (&volumeState{}).recompress(doc, &out); err != nil {
+		return err
+	}
+	_, err := out.WriteTo(w)
+	return err
+}
+
+// volumeState is what one drawing goroutine reuses from one volume to
+// the next: the zlib writer (1.6 MB to allocate and clear) and its buffer.
+type volumeState struct {
+	z    *zlib.Writer
+	zbuf bytes.Buffer
+}
+
+// recompress appends the recompressed doc to out.
+func (st *volumeState) recompress(doc []byte, out *bytes.Buffer) error {
 	bad := func(what string) error { return fmt.Errorf("recompress: %s", what) }
 	sx := bytes.LastIndex(doc, []byte("\nstartxref\n"))
 	if sx < 0 {
@@ -62,19 +79,18 @@ func recompress(doc []byte, w io.Writer) error {
 		order = append(order, k)
 	}
 	sort.Slice(order, func(i, j int) bool { return offsets[order[i]] < offsets[order[j]] })
-	var out bytes.Buffer
 	out.Grow(len(doc) / 3)
+	base := out.Len()
 	out.Write(doc[:offsets[order[0]]])
 	newOff := make([]int, n)
-	var z *zlib.Writer
-	var zbuf bytes.Buffer
+	z, zbuf := st.z, &st.zbuf
 	for i, k := range order {
 		segEnd := xref
 		if i+1 < len(order) {
 			segEnd = offsets[order[i+1]]
 		}
 		seg := doc[offsets[k]:segEnd]
-		newOff[k] = out.Len()
+		newOff[k] = out.Len() - base
 		head := fmt.Appendf(nil, "%d 0 obj\n<</Length ", k)
 		if !bytes.HasPrefix(seg, head) {
 			out.Write(seg)
@@ -94,27 +110,27 @@ func recompress(doc []byte, w io.Writer) error {
 		}
 		zbuf.Reset()
 		if z == nil {
-			if z, err = zlib.NewWriterLevel(&zbuf, zlib.BestSpeed); err != nil {
+			if z, err = zlib.NewWriterLevel(zbuf, zlib.BestSpeed); err != nil {
 				return err
 			}
+			st.z = z
 		} else {
-			z.Reset(&zbuf)
+			z.Reset(zbuf)
 		}
 		z.Write(seg[start : start+length])
 		if err := z.Close(); err != nil {
 			return err
 		}
-		fmt.Fprintf(&out, "%d 0 obj\n<</Filter /FlateDecode /Length %d>>\nstream\n", k, zbuf.Len())
+		fmt.Fprintf(out, "%d 0 obj\n<</Filter /FlateDecode /Length %d>>\nstream\n", k, zbuf.Len())
 		out.Write(zbuf.Bytes())
 		out.Write(seg[start+length:])
 	}
-	x := out.Len()
-	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", n)
+	x := out.Len() - base
+	fmt.Fprintf(out, "xref\n0 %d\n0000000000 65535 f \n", n)
 	for k := 1; k < n; k++ {
-		fmt.Fprintf(&out, "%010d 00000 n \n", newOff[k])
+		fmt.Fprintf(out, "%010d 00000 n \n", newOff[k])
 	}
 	out.Write(trailer)
-	fmt.Fprintf(&out, "startxref\n%d\n%%%%EOF\n", x)
-	_, err = out.WriteTo(w)
-	return err
+	fmt.Fprintf(out, "startxref\n%d\n%%%%EOF\n", x)
+	return nil
 }

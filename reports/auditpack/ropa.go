@@ -73,16 +73,16 @@ func (d *doc) quote(ru, kk []string) {
 // personal data is held (clause 1.1 categories with counts), why (2.2),
 // on what consent (1.4–1.6, Art. 8 fields), to whom it may go (3.2),
 // where it is kept and for how long, and who processed it in the period.
-func (p *pack) drawProcessingRecord(ctx context.Context, out io.Writer) error {
+func (p *pack) drawProcessingRecord(ctx context.Context, out io.Writer, dc *dataCounts) error {
 	op, err := p.snap.Operator(ctx)
 	if err != nil {
 		return err
 	}
-	users, counts, err := p.snap.DataCounts(ctx)
+	users, counts, err := dc.get()
 	if err != nil {
 		return err
 	}
-	staff, err := p.snap.StaffOverPeriod(ctx, p.from, p.to, p.rng.First, p.rng.Last)
+	staff, err := p.snap.StaffWithActs(ctx, p.from, p.to, p.acted)
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,10 @@ import (
 // is written, so nothing is read back.
 type sink interface {
 	create(name string) (io.Writer, error)
+	// adopt takes the finished file at path, whose size and digest the
+	// caller worked out as it wrote it, as the pack's file name (the
+	// file is moved or copied; the caller removes what is left).
+	adopt(name, path string, f verify.File) error
 	// commit finishes the pack and moves it into place; abort removes
 	// what was written.
 	commit() error
@@ -126,6 +130,24 @@ func (s *dirSink) create(name string) (io.Writer, error) {
 	return s.start(name, f), nil
 }
 
+func (s *dirSink) adopt(name, path string, f verify.File) error {
+	if err := s.closeCur(); err != nil {
+		return err
+	}
+	if err := checkName(name); err != nil {
+		return err
+	}
+	dst := filepath.Join(s.tmp, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return err
+	}
+	if err := os.Rename(path, dst); err != nil {
+		return fmt.Errorf("audit pack: %w", err)
+	}
+	s.files = append(s.files, f)
+	return nil
+}
+
 func (s *dirSink) commit() error {
 	if err := s.closeCur(); err != nil {
 		return err
@@ -179,6 +201,22 @@ func (s *zipSink) create(name string) (io.Writer, error) {
 		return nil, fmt.Errorf("audit pack: %w", err)
 	}
 	return s.start(name, w), nil
+}
+
+func (s *zipSink) adopt(name, path string, _ verify.File) error {
+	src, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("audit pack: %w", err)
+	}
+	defer src.Close()
+	w, err := s.create(name)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(w, src); err != nil {
+		return fmt.Errorf("audit pack: %s: %w", name, err)
+	}
+	return nil
 }
 
 func (s *zipSink) commit() error {

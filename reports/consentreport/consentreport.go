@@ -97,6 +97,9 @@ func GeneratedBy(s store.Staff) string {
 	if s.Position != "" {
 		name += ", " + s.Position
 	}
+	if s.Name == "" {
+		return name // not a staff member: the audit pack
+	}
 	return name + " (" + s.Name + ", " + string(s.Role) + ")"
 }
 

@@ -21,6 +21,12 @@ type CSVOptions struct {
 	Location    *time.Location
 	// Progress, when set, is called every 10,000 rows with the count.
 	Progress func(rows int)
+	// Head and GeneratedBy, when set, are printed instead of the
+	// workspace's current head and the staff member who opened it: the
+	// audit pack fixes both, so that its files do not depend on who made
+	// it or on changes made while it was being made.
+	Head        *store.AuditHead
+	GeneratedBy *store.Staff
 }
 
 // CSVColumns are the columns of the current-states export.
@@ -43,12 +49,17 @@ func WriteCSV(ctx context.Context, w io.Writer, ws *store.Workspace, f store.Con
 	if loc == nil {
 		loc = kazakhstan
 	}
-	head, err := ws.AuditHead(ctx)
-	if err != nil {
+	var head store.AuditHead
+	var err error
+	if opts.Head != nil {
+		head = *opts.Head
+	} else if head, err = ws.AuditHead(ctx); err != nil {
 		return 0, err
 	}
-	me, err := ws.StaffMember(ctx, ws.Me().Name)
-	if err != nil {
+	var me store.Staff
+	if opts.GeneratedBy != nil {
+		me = *opts.GeneratedBy
+	} else if me, err = ws.StaffMember(ctx, ws.Me().Name); err != nil {
 		me = ws.Me()
 	}
 	bw := bufio.NewWriterSize(w, 256<<10)
