@@ -160,7 +160,26 @@ type UserFilter struct {
 	Depersonalized bool  // only depersonalized
 	Entity         bool  // only representatives of legal entities
 	BatchID        int64 // only from this import batch
+	// Order is the order of UserIDs (CountUsers ignores it).
+	Order UserOrder
 }
+
+// UserOrder is the order of the records list.
+type UserOrder int
+
+const (
+	// OrderByID is the order the records were created in (row ids):
+	// the order of the exports, which list accounts by account id. The
+	// cheapest to read; the zero value.
+	OrderByID UserOrder = iota
+	// OrderByName is alphabetical (the stored sort key, namekey.go:
+	// Kazakh order, letters only, Cyrillic before Latin), then by
+	// account id.
+	OrderByName
+	// OrderByAccountID is by account id exactly (a depersonalized
+	// record's DP-… id sorts before the LC-… ones).
+	OrderByAccountID
+)
 
 func (f UserFilter) where() (string, []any) {
 	var w []string
@@ -196,34 +215,48 @@ func scanSummary(s scanner, u *UserSummary) error {
 	return nil
 }
 
-// UserIDs returns the ids of the users matching f, in id order. The
+// UserIDs returns the ids of the users matching f, in f.Order. The
 // records list keeps these (8 bytes a user) and loads rows as they scroll
 // into view with UsersByID, so a million users never sit in memory.
+//
+// Without a filter each order is a walk of one index that holds the id
+// (users_batch, users_name, the account id's unique index), never of the
+// table, which spans the whole file. With a filter the filter's partial
+// index finds the users and they are sorted after.
 func (w *Workspace) UserIDs(ctx context.Context, f UserFilter) ([]int64, error) {
 	where, args := f.where()
 	q := `SELECT id FROM users` + where
-	if where == "" {
-		// The (batch_id, id) index holds every id in a few megabytes; the
-		// table itself spans the whole file. Read the index, sort after.
+	switch {
+	case where == "" && f.Order == OrderByName:
+		q = `SELECT id FROM users INDEXED BY users_name ORDER BY name_key, account_id`
+	case where == "" && f.Order == OrderByAccountID:
+		q = `SELECT id FROM users INDEXED BY sqlite_autoindex_users_1 ORDER BY account_id`
+	case where == "":
+		// The (batch_id, id) index holds every id in a few megabytes.
+		// Read the index, sort after.
 		q = `SELECT id FROM users INDEXED BY users_batch`
+	case f.Order == OrderByName:
+		q += ` ORDER BY name_key, account_id`
+	case f.Order == OrderByAccountID:
+		q += ` ORDER BY account_id`
 	}
 	rows, err := w.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("records list: %w", err)
 	}
 	defer rows.Close()
 	ids := make([]int64, 0, 1024)
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("records list: %w", err)
 		}
 		ids = append(ids, id)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("records list: %w", err)
 	}
-	if !slices.IsSorted(ids) {
+	if f.Order == OrderByID && !slices.IsSorted(ids) {
 		slices.Sort(ids)
 	}
 	return ids, nil
