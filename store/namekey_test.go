@@ -327,3 +327,22 @@ func TestUpgradeFillsNameKeys(t *testing.T) {
 		check(t, w)
 	})
 }
+
+// Search hits (each group: exact, then other spellings) are in the
+// list's alphabetical order too.
+func TestSearchHitsInNameOrder(t *testing.T) {
+	w, _ := newWorkspace(t)
+	importNames(t, w, "Іліяс Оспанұлы", "Мұратұлы Оспан", "Азамат Оспанов", "Қайратұлы Оспан", "Әлия Оспанова")
+	res, err := w.Search(context.Background(), "оспан", SearchOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, h := range res.Hits {
+		got = append(got, h.FullName)
+	}
+	want := []string{"Азамат Оспанов", "Әлия Оспанова", "Қайратұлы Оспан", "Мұратұлы Оспан", "Іліяс Оспанұлы"}
+	if !slices.Equal(got, want) {
+		t.Errorf("hits %q\nwant %q", got, want)
+	}
+}
