@@ -102,3 +102,70 @@ func BenchmarkNameKeys(b *testing.B) {
 	b.ReportMetric(time.Since(t0).Seconds(), "migrate-fill-s")
 	b.ReportMetric(cpuSeconds()-c0, "migrate-fill-cpu-s")
 }
+
+// BenchmarkNameKeyRows is BenchmarkUsersRowFloor's SQLCipher case (only
+// the users rows, one prepared statement, 50,000-row transactions) with
+// the keys written and without (NULL, which the index appends at its
+// start): what SQLite's maintenance of users_name adds to each row.
+// Keys are computed beforehand; their CPU is BenchmarkNameKeys' keys-cpu-s.
+func BenchmarkNameKeyRows(b *testing.B) {
+	n := benchUsers()
+	g := demo.New(42)
+	users := make([]exportfile.User, n)
+	keys := make([]any, n)
+	for i := range users {
+		users[i] = g.User(i)
+		keys[i] = nameKeyArg(users[i].FullName)
+	}
+	ctx := context.Background()
+	for _, withKey := range []bool{false, true} {
+		name := map[bool]string{false: "without-key", true: "with-key"}[withKey]
+		b.Run(name, func(b *testing.B) {
+			for range b.N {
+				key, _ := keyslot.NewKey()
+				db, err := openDB(filepath.Join(b.TempDir(), "rows.db"), key)
+				if err != nil {
+					b.Fatal(err)
+				}
+				db.SetMaxOpenConns(1)
+				if err := migrate(ctx, db, len(migrations)); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := db.Exec(`INSERT INTO import_batches(id, kind, file_name, file_sha256, started_at, staff) VALUES (1, 'users', 'b', '', '', 'b')`); err != nil {
+					b.Fatal(err)
+				}
+				c0, t0 := cpuSeconds(), time.Now()
+				for lo := 0; lo < n; lo += 50_000 {
+					tx, err := db.Begin()
+					if err != nil {
+						b.Fatal(err)
+					}
+					st, err := tx.Prepare(`INSERT INTO users(account_id, full_name, iin, phone, email, birth_date, address, entity_bin, entity_name,
+						registered_at, batch_id, created_at, updated_at, name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO NOTHING`)
+					if err != nil {
+						b.Fatal(err)
+					}
+					now := time.Now().UTC().Format(time.RFC3339Nano)
+					for i := lo; i < min(lo+50_000, n); i++ {
+						v := users[i]
+						var k any
+						if withKey {
+							k = keys[i]
+						}
+						if _, err := st.Exec(v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email), nullable(v.BirthDate),
+							nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), 1, now, now, k); err != nil {
+							b.Fatal(err)
+						}
+					}
+					st.Close()
+					if err := tx.Commit(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(n)/time.Since(t0).Seconds(), "rows/s")
+				b.ReportMetric(cpuSeconds()-c0, "cpu-s")
+				db.Close()
+			}
+		})
+	}
+}
