@@ -121,6 +121,11 @@ func TestRecordsListInNameOrder(t *testing.T) {
 		"Zhanna Ivanova", "азамат оспан", "Ёлкин Пётр", "Елена Серова", "Ерлан Аманов"}
 	acc := importNames(t, w, names...)
 	checkNameKeys(t, w)
+	bs, err := w.ImportBatches(ctx)
+	if err != nil || len(bs) != 1 {
+		t.Fatalf("batches %+v %v", bs, err)
+	}
+	batch := bs[0].ID
 	if err := w.BlockUser(ctx, acc[0], "test"); err != nil {
 		t.Fatal(err)
 	}
@@ -138,21 +143,29 @@ func TestRecordsListInNameOrder(t *testing.T) {
 		{"by id", UserFilter{}, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}},
 		{"blocked, by name", UserFilter{Blocked: true, Order: OrderByName}, []int{5, 0}},
 		{"blocked, by account id", UserFilter{Blocked: true, Order: OrderByAccountID}, []int{0, 5}},
+		{"blocked, by id", UserFilter{Blocked: true}, []int{0, 5}},
+		{"batch, by name", UserFilter{BatchID: batch, Order: OrderByName}, []int{5, 7, 3, 2, 9, 8, 10, 4, 0, 1, 6}},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			ids, err := w.UserIDs(ctx, c.f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var want []string
-			for _, i := range c.want {
-				want = append(want, acc[i])
-			}
-			if got := accountsOf(t, w, ids); !slices.Equal(got, want) {
-				t.Errorf("got  %v\nwant %v", got, want)
-			}
-		})
+	// A filter that keeps many users picks them out of the walk of the
+	// order's index; a few are sorted on their rows. Both ways here.
+	for _, sortMax := range []int{filteredSortMax, 1} {
+		defer func(was int) { filteredSortMax = was }(filteredSortMax)
+		filteredSortMax = sortMax
+		for _, c := range cases {
+			t.Run(fmt.Sprintf("%s/sort-max-%d", c.name, sortMax), func(t *testing.T) {
+				ids, err := w.UserIDs(ctx, c.f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want []string
+				for _, i := range c.want {
+					want = append(want, acc[i])
+				}
+				if got := accountsOf(t, w, ids); !slices.Equal(got, want) {
+					t.Errorf("got  %v\nwant %v", got, want)
+				}
+			})
+		}
 	}
 	// The plan walks the index, never sorts the table.
 	var plan []string
