@@ -88,10 +88,13 @@ func (w *Workspace) DepersonalizeUser(ctx context.Context, accountID, reason str
 			if !u.RegisteredAt.IsZero() {
 				reg = u.RegisteredAt.In(loc).Format("2006-01-02")
 			}
+			// The sort key is the surrogate name's: the old row, and with
+			// it the old name's key, is deleted below.
+			surrogateName := "Обезличен / Иесіздендірілген " + surrogate
 			if _, err := tx.ExecContext(ctx, `INSERT INTO users(id, account_id, account_status, registered_at, full_name, entity_bin, entity_name,
-				state, blocked, batch_id, created_at, updated_at)
-				SELECT ?, ?, account_status, ?, ?, entity_bin, entity_name, 'depersonalized', blocked, NULL, ?, ? FROM users WHERE id = ?`,
-				newID, surrogate, reg, "Обезличен / Иесіздендірілген "+surrogate, today, today, u.ID); err != nil {
+				state, blocked, batch_id, created_at, updated_at, name_key)
+				SELECT ?, ?, account_status, ?, ?, entity_bin, entity_name, 'depersonalized', blocked, NULL, ?, ?, ? FROM users WHERE id = ?`,
+				newID, surrogate, reg, surrogateName, today, today, nameKeyArg(surrogateName), u.ID); err != nil {
 				return err
 			}
 			// 1.1.2: the date and the page pattern, one row for each.

@@ -62,7 +62,15 @@ func driverFor(cacheKiB int) string {
 			if err := c.RegisterFunc("legco_name_has", nameHasPrefixes, true); err != nil {
 				return err
 			}
-			return c.RegisterFunc("legco_name_has_skeleton", nameSkeletonHasPrefixes, true)
+			if err := c.RegisterFunc("legco_name_has_skeleton", nameSkeletonHasPrefixes, true); err != nil {
+				return err
+			}
+			// The records list's sort key (namekey.go): migration 0011
+			// fills users.name_key with it.
+			if err := c.RegisterFunc("legco_name_key", nameKeySQL, true); err != nil {
+				return err
+			}
+			return c.RegisterFunc("legco_name_key_version", nameKeyVersion, true)
 		},
 	})
 	registered[cacheKiB] = name

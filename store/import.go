@@ -320,7 +320,8 @@ func (w *Workspace) importUsers(ctx context.Context, src rowSource[exportfile.Us
 // the writer is the import's bottleneck.
 type userRow struct {
 	exportfile.User
-	keys []string
+	keys    []string
+	nameKey any // the list's sort key (namekey.go), NULL for no name
 }
 
 type keyedUsers struct{ src rowSource[exportfile.User] }
@@ -330,7 +331,7 @@ func (k keyedUsers) Next() (userRow, error) {
 	if err != nil {
 		return userRow{User: u}, err
 	}
-	return userRow{u, searchKeys(u.FullName, u.IIN, u.Phone, u.Email)}, nil
+	return userRow{u, searchKeys(u.FullName, u.IIN, u.Phone, u.Email), nameKeyArg(u.FullName)}, nil
 }
 
 func (k keyedUsers) BytesRead() int64 { return k.src.BytesRead() }
@@ -381,7 +382,7 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	u.now = u.w.stamp()
 	var err error
 	if u.ins, err = tx.PrepareContext(ctx, `INSERT INTO users(account_id, full_name, iin, phone, email, birth_date, address, entity_bin, entity_name,
-		registered_at, batch_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO NOTHING`); err != nil {
+		registered_at, batch_id, created_at, updated_at, name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO NOTHING`); err != nil {
 		return err
 	}
 	if u.fld, err = tx.PrepareContext(ctx, `INSERT INTO user_fields(user_id, name, value) VALUES (?, ?, ?)
@@ -424,7 +425,7 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 	// A re-import is mostly known accounts: after a known one, look the
 	// next up first rather than pay for an insert that does nothing.
 	if u.expectKnown {
-		outcome, err := u.merge(ctx, tx, v.User, reason())
+		outcome, err := u.merge(ctx, tx, v, reason())
 		if !errors.Is(err, sql.ErrNoRows) {
 			if outcome == "updated" {
 				u.sealed = append(u.sealed, "user:"+v.AccountID)
@@ -434,7 +435,7 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 		u.expectKnown = false
 	}
 	res, err := u.ins.ExecContext(ctx, v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email),
-		nullable(v.BirthDate), nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, u.now, u.now)
+		nullable(v.BirthDate), nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, u.now, u.now, v.nameKey)
 	if err != nil {
 		return "", fmt.Errorf("%s line %d: %w", u.file, v.Line, err)
 	}
@@ -450,7 +451,7 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 		return "new", nil
 	}
 	u.expectKnown = true
-	outcome, err := u.merge(ctx, tx, v.User, reason())
+	outcome, err := u.merge(ctx, tx, v, reason())
 	if outcome == "updated" {
 		u.sealed = append(u.sealed, "user:"+v.AccountID)
 	}
@@ -462,7 +463,8 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 // statement (extra fields only when the file has some), works out the
 // search keys that change from the values (no re-reads), and writes the
 // changed columns in one statement.
-func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, v exportfile.User, reason string) (string, error) {
+func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, row userRow, reason string) (string, error) {
+	v := row.User
 	cur := &User{}
 	var reg, state string
 	err := u.cur.QueryRowContext(ctx, v.AccountID).Scan(&cur.ID, &cur.FullName, &cur.IIN, &cur.Phone, &cur.Email, &cur.BirthDate,
@@ -514,6 +516,9 @@ func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, v exportfile.User,
 					args = append(args, timeText(v.RegisteredAt))
 				} else {
 					args = append(args, nullable(b))
+				}
+				if f.Key == "full_name" {
+					cols, args = append(cols, "name_key = ?"), append(args, row.nameKey)
 				}
 			}
 		}

@@ -96,7 +96,12 @@ func setField(ctx context.Context, tx *sql.Tx, ix *indexEdit, userID int64, key,
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET `+key+` = ? WHERE id = ?`, nullable(value), userID); err != nil {
+		if key == "full_name" {
+			// The list's sort key follows the name (namekey.go).
+			if _, err := tx.ExecContext(ctx, `UPDATE users SET full_name = ?, name_key = ? WHERE id = ?`, nullable(value), nameKeyArg(value), userID); err != nil {
+				return err
+			}
+		} else if _, err := tx.ExecContext(ctx, `UPDATE users SET `+key+` = ? WHERE id = ?`, nullable(value), userID); err != nil {
 			return err
 		}
 		if keyFields[key] {

@@ -19,6 +19,9 @@ func (w *Workspace) afterConnect(ctx context.Context) error {
 	if err := w.backfillSkeletons(ctx); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
+	if err := w.refreshNameKeys(ctx); err != nil {
+		return fmt.Errorf("records list sort keys: %w", err)
+	}
 	return w.finishPendingWipe(ctx)
 }
 

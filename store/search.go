@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"slices"
@@ -144,13 +145,31 @@ func (w *Workspace) Search(ctx context.Context, query string, opts SearchOptions
 	return res, nil
 }
 
+// sortByName puts hits in the records list's alphabetical order (the
+// stored sort key's, namekey.go), then by account id.
 func sortByName(out []UserSummary) {
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].FullName != out[j].FullName {
-			return out[i].FullName < out[j].FullName
-		}
-		return out[i].ID < out[j].ID
-	})
+	keys := make([][]byte, len(out))
+	for i, u := range out {
+		keys[i] = NameKey(u.FullName)
+	}
+	sort.Sort(byNameKey{out, keys})
+}
+
+type byNameKey struct {
+	us   []UserSummary
+	keys [][]byte
+}
+
+func (b byNameKey) Len() int { return len(b.us) }
+func (b byNameKey) Less(i, j int) bool {
+	if c := bytes.Compare(b.keys[i], b.keys[j]); c != 0 {
+		return c < 0
+	}
+	return b.us[i].AccountID < b.us[j].AccountID
+}
+func (b byNameKey) Swap(i, j int) {
+	b.us[i], b.us[j] = b.us[j], b.us[i]
+	b.keys[i], b.keys[j] = b.keys[j], b.keys[i]
 }
 
 // matchIDs walks each source of matches up to limit users, counting

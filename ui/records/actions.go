@@ -137,6 +137,7 @@ func (d *Detail) askEdit(key string) {
 		widget.MediumImportance, items, func(reason string) {
 			k, v, acc := chosen(), value.Text, u.AccountID
 			label := FieldLabel(k)
+			d.s.nameChanged = k == "full_name"
 			d.run(func(ctx context.Context, ws *store.Workspace) error {
 				return ws.UpdateUserField(ctx, acc, k, v, reason)
 			}, lang.L("{{.Field}} of {{.Account}} changed.", map[string]any{"Field": label, "Account": acc}))

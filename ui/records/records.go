@@ -67,6 +67,10 @@ type Screen struct {
 	ActsButton     *widget.Button // the register of destruction acts
 	ActAgain       *widget.Button // exports the act of a destroyed account id searched for
 	Detail         *Detail
+	// The titles that sort the list (by name, the default, or by account id).
+	NameHeader    *sortHeader
+	AccountHeader *sortHeader
+	order         store.UserOrder
 
 	win        *window
 	gen        int // list reloads
@@ -78,6 +82,9 @@ type Screen struct {
 	// lightChange marks a change of this screen's that leaves the set
 	// of users as it was (an edit, a block): the list reloads rows only.
 	lightChange bool
+	// nameChanged marks an edit of a full name: in name order the row
+	// moves, so the ids are read again.
+	nameChanged bool
 	listPage    fyne.CanvasObject
 	stack       *fyne.Container
 
@@ -91,7 +98,7 @@ type Screen struct {
 
 // NewScreen builds the screen and starts loading the list.
 func NewScreen(env *shell.Env) *Screen {
-	s := &Screen{env: env, win: newWindow(store.UserFilter{}, ""), bound: map[int]*row{}}
+	s := &Screen{env: env, win: newWindow(store.UserFilter{}, ""), bound: map[int]*row{}, order: store.OrderByName}
 	s.ExtendBaseWidget(s)
 
 	s.Search = widget.NewEntry()
@@ -137,8 +144,7 @@ func NewScreen(env *shell.Env) *Screen {
 
 	s.List = widget.NewList(func() int { return s.win.length() }, newRow, s.updateRow)
 	s.List.OnSelected = s.onSelected
-	header := shell.HeaderRow(columns, lang.L("Account id"), lang.L("Full name"), lang.L("IIN"),
-		lang.L("Phone"), lang.L("E-mail"), lang.L("State"))
+	header := s.newHeader()
 	s.Empty = widget.NewLabel("")
 	s.Empty.Alignment = fyne.TextAlignCenter
 	s.Empty.Wrapping = fyne.TextWrapWord
@@ -195,7 +201,7 @@ func parseBatch(v string) (int64, error) {
 // is not a number).
 func (s *Screen) Filter() store.UserFilter {
 	b, _ := parseBatch(s.Batch.Text)
-	return store.UserFilter{Blocked: s.Blocked.Checked, Depersonalized: s.Depersonalized.Checked, Entity: s.Entity.Checked, BatchID: b}
+	return store.UserFilter{Blocked: s.Blocked.Checked, Depersonalized: s.Depersonalized.Checked, Entity: s.Entity.Checked, BatchID: b, Order: s.order}
 }
 
 // ClearFilters clears the search box and the filters and shows every user.
@@ -250,8 +256,8 @@ func (s *Screen) typed() {
 // changed reloads after a change to the workspace (ours or another
 // screen's): the list keeps its place, the open detail is read again.
 func (s *Screen) changed() {
-	light := s.lightChange
-	s.lightChange = false
+	light := s.lightChange && !(s.nameChanged && s.order == store.OrderByName)
+	s.lightChange, s.nameChanged = false, false
 	if light && !s.win.search && !filtered(s.win.filter) {
 		// Which users are listed did not change: reading a million ids
 		// again is not needed, only the rows.
@@ -355,7 +361,11 @@ func load(ctx context.Context, ws *store.Workspace, f store.UserFilter, q string
 		counted(w.total) // reading every id takes a few seconds at a million
 	}
 	if q == "" || filtered(f) {
-		if w.ids, err = ws.UserIDs(ctx, f); err != nil {
+		ids := f
+		if q != "" {
+			ids.Order = store.OrderByID // only to filter the matches (keepMatching)
+		}
+		if w.ids, err = ws.UserIDs(ctx, ids); err != nil {
 			return nil, nil, err
 		}
 	}

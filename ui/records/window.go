@@ -33,7 +33,7 @@ const (
 // goroutine; queries run elsewhere and hand their pages back.
 //
 // Browsing, the list keeps only the ids of the users matching the
-// filters (8 bytes a user, in id order) and loads the rows of the pages
+// filters (8 bytes a user, in the list's order) and loads the rows of the pages
 // that scroll into view. Searching, the matches (at most searchLimit)
 // come with their rows.
 type window struct {
@@ -160,10 +160,8 @@ func (w *window) rowOf(id int64) int {
 		}
 		return -1
 	}
-	if i, ok := slices.BinarySearch(w.ids, id); ok {
-		return i
-	}
-	return -1
+	// The ids are in the list's order (by name or account id), not sorted.
+	return slices.Index(w.ids, id)
 }
 
 // loadedPages lists the pages held, for tests.
