@@ -115,7 +115,14 @@ func NormalizeEmail(s string) (string, error) {
 	at := strings.IndexByte(s, '@')
 	domain := s[at+1:]
 	if lower := strings.ToLower(domain); lower != domain {
-		return s[:at+1] + NFC(lower), nil
+		// Lower-casing and NFC can lengthen the domain (NFC inserts a
+		// combining grapheme joiner into a long run of marks), so the
+		// result is checked again (found by FuzzNormalizeEmail).
+		n := s[:at+1] + NFC(lower)
+		if err := ValidateEmail(n); err != nil {
+			return "", err
+		}
+		return n, nil
 	}
 	return s, nil
 }
