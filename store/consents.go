@@ -513,6 +513,39 @@ type stateRow struct {
 	at, id                   int64
 }
 
+// countKey is a row of consent_state_counts.
+type countKey struct {
+	purpose, state    string
+	edition           int
+	channel, language string
+}
+
+// addStateCounts moves consent_state_counts by counts.
+func addStateCounts(ctx context.Context, tx *sql.Tx, counts map[countKey]int) error {
+	var st *sql.Stmt
+	defer func() {
+		if st != nil {
+			st.Close()
+		}
+	}()
+	for k, n := range counts {
+		if n == 0 {
+			continue
+		}
+		if st == nil {
+			var err error
+			if st, err = tx.PrepareContext(ctx, `INSERT INTO consent_state_counts(purpose, state, edition, channel, language, n) VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT(purpose, state, edition, channel, language) DO UPDATE SET n = n + excluded.n`); err != nil {
+				return err
+			}
+		}
+		if _, err := st.ExecContext(ctx, k.purpose, k.state, k.edition, k.channel, k.language, n); err != nil {
+			return fmt.Errorf("consent state counts: %w", err)
+		}
+	}
+	return nil
+}
+
 type dailyKey struct {
 	y, m, d                           int
 	edition                           int
@@ -566,19 +599,31 @@ func (c *consentInserter) insert(ctx context.Context, uid int64, ev *ConsentEven
 }
 
 // flush writes the current states and the day counts of the events
-// inserted since the last flush, in the same transaction.
+// inserted since the last flush, in the same transaction, and moves the
+// counts of current states (consent_state_counts) by what it changed:
+// counted here, once per chunk, not by a trigger per state row
+// (migration 0012 dropped those; the delete trigger of a destruction
+// stays).
 func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
 	if len(c.latest) > 0 {
-		// A later event replaces the state; an older one (files arrive in
-		// any order) leaves it.
-		st, err := tx.PrepareContext(ctx, `INSERT INTO consent_state(user_id, purpose, state, edition, channel, language, at, event_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT(user_id, purpose) DO UPDATE SET state = excluded.state, edition = excluded.edition, channel = excluded.channel,
-			language = excluded.language, at = excluded.at, event_id = excluded.event_id
-			WHERE excluded.at > consent_state.at OR (excluded.at = consent_state.at AND excluded.event_id > consent_state.event_id)`)
+		// A key new to the state table is one insert (most keys of a
+		// first import); a known one is read, and replaced only by a
+		// later event (files arrive in any order).
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO consent_state(user_id, purpose, state, edition, channel, language, at, event_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(user_id, purpose) DO NOTHING`)
 		if err != nil {
 			return err
 		}
+		defer ins.Close()
+		var get, upd *sql.Stmt
+		defer func() {
+			for _, st := range []*sql.Stmt{get, upd} {
+				if st != nil {
+					st.Close()
+				}
+			}
+		}()
+		counts := map[countKey]int{}
 		// In user order: the state table's pages are then visited once.
 		keys := make([]stateKey, 0, len(c.latest))
 		for k := range c.latest {
@@ -592,13 +637,41 @@ func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
 		})
 		for _, k := range keys {
 			r := c.latest[k]
-			if _, err := st.ExecContext(ctx, k.uid, k.purpose, r.event, r.edition, r.channel, r.language, r.at, r.id); err != nil {
-				st.Close()
+			res, err := ins.ExecContext(ctx, k.uid, k.purpose, r.event, r.edition, r.channel, r.language, r.at, r.id)
+			if err != nil {
 				return err
 			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				counts[countKey{k.purpose, r.event, r.edition, r.channel, r.language}]++
+				continue
+			}
+			if get == nil {
+				if get, err = tx.PrepareContext(ctx, `SELECT state, edition, channel, language, at, event_id FROM consent_state
+					WHERE user_id = ? AND purpose = ?`); err != nil {
+					return err
+				}
+				if upd, err = tx.PrepareContext(ctx, `UPDATE consent_state SET state = ?, edition = ?, channel = ?, language = ?, at = ?, event_id = ?
+					WHERE user_id = ? AND purpose = ?`); err != nil {
+					return err
+				}
+			}
+			var old stateRow
+			if err := get.QueryRowContext(ctx, k.uid, k.purpose).Scan(&old.event, &old.edition, &old.channel, &old.language, &old.at, &old.id); err != nil {
+				return err
+			}
+			if !(r.at > old.at || r.at == old.at && r.id > old.id) {
+				continue
+			}
+			if _, err := upd.ExecContext(ctx, r.event, r.edition, r.channel, r.language, r.at, r.id, k.uid, k.purpose); err != nil {
+				return err
+			}
+			counts[countKey{k.purpose, old.event, old.edition, old.channel, old.language}]--
+			counts[countKey{k.purpose, r.event, r.edition, r.channel, r.language}]++
 		}
-		st.Close()
 		clear(c.latest)
+		if err := addStateCounts(ctx, tx, counts); err != nil {
+			return err
+		}
 	}
 	if len(c.daily) == 0 {
 		return nil

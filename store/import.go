@@ -11,6 +11,7 @@ import (
 	"hash"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -346,7 +347,11 @@ type userInserter struct {
 	ins   *sql.Stmt
 	fld   *sql.Stmt
 	cur   *sql.Stmt // a known account's values, for merge
-	extra *sql.Stmt // its extra fields
+	extra *sql.Stmt // the same with its extra fields, in one round trip
+	// upd are the UPDATE statements of merge by the columns they set (a
+	// re-import changes the same few columns again and again).
+	upd   map[string]*sql.Stmt
+	audit *auditStmts
 	// expectKnown: the last row was a known account (a re-import).
 	expectKnown bool
 	ix          indexEdit
@@ -367,10 +372,19 @@ func (u *userInserter) close() {
 			s.Close()
 		}
 	}
-	u.ins, u.fld, u.cur, u.extra = nil, nil, nil, nil
+	for _, s := range u.upd {
+		s.Close()
+	}
+	if u.audit != nil {
+		u.audit.close()
+	}
+	u.ins, u.fld, u.cur, u.extra, u.upd, u.audit = nil, nil, nil, nil, nil, nil
 }
 
 func (u *userInserter) flush(ctx context.Context, tx *sql.Tx) error {
+	if err := u.ix.applyRemovals(ctx, tx); err != nil {
+		return err
+	}
 	return u.ix.flush(ctx, tx)
 }
 
@@ -388,13 +402,51 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 		ON CONFLICT(user_id, name) DO UPDATE SET value = excluded.value`); err != nil {
 		return err
 	}
-	if u.cur, err = tx.PrepareContext(ctx, `SELECT id, coalesce(full_name, ''), coalesce(iin, ''), coalesce(phone, ''), coalesce(email, ''),
-		coalesce(birth_date, ''), coalesce(address, ''), coalesce(entity_bin, ''), coalesce(entity_name, ''), coalesce(registered_at, ''), state
+	const cur = `SELECT id, coalesce(full_name, ''), coalesce(iin, ''), coalesce(phone, ''), coalesce(email, ''),
+		coalesce(birth_date, ''), coalesce(address, ''), coalesce(entity_bin, ''), coalesce(entity_name, ''), coalesce(registered_at, ''), state`
+	if u.cur, err = tx.PrepareContext(ctx, cur+` FROM users WHERE account_id = ?`); err != nil {
+		return err
+	}
+	// The extra fields as one text of length-prefixed names and values
+	// (byte lengths), which no value can confuse.
+	if u.extra, err = tx.PrepareContext(ctx, cur+`, coalesce((SELECT group_concat(length(CAST(name AS BLOB)) || ':' || name ||
+		length(CAST(value AS BLOB)) || ':' || value, '') FROM user_fields WHERE user_id = users.id), '')
 		FROM users WHERE account_id = ?`); err != nil {
 		return err
 	}
-	u.extra, err = tx.PrepareContext(ctx, `SELECT name, value FROM user_fields WHERE user_id = ?`)
+	u.upd = map[string]*sql.Stmt{}
+	u.audit, err = prepareAuditStmts(ctx, tx)
 	return err
+}
+
+// parseFields reads the extra fields as merge's query encodes them.
+func parseFields(s string) ([]exportfile.Field, error) {
+	var out []exportfile.Field
+	next := func() (string, error) {
+		i := strings.IndexByte(s, ':')
+		if i < 0 {
+			return "", errors.New("user_fields: bad encoding")
+		}
+		n, err := strconv.Atoi(s[:i])
+		if err != nil || n < 0 || i+1+n > len(s) {
+			return "", errors.New("user_fields: bad encoding")
+		}
+		v := s[i+1 : i+1+n]
+		s = s[i+1+n:]
+		return v, nil
+	}
+	for s != "" {
+		name, err := next()
+		if err != nil {
+			return nil, err
+		}
+		value, err := next()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, exportfile.Field{Name: name, Value: value})
+	}
+	return out, nil
 }
 
 func nullable(s string) any {
@@ -464,9 +516,13 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 // changed columns in one statement.
 func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, v exportfile.User, reason string) (string, error) {
 	cur := &User{}
-	var reg, state string
-	err := u.cur.QueryRowContext(ctx, v.AccountID).Scan(&cur.ID, &cur.FullName, &cur.IIN, &cur.Phone, &cur.Email, &cur.BirthDate,
-		&cur.Address, &cur.EntityBIN, &cur.EntityName, &reg, &state)
+	var reg, state, fields string
+	dest := []any{&cur.ID, &cur.FullName, &cur.IIN, &cur.Phone, &cur.Email, &cur.BirthDate, &cur.Address, &cur.EntityBIN, &cur.EntityName, &reg, &state}
+	st := u.cur
+	if len(v.Extra) > 0 {
+		st, dest = u.extra, append(dest, &fields)
+	}
+	err := st.QueryRowContext(ctx, v.AccountID).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", err // not known: the caller inserts it
 	}
@@ -479,20 +535,8 @@ func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, v exportfile.User,
 		return "same", nil // identifying data must not come back
 	}
 	if len(v.Extra) > 0 {
-		rows, err := u.extra.QueryContext(ctx, cur.ID)
-		if err != nil {
-			return "", err
-		}
-		for rows.Next() {
-			var f exportfile.Field
-			if err := rows.Scan(&f.Name, &f.Value); err != nil {
-				rows.Close()
-				return "", err
-			}
-			cur.Extra = append(cur.Extra, f)
-		}
-		if err := rows.Close(); err != nil {
-			return "", err
+		if cur.Extra, err = parseFields(fields); err != nil {
+			return "", fmt.Errorf("%s line %d: %w", u.file, v.Line, err)
 		}
 	}
 	incoming := &User{UserSummary: UserSummary{AccountID: v.AccountID, FullName: v.FullName, IIN: v.IIN, Phone: v.Phone, Email: v.Email, EntityName: v.EntityName},
@@ -531,21 +575,27 @@ func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, v exportfile.User,
 	}
 	cols = append(cols, "updated_at = ?")
 	args = append(args, u.now, cur.ID)
-	if _, err := tx.ExecContext(ctx, `UPDATE users SET `+strings.Join(cols, ", ")+` WHERE id = ?`, args...); err != nil {
+	set := strings.Join(cols, ", ")
+	upd := u.upd[set]
+	if upd == nil {
+		if upd, err = tx.PrepareContext(ctx, `UPDATE users SET `+set+` WHERE id = ?`); err != nil {
+			return "", err
+		}
+		u.upd[set] = upd
+	}
+	if _, err := upd.ExecContext(ctx, args...); err != nil {
 		return "", err
 	}
 	was := searchKeys(cur.FullName, cur.IIN, cur.Phone, cur.Email)
 	now := searchKeys(v.FullName, v.IIN, v.Phone, v.Email)
-	if err := u.ix.remove(ctx, tx, cur.ID, without(was, now)); err != nil {
-		return "", err
-	}
+	u.ix.removeLater(cur.ID, without(was, now))
 	u.ix.insert(cur.ID, without(now, was))
 	keys := make([]string, 0, len(changed))
 	for k := range changed {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	_, err = appendAudit(ctx, tx, u.w.now(), u.w.me, Change{Action: "user.update", Object: "user:" + v.AccountID,
+	_, err = appendAuditWith(ctx, tx, u.audit, u.w.now(), u.w.me, Change{Action: "user.update", Object: "user:" + v.AccountID,
 		Reason:   reason,
 		Details:  map[string]any{"fields": keys, "source": "import"},
 		Personal: &Personal{Subject: "user:" + v.AccountID, Data: map[string]any{"old": old}}})

@@ -3,8 +3,11 @@ package store
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
 	"strconv"
 	"testing"
+	"time"
 
 	"legco.kz/compliance/store/demo"
 	"legco.kz/compliance/store/exportfile"
@@ -138,4 +141,81 @@ func TestBulkImportKeepsSealsIndexAndAudit(t *testing.T) {
 	if err != nil || rep.OK() || len(rep.Tampered) != 1 || rep.Tampered[0].Object != "user:"+demo.AccountID(5) {
 		t.Fatalf("raw edit: %v %+v", err, rep.Tampered)
 	}
+}
+
+// The counts of current states, moved by the store once per chunk since
+// migration 0012 (no trigger per state row), always equal a count of the
+// state table: after a first import in small chunks (a user's events
+// span chunks), a file of later events (states replaced), one of older
+// events (states kept), a paper record, and a destruction.
+func TestConsentStateCountsFollowTheStates(t *testing.T) {
+	ctx := context.Background()
+	w, _ := newWorkspace(t)
+	const n = 150
+	if err := w.PublishDemoEditions(ctx, demo.DemoEditions); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.ImportUsers(ctx, bytes.NewReader(usersCSV(t, n, nil)), "u.csv", exportfile.CSV, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	check := func(step string) {
+		t.Helper()
+		rows, err := w.db.QueryContext(ctx, `SELECT purpose, state, edition, channel, language, count(*) FROM consent_state
+			GROUP BY 1, 2, 3, 4, 5 EXCEPT SELECT purpose, state, edition, channel, language, n FROM consent_state_counts`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p, s, c, l string
+			var e, k int
+			rows.Scan(&p, &s, &e, &c, &l, &k)
+			t.Errorf("after %s: %d states %s %s %d %s %s, counted otherwise", step, k, p, s, e, c, l)
+		}
+		var bad int
+		w.db.QueryRow(`SELECT count(*) FROM consent_state_counts c WHERE n <> (SELECT count(*) FROM consent_state s WHERE s.purpose = c.purpose
+			AND s.state = c.state AND s.edition = c.edition AND s.channel = c.channel AND s.language = c.language)`).Scan(&bad)
+		if bad != 0 {
+			t.Errorf("after %s: %d count rows disagree with the states", step, bad)
+		}
+	}
+	imp := func(name string, data []byte) *ImportResult {
+		t.Helper()
+		res, err := w.ImportConsents(ctx, bytes.NewReader(data), name, exportfile.CSV, ImportOptions{ChunkRows: 37})
+		if err != nil || res.Rejected != 0 {
+			t.Fatalf("%s: %+v %v", name, res, err)
+		}
+		return res
+	}
+	path := t.TempDir() + "/c.csv"
+	events, err := demo.New(7).WriteConsentExport(path, n, exportfile.CSV, demo.DemoEditions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	if res := imp("c.csv", data); res.New != events {
+		t.Fatalf("first import: %+v, want %d new", res, events)
+	}
+	check("first import")
+	ed := len(demo.DemoEditions)
+	var later, older bytes.Buffer
+	later.WriteString("account_id,purpose,event,edition,language,channel,time,ip,user_agent,document_ref\n")
+	older.WriteString(later.String())
+	for i := 0; i < n; i += 3 {
+		fmt.Fprintf(&later, "%s,policy,withdrawn,%d,kk,paper,2026-06-01T10:00:00+05:00,,,Өтініш № %d\n", demo.AccountID(i), ed, i)
+		fmt.Fprintf(&older, "%s,policy,given,%d,ru,web,%s,,,\n", demo.AccountID(i+1), ed, demo.DemoEditions[ed-1].Add(time.Minute).Format(time.RFC3339))
+	}
+	imp("later.csv", later.Bytes())
+	check("later events")
+	if s, _ := w.ConsentStateAt(ctx, demo.AccountID(3), PurposePolicy, time.Now()); s.State != ConsentWithdrawn {
+		t.Fatalf("state after a later withdrawal: %+v", s)
+	}
+	imp("older.csv", older.Bytes())
+	check("older events")
+	record(t, w, demo.AccountID(6), PurposePolicy, ConsentGiven, ed, "2026-07-01T10:00:00+05:00")
+	check("paper record")
+	if _, err := w.DestroyUser(ctx, demo.AccountID(6), "court order"); err != nil {
+		t.Fatal(err)
+	}
+	check("destruction")
 }
