@@ -829,9 +829,25 @@ func (w *Workspace) ConsentStates(ctx context.Context, accountID string, at time
 			out = append(out, s)
 		}
 	}
+	// Terms come from each state's edition's catalog, read once per
+	// edition (most states share one or two): two queries a state were
+	// most of this call's round trips.
+	cats := map[int][]ConsentPurpose{max(cur, 1): cat}
 	for i := range out {
 		if out[i].Edition > 0 {
-			out[i].TermDays = termOf(ctx, w.db, out[i].Edition, out[i].Purpose)
+			c, ok := cats[out[i].Edition]
+			if !ok {
+				if c, err = consentCatalog(ctx, w.db, out[i].Edition); err != nil {
+					c = nil // as termOf: no catalog, no term
+				}
+				cats[out[i].Edition] = c
+			}
+			for _, p := range c {
+				if p.Code == out[i].Purpose {
+					out[i].TermDays = p.TermDays
+					break
+				}
+			}
 		}
 	}
 	sortStatesTail(out, len(cat))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -218,4 +219,62 @@ func TestConsentStateCountsFollowTheStates(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("destruction")
+}
+
+// The per-user consent reads and the export of current states keep their
+// plans at a million users: the state now is a primary-key range, the
+// state on a date and the history a range of the ledger's index (the
+// latest event per purpose read from the index alone), and the export one
+// scan of the state table in key order, with no sort.
+func TestConsentQueryPlans(t *testing.T) {
+	ctx := context.Background()
+	w, _ := newWorkspace(t)
+	plan := func(q string, args ...any) string {
+		t.Helper()
+		rows, err := w.db.QueryContext(ctx, `EXPLAIN QUERY PLAN `+q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var a, b, c int
+			var d string
+			if err := rows.Scan(&a, &b, &c, &d); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, d)
+		}
+		return strings.Join(out, "\n")
+	}
+	for _, c := range []struct {
+		name, q  string
+		want     []string
+		dontWant []string
+	}{
+		{"user id", `SELECT id FROM users WHERE account_id = ?`, []string{"COVERING INDEX sqlite_autoindex_users_1 (account_id=?)"}, nil},
+		{"state now", `SELECT purpose, state, edition, channel, language, at, event_id FROM consent_state WHERE user_id = ?`,
+			[]string{"SEARCH TABLE consent_state USING PRIMARY KEY (user_id=?)"}, []string{"SCAN"}},
+		{"state on a date", `SELECT e.purpose, e.event, e.edition, e.channel, e.language, e.at, e.id FROM consent_events e
+			WHERE e.user_id = ?1 AND e.id = (SELECT f.id FROM consent_events f WHERE f.user_id = ?1 AND f.purpose = e.purpose AND f.at <= ?2
+			ORDER BY f.at DESC, f.id DESC LIMIT 1)`,
+			[]string{"USING INDEX consent_events_natural (user_id=?)", "USING COVERING INDEX consent_events_natural (user_id=? AND purpose=? AND at<?)"}, []string{"SCAN"}},
+		{"history", `SELECT ` + consentEventCols + consentEventFrom + ` WHERE e.user_id = ? ORDER BY e.at, e.id`,
+			[]string{"consent_events_natural (user_id=?)", "audit_log AS a USING INTEGER PRIMARY KEY"}, []string{"SCAN"}},
+		{"export", `SELECT u.account_id, s.purpose FROM consent_state s NOT INDEXED JOIN users u ON u.id = s.user_id
+			WHERE 1=1 ORDER BY s.user_id, s.purpose`,
+			[]string{"SCAN TABLE consent_state AS s", "SEARCH TABLE users AS u USING INTEGER PRIMARY KEY"}, []string{"TEMP B-TREE"}},
+	} {
+		p := plan(c.q, 1, 2)
+		for _, s := range c.want {
+			if !strings.Contains(p, s) {
+				t.Errorf("%s: plan lacks %q:\n%s", c.name, s, p)
+			}
+		}
+		for _, s := range c.dontWant {
+			if strings.Contains(p, s) {
+				t.Errorf("%s: plan has %q:\n%s", c.name, s, p)
+			}
+		}
+	}
 }
