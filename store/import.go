@@ -402,8 +402,11 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 		ON CONFLICT(user_id, name) DO UPDATE SET value = excluded.value`); err != nil {
 		return err
 	}
-	const cur = `SELECT id, coalesce(full_name, ''), coalesce(iin, ''), coalesce(phone, ''), coalesce(email, ''),
-		coalesce(birth_date, ''), coalesce(address, ''), coalesce(entity_bin, ''), coalesce(entity_name, ''), coalesce(registered_at, ''), state`
+	// A known user's values come as one text of length-prefixed values
+	// (byte lengths, which no value can confuse; see unpack): a column
+	// costs the driver several cgo calls per query, and this query runs
+	// for every row of a re-import.
+	cur := `SELECT id, ` + packedColumns(mergeColumns...)
 	if u.cur, err = tx.PrepareContext(ctx, cur+` FROM users WHERE account_id = ?`); err != nil {
 		return err
 	}
@@ -417,6 +420,38 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	u.upd = map[string]*sql.Stmt{}
 	u.audit, err = prepareAuditStmts(ctx, tx)
 	return err
+}
+
+// mergeColumns are the users columns merge compares, in unpack's order.
+var mergeColumns = []string{"full_name", "iin", "phone", "email", "birth_date", "address", "entity_bin", "entity_name", "registered_at", "state"}
+
+// packedColumns is an SQL expression giving the columns as one text:
+// each value (NULL as empty) as its length in bytes, ':' and the bytes.
+func packedColumns(cols ...string) string {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = "length(CAST(coalesce(" + c + ", '') AS BLOB)) || ':' || coalesce(" + c + ", '')"
+	}
+	return strings.Join(parts, " || ")
+}
+
+// unpack cuts a packedColumns text into dst, in order.
+func unpack(s string, dst ...*string) error {
+	for _, d := range dst {
+		i := strings.IndexByte(s, ':')
+		if i < 0 {
+			return errors.New("users: bad packed values")
+		}
+		n, err := strconv.Atoi(s[:i])
+		if err != nil || n < 0 || i+1+n > len(s) {
+			return errors.New("users: bad packed values")
+		}
+		*d, s = s[i+1:i+1+n], s[i+1+n:]
+	}
+	if s != "" {
+		return errors.New("users: bad packed values")
+	}
+	return nil
 }
 
 // parseFields reads the extra fields as merge's query encodes them.
@@ -516,8 +551,8 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 // changed columns in one statement.
 func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, v exportfile.User, reason string) (string, error) {
 	cur := &User{}
-	var reg, state, fields string
-	dest := []any{&cur.ID, &cur.FullName, &cur.IIN, &cur.Phone, &cur.Email, &cur.BirthDate, &cur.Address, &cur.EntityBIN, &cur.EntityName, &reg, &state}
+	var reg, state, packed, fields string
+	dest := []any{&cur.ID, &packed}
 	st := u.cur
 	if len(v.Extra) > 0 {
 		st, dest = u.extra, append(dest, &fields)
@@ -525,6 +560,9 @@ func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, v exportfile.User,
 	err := st.QueryRowContext(ctx, v.AccountID).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", err // not known: the caller inserts it
+	}
+	if err == nil {
+		err = unpack(packed, &cur.FullName, &cur.IIN, &cur.Phone, &cur.Email, &cur.BirthDate, &cur.Address, &cur.EntityBIN, &cur.EntityName, &reg, &state)
 	}
 	if err != nil {
 		return "", fmt.Errorf("%s line %d: %w", u.file, v.Line, err)
