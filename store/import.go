@@ -352,6 +352,13 @@ type userInserter struct {
 	// re-import changes the same few columns again and again).
 	upd   map[string]*sql.Stmt
 	audit *auditStmts
+	// scan reads the known users in account order alongside a sorted
+	// re-import (see known); curSQL and extraSQL are the select lists of
+	// cur and extra; written are the accounts this chunk inserted or
+	// changed, which scan may show as they were.
+	scan             *knownScan
+	curSQL, extraSQL string
+	written          map[string]bool
 	// expectKnown: the last row was a known account (a re-import).
 	expectKnown bool
 	ix          indexEdit
@@ -378,10 +385,15 @@ func (u *userInserter) close() {
 	if u.audit != nil {
 		u.audit.close()
 	}
+	u.scan.close()
+	u.scan = nil
 	u.ins, u.fld, u.cur, u.extra, u.upd, u.audit = nil, nil, nil, nil, nil, nil
 }
 
 func (u *userInserter) flush(ctx context.Context, tx *sql.Tx) error {
+	// No statement may be left reading when the chunk commits.
+	u.scan.close()
+	u.scan = nil
 	if err := u.ix.applyRemovals(ctx, tx); err != nil {
 		return err
 	}
@@ -407,19 +419,132 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	// costs the driver several cgo calls per query, and this query runs
 	// for every row of a re-import.
 	cur := `SELECT id, ` + packedColumns(mergeColumns...)
+	u.written = map[string]bool{}
 	if u.cur, err = tx.PrepareContext(ctx, cur+` FROM users WHERE account_id = ?`); err != nil {
 		return err
 	}
 	// The extra fields as one text of length-prefixed names and values
 	// (byte lengths), which no value can confuse.
-	if u.extra, err = tx.PrepareContext(ctx, cur+`, coalesce((SELECT group_concat(length(CAST(name AS BLOB)) || ':' || name ||
-		length(CAST(value AS BLOB)) || ':' || value, '') FROM user_fields WHERE user_id = users.id), '')
-		FROM users WHERE account_id = ?`); err != nil {
+	extra := cur + `, coalesce((SELECT group_concat(length(CAST(name AS BLOB)) || ':' || name ||
+		length(CAST(value AS BLOB)) || ':' || value, '') FROM user_fields WHERE user_id = users.id), '')`
+	if u.extra, err = tx.PrepareContext(ctx, extra+` FROM users WHERE account_id = ?`); err != nil {
 		return err
 	}
+	u.curSQL, u.extraSQL = cur, extra
 	u.upd = map[string]*sql.Stmt{}
 	u.audit, err = prepareAuditStmts(ctx, tx)
 	return err
+}
+
+// known returns a known account's id and packed values (and extra
+// fields when extra), or sql.ErrNoRows. A re-import's file is usually in
+// account order, as the users table's account-id index is: one query
+// reading that index forward (knownScan) then answers row after row
+// without a query each. Accounts this chunk wrote, and any the scan
+// cannot answer (the file went backwards), are read with the prepared
+// point query.
+func (u *userInserter) known(ctx context.Context, tx *sql.Tx, acc string, extra bool) (int64, string, string, error) {
+	if !u.written[acc] {
+		if u.scan == nil || u.scan.extra != extra || acc < u.scan.low {
+			u.scan.close()
+			sel := u.curSQL
+			if extra {
+				sel = u.extraSQL
+			}
+			u.scan = &knownScan{extra: extra, sql: `SELECT account_id, ` + strings.TrimPrefix(sel, "SELECT ") +
+				` FROM users WHERE account_id >= ? ORDER BY account_id`}
+			if err := u.scan.open(ctx, tx, acc); err != nil {
+				return 0, "", "", err
+			}
+		}
+		hit, err := u.scan.seek(ctx, tx, acc)
+		if err != nil {
+			return 0, "", "", err
+		}
+		if hit {
+			return u.scan.id, u.scan.packed, u.scan.fields, nil
+		}
+		if acc >= u.scan.low {
+			return 0, "", "", sql.ErrNoRows
+		}
+	}
+	var id int64
+	var packed, fields string
+	dest := []any{&id, &packed}
+	st := u.cur
+	if extra {
+		st, dest = u.extra, append(dest, &fields)
+	}
+	err := st.QueryRowContext(ctx, acc).Scan(dest...)
+	return id, packed, fields, err
+}
+
+// knownScan reads users in account order from an account on. Every
+// account from low up to (not including) acc is known absent; acc is
+// the current row (done: there is none, all from low on are absent).
+type knownScan struct {
+	sql    string
+	extra  bool
+	rows   *sql.Rows
+	low    string
+	acc    string
+	id     int64
+	packed string
+	fields string
+	done   bool
+}
+
+func (k *knownScan) open(ctx context.Context, tx *sql.Tx, from string) error {
+	k.close()
+	rows, err := tx.QueryContext(ctx, k.sql, from)
+	if err != nil {
+		return err
+	}
+	k.rows, k.low, k.done = rows, from, false
+	return k.next()
+}
+
+func (k *knownScan) next() error {
+	if !k.rows.Next() {
+		k.done = true
+		return k.rows.Err()
+	}
+	dest := []any{&k.acc, &k.id, &k.packed}
+	if k.extra {
+		dest = append(dest, &k.fields)
+	}
+	return k.rows.Scan(dest...)
+}
+
+// seek moves forward to acc (acc >= low) and reports whether it is the
+// current row; false with low <= acc means acc is not in the table.
+// Far jumps (a file with gaps, or out of order) reopen the scan at acc
+// rather than read everything between.
+func (k *knownScan) seek(ctx context.Context, tx *sql.Tx, acc string) (bool, error) {
+	for skipped := 0; !k.done && k.acc < acc; skipped++ {
+		if skipped == 64 {
+			return k.seekFresh(ctx, tx, acc)
+		}
+		k.low = k.acc + "\x00"
+		if err := k.next(); err != nil {
+			return false, err
+		}
+	}
+	return !k.done && k.acc == acc, nil
+}
+
+func (k *knownScan) seekFresh(ctx context.Context, tx *sql.Tx, acc string) (bool, error) {
+	if err := k.open(ctx, tx, acc); err != nil {
+		return false, err
+	}
+	return !k.done && k.acc == acc, nil
+}
+
+func (k *knownScan) close() {
+	if k != nil && k.rows != nil {
+		k.rows.Close()
+		k.rows = nil
+	}
 }
 
 // mergeColumns are the users columns merge compares, in unpack's order.
@@ -526,6 +651,7 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 		return "", fmt.Errorf("%s line %d: %w", u.file, v.Line, err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
+		u.written[v.AccountID] = true
 		id, _ := res.LastInsertId()
 		u.ix.insert(id, v.keys)
 		for _, f := range v.Extra {
@@ -552,12 +678,8 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, v exportfile.User, reason string) (string, error) {
 	cur := &User{}
 	var reg, state, packed, fields string
-	dest := []any{&cur.ID, &packed}
-	st := u.cur
-	if len(v.Extra) > 0 {
-		st, dest = u.extra, append(dest, &fields)
-	}
-	err := st.QueryRowContext(ctx, v.AccountID).Scan(dest...)
+	var err error
+	cur.ID, packed, fields, err = u.known(ctx, tx, v.AccountID, len(v.Extra) > 0)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", err // not known: the caller inserts it
 	}
@@ -603,6 +725,7 @@ func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, v exportfile.User,
 	for _, f := range v.Extra {
 		if a := cur.Value(f.Name); a != f.Value {
 			old[f.Name], changed[f.Name] = a, f.Value
+			u.written[v.AccountID] = true
 			if err := setField(ctx, tx, &u.ix, cur.ID, f.Name, f.Value); err != nil {
 				return "", err
 			}
@@ -624,6 +747,7 @@ func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, v exportfile.User,
 	if _, err := upd.ExecContext(ctx, args...); err != nil {
 		return "", err
 	}
+	u.written[v.AccountID] = true
 	was := searchKeys(cur.FullName, cur.IIN, cur.Phone, cur.Email)
 	now := searchKeys(v.FullName, v.IIN, v.Phone, v.Email)
 	u.ix.removeLater(cur.ID, without(was, now))
