@@ -353,12 +353,11 @@ type userInserter struct {
 	upd   map[string]*sql.Stmt
 	audit *auditStmts
 	// scan reads the known users in account order alongside a sorted
-	// re-import (see known); curSQL and extraSQL are the select lists of
-	// cur and extra; written are the accounts this chunk inserted or
+	// re-import (see known); extraSQL is the select list of extra; written are the accounts this chunk inserted or
 	// changed, which scan may show as they were.
-	scan             *knownScan
-	curSQL, extraSQL string
-	written          map[string]bool
+	scan     *knownScan
+	extraSQL string
+	written  map[string]bool
 	// expectKnown: the last row was a known account (a re-import).
 	expectKnown bool
 	ix          indexEdit
@@ -430,7 +429,7 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	if u.extra, err = tx.PrepareContext(ctx, extra+` FROM users WHERE account_id = ?`); err != nil {
 		return err
 	}
-	u.curSQL, u.extraSQL = cur, extra
+	u.extraSQL = extra
 	u.upd = map[string]*sql.Stmt{}
 	u.audit, err = prepareAuditStmts(ctx, tx)
 	return err
@@ -445,13 +444,11 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 // point query.
 func (u *userInserter) known(ctx context.Context, tx *sql.Tx, acc string, extra bool) (int64, string, string, error) {
 	if !u.written[acc] {
-		if u.scan == nil || u.scan.extra != extra || acc < u.scan.low {
+		if u.scan == nil || acc < u.scan.low {
+			// The scan always reads the extra fields: rows of one file
+			// differ in having any, and switching would reopen it.
 			u.scan.close()
-			sel := u.curSQL
-			if extra {
-				sel = u.extraSQL
-			}
-			u.scan = &knownScan{extra: extra, sql: `SELECT account_id, ` + strings.TrimPrefix(sel, "SELECT ") +
+			u.scan = &knownScan{sql: `SELECT account_id, ` + strings.TrimPrefix(u.extraSQL, "SELECT ") +
 				` FROM users WHERE account_id >= ? ORDER BY account_id`}
 			if err := u.scan.open(ctx, tx, acc); err != nil {
 				return 0, "", "", err
@@ -484,7 +481,6 @@ func (u *userInserter) known(ctx context.Context, tx *sql.Tx, acc string, extra 
 // the current row (done: there is none, all from low on are absent).
 type knownScan struct {
 	sql    string
-	extra  bool
 	rows   *sql.Rows
 	low    string
 	acc    string
@@ -509,11 +505,7 @@ func (k *knownScan) next() error {
 		k.done = true
 		return k.rows.Err()
 	}
-	dest := []any{&k.acc, &k.id, &k.packed}
-	if k.extra {
-		dest = append(dest, &k.fields)
-	}
-	return k.rows.Scan(dest...)
+	return k.rows.Scan(&k.acc, &k.id, &k.packed, &k.fields)
 }
 
 // seek moves forward to acc (acc >= low) and reports whether it is the
