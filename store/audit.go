@@ -59,6 +59,48 @@ func chainHash(prevHex string, canonical []byte) (string, error) {
 }
 
 func appendAudit(ctx context.Context, tx *sql.Tx, now time.Time, who Staff, c Change) (*AuditEntry, error) {
+	return appendAuditWith(ctx, tx, nil, now, who, c)
+}
+
+// auditStmts are appendAudit's statements prepared once for many
+// entries in one transaction (a re-import writes one per changed user).
+type auditStmts struct{ head, ins, personal *sql.Stmt }
+
+func prepareAuditStmts(ctx context.Context, tx *sql.Tx) (*auditStmts, error) {
+	s := &auditStmts{}
+	var err error
+	if s.head, err = tx.PrepareContext(ctx, auditHeadSQL); err != nil {
+		return nil, err
+	}
+	if s.ins, err = tx.PrepareContext(ctx, auditInsertSQL); err != nil {
+		s.close()
+		return nil, err
+	}
+	if s.personal, err = tx.PrepareContext(ctx, auditPersonalSQL); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *auditStmts) close() {
+	for _, st := range []*sql.Stmt{s.head, s.ins, s.personal} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+const (
+	auditHeadSQL   = `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`
+	auditInsertSQL = `INSERT INTO audit_log(seq, at, staff, role, action, object, reason, details, personal_sha256, prev_hash, hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	auditPersonalSQL = `INSERT INTO audit_personal(seq, subject, data) VALUES (?, ?, ?)`
+)
+
+// appendAuditWith is appendAudit with statements prepared beforehand (st
+// nil: prepared for this one entry).
+func appendAuditWith(ctx context.Context, tx *sql.Tx, st *auditStmts, now time.Time, who Staff, c Change) (*AuditEntry, error) {
 	e := &AuditEntry{At: now.UTC(), Staff: who.Name, Role: who.Role, Action: c.Action, Object: c.Object, Reason: c.Reason, PrevHash: GenesisHash}
 	details := c.Details
 	if details == nil {
@@ -77,7 +119,11 @@ func appendAudit(ctx context.Context, tx *sql.Tx, now time.Time, who Staff, c Ch
 		sum := sha256.Sum256(payload)
 		e.PersonalSHA256 = hex.EncodeToString(sum[:])
 	}
-	err = tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&e.Seq, &e.PrevHash)
+	if st != nil {
+		err = st.head.QueryRowContext(ctx).Scan(&e.Seq, &e.PrevHash)
+	} else {
+		err = tx.QueryRowContext(ctx, auditHeadSQL).Scan(&e.Seq, &e.PrevHash)
+	}
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
@@ -86,13 +132,22 @@ func appendAudit(ctx context.Context, tx *sql.Tx, now time.Time, who Staff, c Ch
 	if e.Hash, err = chainHash(e.PrevHash, e.canonical(at)); err != nil {
 		return nil, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log(seq, at, staff, role, action, object, reason, details, personal_sha256, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.Seq, at, e.Staff, string(e.Role), e.Action, e.Object, e.Reason, e.Details, e.PersonalSHA256, e.PrevHash, e.Hash); err != nil {
+	args := []any{e.Seq, at, e.Staff, string(e.Role), e.Action, e.Object, e.Reason, e.Details, e.PersonalSHA256, e.PrevHash, e.Hash}
+	if st != nil {
+		_, err = st.ins.ExecContext(ctx, args...)
+	} else {
+		_, err = tx.ExecContext(ctx, auditInsertSQL, args...)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if payload != nil {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO audit_personal(seq, subject, data) VALUES (?, ?, ?)`, e.Seq, c.Personal.Subject, string(payload)); err != nil {
+		if st != nil {
+			_, err = st.personal.ExecContext(ctx, e.Seq, c.Personal.Subject, string(payload))
+		} else {
+			_, err = tx.ExecContext(ctx, auditPersonalSQL, e.Seq, c.Personal.Subject, string(payload))
+		}
+		if err != nil {
 			return nil, err
 		}
 	}

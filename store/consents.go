@@ -513,6 +513,39 @@ type stateRow struct {
 	at, id                   int64
 }
 
+// countKey is a row of consent_state_counts.
+type countKey struct {
+	purpose, state    string
+	edition           int
+	channel, language string
+}
+
+// addStateCounts moves consent_state_counts by counts.
+func addStateCounts(ctx context.Context, tx *sql.Tx, counts map[countKey]int) error {
+	var st *sql.Stmt
+	defer func() {
+		if st != nil {
+			st.Close()
+		}
+	}()
+	for k, n := range counts {
+		if n == 0 {
+			continue
+		}
+		if st == nil {
+			var err error
+			if st, err = tx.PrepareContext(ctx, `INSERT INTO consent_state_counts(purpose, state, edition, channel, language, n) VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT(purpose, state, edition, channel, language) DO UPDATE SET n = n + excluded.n`); err != nil {
+				return err
+			}
+		}
+		if _, err := st.ExecContext(ctx, k.purpose, k.state, k.edition, k.channel, k.language, n); err != nil {
+			return fmt.Errorf("consent state counts: %w", err)
+		}
+	}
+	return nil
+}
+
 type dailyKey struct {
 	y, m, d                           int
 	edition                           int
@@ -532,11 +565,15 @@ func (c *consentInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	c.daily = map[dailyKey]int{}
 	c.latest = map[stateKey]stateRow{}
 	var err error
-	c.ins, err = tx.PrepareContext(ctx, `INSERT INTO consent_events(user_id, purpose, event, edition, language, channel, at, ip, user_agent,
-		document_ref, reason, batch_id, audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT(user_id, purpose, at, event, edition) DO NOTHING`)
+	c.ins, err = tx.PrepareContext(ctx, consentInsertSQL)
 	return err
 }
+
+// consentInsertSQL appends one event; an event already in the ledger is
+// left alone (a re-import). The floor benchmark uses the same text.
+const consentInsertSQL = `INSERT INTO consent_events(user_id, purpose, event, edition, language, channel, at, ip, user_agent,
+	document_ref, reason, batch_id, audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT(user_id, purpose, at, event, edition) DO NOTHING`
 
 // insert appends ev for user uid; it returns "new" or "same" (already in
 // the ledger) and sets ev.ID for a new event.
@@ -562,19 +599,31 @@ func (c *consentInserter) insert(ctx context.Context, uid int64, ev *ConsentEven
 }
 
 // flush writes the current states and the day counts of the events
-// inserted since the last flush, in the same transaction.
+// inserted since the last flush, in the same transaction, and moves the
+// counts of current states (consent_state_counts) by what it changed:
+// counted here, once per chunk, not by a trigger per state row
+// (migration 0012 dropped those; the delete trigger of a destruction
+// stays).
 func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
 	if len(c.latest) > 0 {
-		// A later event replaces the state; an older one (files arrive in
-		// any order) leaves it.
-		st, err := tx.PrepareContext(ctx, `INSERT INTO consent_state(user_id, purpose, state, edition, channel, language, at, event_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT(user_id, purpose) DO UPDATE SET state = excluded.state, edition = excluded.edition, channel = excluded.channel,
-			language = excluded.language, at = excluded.at, event_id = excluded.event_id
-			WHERE excluded.at > consent_state.at OR (excluded.at = consent_state.at AND excluded.event_id > consent_state.event_id)`)
+		// A key new to the state table is one insert (most keys of a
+		// first import); a known one is read, and replaced only by a
+		// later event (files arrive in any order).
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO consent_state(user_id, purpose, state, edition, channel, language, at, event_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(user_id, purpose) DO NOTHING`)
 		if err != nil {
 			return err
 		}
+		defer ins.Close()
+		var get, upd *sql.Stmt
+		defer func() {
+			for _, st := range []*sql.Stmt{get, upd} {
+				if st != nil {
+					st.Close()
+				}
+			}
+		}()
+		counts := map[countKey]int{}
 		// In user order: the state table's pages are then visited once.
 		keys := make([]stateKey, 0, len(c.latest))
 		for k := range c.latest {
@@ -588,13 +637,41 @@ func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
 		})
 		for _, k := range keys {
 			r := c.latest[k]
-			if _, err := st.ExecContext(ctx, k.uid, k.purpose, r.event, r.edition, r.channel, r.language, r.at, r.id); err != nil {
-				st.Close()
+			res, err := ins.ExecContext(ctx, k.uid, k.purpose, r.event, r.edition, r.channel, r.language, r.at, r.id)
+			if err != nil {
 				return err
 			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				counts[countKey{k.purpose, r.event, r.edition, r.channel, r.language}]++
+				continue
+			}
+			if get == nil {
+				if get, err = tx.PrepareContext(ctx, `SELECT state, edition, channel, language, at, event_id FROM consent_state
+					WHERE user_id = ? AND purpose = ?`); err != nil {
+					return err
+				}
+				if upd, err = tx.PrepareContext(ctx, `UPDATE consent_state SET state = ?, edition = ?, channel = ?, language = ?, at = ?, event_id = ?
+					WHERE user_id = ? AND purpose = ?`); err != nil {
+					return err
+				}
+			}
+			var old stateRow
+			if err := get.QueryRowContext(ctx, k.uid, k.purpose).Scan(&old.event, &old.edition, &old.channel, &old.language, &old.at, &old.id); err != nil {
+				return err
+			}
+			if !(r.at > old.at || r.at == old.at && r.id > old.id) {
+				continue
+			}
+			if _, err := upd.ExecContext(ctx, r.event, r.edition, r.channel, r.language, r.at, r.id, k.uid, k.purpose); err != nil {
+				return err
+			}
+			counts[countKey{k.purpose, old.event, old.edition, old.channel, old.language}]--
+			counts[countKey{k.purpose, r.event, r.edition, r.channel, r.language}]++
 		}
-		st.Close()
 		clear(c.latest)
+		if err := addStateCounts(ctx, tx, counts); err != nil {
+			return err
+		}
 	}
 	if len(c.daily) == 0 {
 		return nil
@@ -752,9 +829,25 @@ func (w *Workspace) ConsentStates(ctx context.Context, accountID string, at time
 			out = append(out, s)
 		}
 	}
+	// Terms come from each state's edition's catalog, read once per
+	// edition (most states share one or two): two queries a state were
+	// most of this call's round trips.
+	cats := map[int][]ConsentPurpose{max(cur, 1): cat}
 	for i := range out {
 		if out[i].Edition > 0 {
-			out[i].TermDays = termOf(ctx, w.db, out[i].Edition, out[i].Purpose)
+			c, ok := cats[out[i].Edition]
+			if !ok {
+				if c, err = consentCatalog(ctx, w.db, out[i].Edition); err != nil {
+					c = nil // as termOf: no catalog, no term
+				}
+				cats[out[i].Edition] = c
+			}
+			for _, p := range c {
+				if p.Code == out[i].Purpose {
+					out[i].TermDays = p.TermDays
+					break
+				}
+			}
 		}
 	}
 	sortStatesTail(out, len(cat))

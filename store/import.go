@@ -11,6 +11,7 @@ import (
 	"hash"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -347,7 +348,17 @@ type userInserter struct {
 	ins   *sql.Stmt
 	fld   *sql.Stmt
 	cur   *sql.Stmt // a known account's values, for merge
-	extra *sql.Stmt // its extra fields
+	extra *sql.Stmt // the same with its extra fields, in one round trip
+	// upd are the UPDATE statements of merge by the columns they set (a
+	// re-import changes the same few columns again and again).
+	upd   map[string]*sql.Stmt
+	audit *auditStmts
+	// scan reads the known users in account order alongside a sorted
+	// re-import (see known); extraSQL is the select list of extra; written are the accounts this chunk inserted or
+	// changed, which scan may show as they were.
+	scan     *knownScan
+	extraSQL string
+	written  map[string]bool
 	// expectKnown: the last row was a known account (a re-import).
 	expectKnown bool
 	ix          indexEdit
@@ -368,10 +379,24 @@ func (u *userInserter) close() {
 			s.Close()
 		}
 	}
-	u.ins, u.fld, u.cur, u.extra = nil, nil, nil, nil
+	for _, s := range u.upd {
+		s.Close()
+	}
+	if u.audit != nil {
+		u.audit.close()
+	}
+	u.scan.close()
+	u.scan = nil
+	u.ins, u.fld, u.cur, u.extra, u.upd, u.audit = nil, nil, nil, nil, nil, nil
 }
 
 func (u *userInserter) flush(ctx context.Context, tx *sql.Tx) error {
+	// No statement may be left reading when the chunk commits.
+	u.scan.close()
+	u.scan = nil
+	if err := u.ix.applyRemovals(ctx, tx); err != nil {
+		return err
+	}
 	return u.ix.flush(ctx, tx)
 }
 
@@ -389,13 +414,192 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 		ON CONFLICT(user_id, name) DO UPDATE SET value = excluded.value`); err != nil {
 		return err
 	}
-	if u.cur, err = tx.PrepareContext(ctx, `SELECT id, coalesce(full_name, ''), coalesce(iin, ''), coalesce(phone, ''), coalesce(email, ''),
-		coalesce(birth_date, ''), coalesce(address, ''), coalesce(entity_bin, ''), coalesce(entity_name, ''), coalesce(registered_at, ''), state
-		FROM users WHERE account_id = ?`); err != nil {
+	// A known user's values come as one text of length-prefixed values
+	// (byte lengths, which no value can confuse; see unpack): a column
+	// costs the driver several cgo calls per query, and this query runs
+	// for every row of a re-import.
+	cur := `SELECT id, ` + packedColumns(mergeColumns...)
+	u.written = map[string]bool{}
+	if u.cur, err = tx.PrepareContext(ctx, cur+` FROM users WHERE account_id = ?`); err != nil {
 		return err
 	}
-	u.extra, err = tx.PrepareContext(ctx, `SELECT name, value FROM user_fields WHERE user_id = ?`)
+	// The extra fields as one text of length-prefixed names and values
+	// (byte lengths), which no value can confuse.
+	extra := cur + `, coalesce((SELECT group_concat(length(CAST(name AS BLOB)) || ':' || name ||
+		length(CAST(value AS BLOB)) || ':' || value, '') FROM user_fields WHERE user_id = users.id), '')`
+	if u.extra, err = tx.PrepareContext(ctx, extra+` FROM users WHERE account_id = ?`); err != nil {
+		return err
+	}
+	u.extraSQL = extra
+	u.upd = map[string]*sql.Stmt{}
+	u.audit, err = prepareAuditStmts(ctx, tx)
 	return err
+}
+
+// known returns a known account's id and packed values (and extra
+// fields when extra), or sql.ErrNoRows. A re-import's file is usually in
+// account order, as the users table's account-id index is: one query
+// reading that index forward (knownScan) then answers row after row
+// without a query each. Accounts this chunk wrote, and any the scan
+// cannot answer (the file went backwards), are read with the prepared
+// point query.
+func (u *userInserter) known(ctx context.Context, tx *sql.Tx, acc string, extra bool) (int64, string, string, error) {
+	if !u.written[acc] {
+		if u.scan == nil || acc < u.scan.low {
+			// The scan always reads the extra fields: rows of one file
+			// differ in having any, and switching would reopen it.
+			u.scan.close()
+			u.scan = &knownScan{sql: `SELECT account_id, ` + strings.TrimPrefix(u.extraSQL, "SELECT ") +
+				` FROM users WHERE account_id >= ? ORDER BY account_id`}
+			if err := u.scan.open(ctx, tx, acc); err != nil {
+				return 0, "", "", err
+			}
+		}
+		hit, err := u.scan.seek(ctx, tx, acc)
+		if err != nil {
+			return 0, "", "", err
+		}
+		if hit {
+			return u.scan.id, u.scan.packed, u.scan.fields, nil
+		}
+		if acc >= u.scan.low {
+			return 0, "", "", sql.ErrNoRows
+		}
+	}
+	var id int64
+	var packed, fields string
+	dest := []any{&id, &packed}
+	st := u.cur
+	if extra {
+		st, dest = u.extra, append(dest, &fields)
+	}
+	err := st.QueryRowContext(ctx, acc).Scan(dest...)
+	return id, packed, fields, err
+}
+
+// knownScan reads users in account order from an account on. Every
+// account from low up to (not including) acc is known absent; acc is
+// the current row (done: there is none, all from low on are absent).
+type knownScan struct {
+	sql    string
+	rows   *sql.Rows
+	low    string
+	acc    string
+	id     int64
+	packed string
+	fields string
+	done   bool
+}
+
+func (k *knownScan) open(ctx context.Context, tx *sql.Tx, from string) error {
+	k.close()
+	rows, err := tx.QueryContext(ctx, k.sql, from)
+	if err != nil {
+		return err
+	}
+	k.rows, k.low, k.done = rows, from, false
+	return k.next()
+}
+
+func (k *knownScan) next() error {
+	if !k.rows.Next() {
+		k.done = true
+		return k.rows.Err()
+	}
+	return k.rows.Scan(&k.acc, &k.id, &k.packed, &k.fields)
+}
+
+// seek moves forward to acc (acc >= low) and reports whether it is the
+// current row; false with low <= acc means acc is not in the table.
+// Far jumps (a file with gaps, or out of order) reopen the scan at acc
+// rather than read everything between.
+func (k *knownScan) seek(ctx context.Context, tx *sql.Tx, acc string) (bool, error) {
+	for skipped := 0; !k.done && k.acc < acc; skipped++ {
+		if skipped == 64 {
+			return k.seekFresh(ctx, tx, acc)
+		}
+		k.low = k.acc + "\x00"
+		if err := k.next(); err != nil {
+			return false, err
+		}
+	}
+	return !k.done && k.acc == acc, nil
+}
+
+func (k *knownScan) seekFresh(ctx context.Context, tx *sql.Tx, acc string) (bool, error) {
+	if err := k.open(ctx, tx, acc); err != nil {
+		return false, err
+	}
+	return !k.done && k.acc == acc, nil
+}
+
+func (k *knownScan) close() {
+	if k != nil && k.rows != nil {
+		k.rows.Close()
+		k.rows = nil
+	}
+}
+
+// mergeColumns are the users columns merge compares, in unpack's order.
+var mergeColumns = []string{"full_name", "iin", "phone", "email", "birth_date", "address", "entity_bin", "entity_name", "registered_at", "state"}
+
+// packedColumns is an SQL expression giving the columns as one text:
+// each value (NULL as empty) as its length in bytes, ':' and the bytes.
+func packedColumns(cols ...string) string {
+	parts := make([]string, len(cols))
+	for i, c := range cols {
+		parts[i] = "length(CAST(coalesce(" + c + ", '') AS BLOB)) || ':' || coalesce(" + c + ", '')"
+	}
+	return strings.Join(parts, " || ")
+}
+
+// unpack cuts a packedColumns text into dst, in order.
+func unpack(s string, dst ...*string) error {
+	for _, d := range dst {
+		i := strings.IndexByte(s, ':')
+		if i < 0 {
+			return errors.New("users: bad packed values")
+		}
+		n, err := strconv.Atoi(s[:i])
+		if err != nil || n < 0 || i+1+n > len(s) {
+			return errors.New("users: bad packed values")
+		}
+		*d, s = s[i+1:i+1+n], s[i+1+n:]
+	}
+	if s != "" {
+		return errors.New("users: bad packed values")
+	}
+	return nil
+}
+
+// parseFields reads the extra fields as merge's query encodes them.
+func parseFields(s string) ([]exportfile.Field, error) {
+	var out []exportfile.Field
+	next := func() (string, error) {
+		i := strings.IndexByte(s, ':')
+		if i < 0 {
+			return "", errors.New("user_fields: bad encoding")
+		}
+		n, err := strconv.Atoi(s[:i])
+		if err != nil || n < 0 || i+1+n > len(s) {
+			return "", errors.New("user_fields: bad encoding")
+		}
+		v := s[i+1 : i+1+n]
+		s = s[i+1+n:]
+		return v, nil
+	}
+	for s != "" {
+		name, err := next()
+		if err != nil {
+			return nil, err
+		}
+		value, err := next()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, exportfile.Field{Name: name, Value: value})
+	}
+	return out, nil
 }
 
 func nullable(s string) any {
@@ -440,6 +644,7 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 		return "", fmt.Errorf("%s line %d: %w", u.file, v.Line, err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
+		u.written[v.AccountID] = true
 		id, _ := res.LastInsertId()
 		u.ix.insert(id, v.keys)
 		for _, f := range v.Extra {
@@ -466,11 +671,14 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, row userRow, reason string) (string, error) {
 	v := row.User
 	cur := &User{}
-	var reg, state string
-	err := u.cur.QueryRowContext(ctx, v.AccountID).Scan(&cur.ID, &cur.FullName, &cur.IIN, &cur.Phone, &cur.Email, &cur.BirthDate,
-		&cur.Address, &cur.EntityBIN, &cur.EntityName, &reg, &state)
+	var reg, state, packed, fields string
+	var err error
+	cur.ID, packed, fields, err = u.known(ctx, tx, v.AccountID, len(v.Extra) > 0)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", err // not known: the caller inserts it
+	}
+	if err == nil {
+		err = unpack(packed, &cur.FullName, &cur.IIN, &cur.Phone, &cur.Email, &cur.BirthDate, &cur.Address, &cur.EntityBIN, &cur.EntityName, &reg, &state)
 	}
 	if err != nil {
 		return "", fmt.Errorf("%s line %d: %w", u.file, v.Line, err)
@@ -481,20 +689,8 @@ func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, row userRow, reaso
 		return "same", nil // identifying data must not come back
 	}
 	if len(v.Extra) > 0 {
-		rows, err := u.extra.QueryContext(ctx, cur.ID)
-		if err != nil {
-			return "", err
-		}
-		for rows.Next() {
-			var f exportfile.Field
-			if err := rows.Scan(&f.Name, &f.Value); err != nil {
-				rows.Close()
-				return "", err
-			}
-			cur.Extra = append(cur.Extra, f)
-		}
-		if err := rows.Close(); err != nil {
-			return "", err
+		if cur.Extra, err = parseFields(fields); err != nil {
+			return "", fmt.Errorf("%s line %d: %w", u.file, v.Line, err)
 		}
 	}
 	incoming := &User{UserSummary: UserSummary{AccountID: v.AccountID, FullName: v.FullName, IIN: v.IIN, Phone: v.Phone, Email: v.Email, EntityName: v.EntityName},
@@ -526,6 +722,7 @@ func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, row userRow, reaso
 	for _, f := range v.Extra {
 		if a := cur.Value(f.Name); a != f.Value {
 			old[f.Name], changed[f.Name] = a, f.Value
+			u.written[v.AccountID] = true
 			if err := setField(ctx, tx, &u.ix, cur.ID, f.Name, f.Value); err != nil {
 				return "", err
 			}
@@ -536,21 +733,28 @@ func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, row userRow, reaso
 	}
 	cols = append(cols, "updated_at = ?")
 	args = append(args, u.now, cur.ID)
-	if _, err := tx.ExecContext(ctx, `UPDATE users SET `+strings.Join(cols, ", ")+` WHERE id = ?`, args...); err != nil {
+	set := strings.Join(cols, ", ")
+	upd := u.upd[set]
+	if upd == nil {
+		if upd, err = tx.PrepareContext(ctx, `UPDATE users SET `+set+` WHERE id = ?`); err != nil {
+			return "", err
+		}
+		u.upd[set] = upd
+	}
+	if _, err := upd.ExecContext(ctx, args...); err != nil {
 		return "", err
 	}
+	u.written[v.AccountID] = true
 	was := searchKeys(cur.FullName, cur.IIN, cur.Phone, cur.Email)
 	now := searchKeys(v.FullName, v.IIN, v.Phone, v.Email)
-	if err := u.ix.remove(ctx, tx, cur.ID, without(was, now)); err != nil {
-		return "", err
-	}
+	u.ix.removeLater(cur.ID, without(was, now))
 	u.ix.insert(cur.ID, without(now, was))
 	keys := make([]string, 0, len(changed))
 	for k := range changed {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	_, err = appendAudit(ctx, tx, u.w.now(), u.w.me, Change{Action: "user.update", Object: "user:" + v.AccountID,
+	_, err = appendAuditWith(ctx, tx, u.audit, u.w.now(), u.w.me, Change{Action: "user.update", Object: "user:" + v.AccountID,
 		Reason:   reason,
 		Details:  map[string]any{"fields": keys, "source": "import"},
 		Personal: &Personal{Subject: "user:" + v.AccountID, Data: map[string]any{"old": old}}})

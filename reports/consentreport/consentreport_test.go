@@ -3,7 +3,9 @@ package consentreport
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -117,5 +119,62 @@ func TestCSVExcelReady(t *testing.T) {
 	}
 	if _, err := WriteCSV(ctx, &bytes.Buffer{}, w, store.ConsentFilter{}, CSVOptions{Sep: '\t'}); err == nil {
 		t.Fatal("tab separator accepted")
+	}
+}
+
+// appendField writes every field exactly as encoding/csv's Writer (with
+// CRLF) does: the current-states rows no longer go through it.
+func TestAppendFieldQuotesAsEncodingCSV(t *testing.T) {
+	fields := []string{"", "LC-0000001", "sms_third_party", "a;b", "a,b", `say "hi"`, "two\nlines", "cr\rlf\r\n", " lead", "\tlead",
+		"\u00a0nbsp", `\.`, `\.x`, "Әлия Нұрова", "трейлинг ", "\"", ";", ","}
+	for _, sep := range []rune{';', ','} {
+		for _, f := range fields {
+			var want bytes.Buffer
+			cw := csv.NewWriter(&want)
+			cw.Comma, cw.UseCRLF = sep, true
+			cw.Write([]string{f, "x"})
+			cw.Flush()
+			got := string(appendField(nil, f, sep)) + string(sep) + "x\r\n"
+			if got != want.String() {
+				t.Errorf("sep %q field %q: got %q, encoding/csv %q", sep, f, got, want.String())
+			}
+		}
+	}
+}
+
+// Every row of the current-states CSV says what the store says of that
+// user and purpose now (a reader of the file, not the writer, checks it).
+func TestCSVRowsAreTheCurrentStates(t *testing.T) {
+	ctx := context.Background()
+	w := demoWorkspace(t, 40)
+	var buf bytes.Buffer
+	n, err := WriteCSV(ctx, &buf, w, store.ConsentFilter{}, CSVOptions{Sep: ',', GeneratedAt: time.Now()})
+	if err != nil || n == 0 {
+		t.Fatalf("%d rows, %v", n, err)
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff")))
+	r.FieldsPerRecord = -1
+	recs, err := r.ReadAll()
+	if err != nil || len(recs) != n+5 {
+		t.Fatalf("%d records for %d rows: %v", len(recs), n, err)
+	}
+	for _, rec := range recs[5:] {
+		states, err := w.ConsentStates(ctx, rec[0], time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, s := range states {
+			if s.Purpose == rec[1] {
+				found = true
+				want := []string{rec[0], s.Purpose, string(s.State), strconv.Itoa(s.Edition), s.Channel, s.Language, s.At.In(kazakhstan).Format(time.RFC3339)}
+				if strings.Join(rec, "|") != strings.Join(want, "|") {
+					t.Fatalf("row %q, store says %q", rec, want)
+				}
+			}
+		}
+		if !found {
+			t.Fatalf("row %q: no such state in the store", rec)
+		}
 	}
 }

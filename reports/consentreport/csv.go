@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"legco.kz/compliance/store"
 )
@@ -77,13 +79,31 @@ func WriteCSV(ctx context.Context, w io.Writer, ws *store.Workspace, f store.Con
 		cw.Write(m)
 	}
 	cw.Write(CSVColumns)
-	rec := make([]string, len(CSVColumns))
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return 0, err
+	}
+	// The rows are written into one reused line buffer, not through
+	// csv.Writer (a []string per row); appendField quotes exactly as
+	// csv.Writer does.
+	line := make([]byte, 0, 256)
 	rows := 0
 	err = ws.EachConsentState(ctx, f, func(s store.ConsentStateRow) error {
-		rec[0], rec[1], rec[2] = s.AccountID, s.Purpose, string(s.State)
-		rec[3], rec[4], rec[5] = strconv.Itoa(s.Edition), s.Channel, s.Language
-		rec[6] = s.At.In(loc).Format(time.RFC3339)
-		if err := cw.Write(rec); err != nil {
+		line = appendField(line[:0], s.AccountID, sep)
+		line = append(line, byte(sep))
+		line = appendField(line, s.Purpose, sep)
+		line = append(line, byte(sep))
+		line = appendField(line, string(s.State), sep)
+		line = append(line, byte(sep))
+		line = strconv.AppendInt(line, int64(s.Edition), 10)
+		line = append(line, byte(sep))
+		line = appendField(line, s.Channel, sep)
+		line = append(line, byte(sep))
+		line = appendField(line, s.Language, sep)
+		line = append(line, byte(sep))
+		line = s.At.In(loc).AppendFormat(line, time.RFC3339)
+		line = append(line, '\r', '\n')
+		if _, err := bw.Write(line); err != nil {
 			return err
 		}
 		rows++
@@ -98,9 +118,40 @@ func WriteCSV(ctx context.Context, w io.Writer, ws *store.Workspace, f store.Con
 	if err != nil {
 		return rows, err
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return rows, err
-	}
 	return rows, bw.Flush()
+}
+
+// appendField appends a CSV field, quoted when encoding/csv's Writer
+// would quote it (separator, quote, CR or LF inside, a leading space or
+// space, or the field \.).
+func appendField(dst []byte, field string, sep rune) []byte {
+	quote := field == `\.`
+	for i := 0; i < len(field) && !quote; i++ {
+		switch c := field[i]; c {
+		case '\n', '\r', '"', byte(sep):
+			quote = true
+		}
+	}
+	if !quote && field != "" {
+		r, _ := utf8.DecodeRuneInString(field)
+		quote = unicode.IsSpace(r)
+	}
+	if !quote {
+		return append(dst, field...)
+	}
+	dst = append(dst, '"')
+	for i := 0; i < len(field); i++ {
+		c := field[i]
+		switch c {
+		case '"':
+			dst = append(dst, '"', '"')
+		case '\r':
+			// csv.Writer with UseCRLF drops a CR and writes LF as CRLF.
+		case '\n':
+			dst = append(dst, '\r', '\n')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	return append(dst, '"')
 }

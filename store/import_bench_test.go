@@ -1,0 +1,228 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"legco.kz/compliance/store/demo"
+	"legco.kz/compliance/store/exportfile"
+	"legco.kz/compliance/store/keyslot"
+)
+
+// BenchmarkUsersImport measures the users import paths of issue #8 at
+// LEGCO_BENCH_USERS users (default 100,000) without the rest of
+// BenchmarkMillion (access log, searches, verify): the first import, the
+// re-import of the same export with every tenth user's e-mail changed,
+// and a second re-import of that file (nothing changes), each in rows/s
+// of wall time and per CPU-second, with the floor (usersRowFloor) measured
+// in the same run and the import as a ratio to it. The seals of the
+// result are checked (the record pass of `audit verify`).
+//
+// With LEGCO_PROFILE_DIR set, each phase writes a CPU profile there
+// (import.pprof, reimport.pprof, same.pprof) for `go tool pprof -top`.
+func BenchmarkUsersImport(b *testing.B) {
+	n := 100_000
+	if s := os.Getenv("LEGCO_BENCH_USERS"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	ctx := context.Background()
+	dir := b.TempDir()
+	g := demo.New(42)
+	write := func(path string, change bool) {
+		f, err := os.Create(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bw := bufio.NewWriterSize(f, 1<<20)
+		uw := exportfile.NewUserWriter(bw, exportfile.CSV, demo.ExtraColumns...)
+		for i := range n {
+			u := g.User(i)
+			if change && i%10 == 0 {
+				u.Email = "re" + strconv.Itoa(i) + "@example.kz"
+			}
+			if err := uw.Write(u); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := uw.Flush(); err != nil {
+			b.Fatal(err)
+		}
+		if err := bw.Flush(); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
+	}
+	first, changed := filepath.Join(dir, "users.csv"), filepath.Join(dir, "users-changed.csv")
+	write(first, false)
+	write(changed, true)
+	w, err := Create(ctx, filepath.Join(dir, "ws.db"), "admin", []byte("benchmark pass"), Options{KDF: keyslot.TestParams})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	phase := func(name, path string) (*ImportResult, float64, float64) {
+		f, err := os.Open(path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer f.Close()
+		stop := ProfileTo(b, name)
+		c0, t0 := processCPU(), time.Now()
+		res, err := w.ImportUsers(ctx, bufio.NewReaderSize(f, 1<<20), filepath.Base(path), exportfile.CSV, ImportOptions{})
+		wall, cpu := time.Since(t0), processCPU()-c0
+		stop()
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows := float64(res.New + res.Updated + res.Same)
+		b.ReportMetric(rows/wall.Seconds(), name+"-rows/s")
+		b.ReportMetric(cpu.Seconds(), name+"-cpu-s")
+		b.ReportMetric(rows/cpu.Seconds(), name+"-rows/cpu-s")
+		b.Logf("%s: %+v in %s wall, %s CPU", name, *res, wall.Round(time.Millisecond), cpu.Round(time.Millisecond))
+		return res, rows / wall.Seconds(), rows / cpu.Seconds()
+	}
+	b.ResetTimer()
+	res, rate, _ := phase("import", first)
+	if res.New != n || res.Rejected != 0 {
+		b.Fatalf("import: %+v", res)
+	}
+	res, _, _ = phase("reimport", changed)
+	if res.Updated != (n+9)/10 || res.New != 0 || res.Rejected != 0 {
+		b.Fatalf("re-import: %+v", res)
+	}
+	res, _, _ = phase("same", changed)
+	if res.Updated != 0 || res.New != 0 || res.Same != n {
+		b.Fatalf("re-import of the same file changed something: %+v", res)
+	}
+	b.StopTimer()
+	floor := usersRowFloor(b, g, min(n, 200_000))
+	b.ReportMetric(floor, "floor-rows/s")
+	b.ReportMetric(rate/floor, "import/floor")
+	rep, err := w.Verify(ctx, VerifyOptions{})
+	if err != nil || !rep.OK() {
+		b.Fatalf("verify: %v %+v", err, rep)
+	}
+}
+
+// ProfileTo starts a CPU profile named name.pprof in LEGCO_PROFILE_DIR
+// (nothing when it is unset); the returned func stops it.
+func ProfileTo(b *testing.B, name string) func() {
+	dir := os.Getenv("LEGCO_PROFILE_DIR")
+	if dir == "" {
+		return func() {}
+	}
+	f, err := os.Create(filepath.Join(dir, name+".pprof"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
+}
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// ConsentEventsFloor is the floor under the consent import (the project's
+// rule for speed targets): the events of the export at path, parsed
+// beforehand (untimed), inserted into consent_events of a fresh workspace
+// schema, with its index, by the import's own prepared statement in
+// 50,000-row transactions. encrypted false opens the same engine without
+// a key (the reference). User ids come from ws, as the import finds them.
+// It returns events per second of the inserts alone.
+func ConsentEventsFloor(ctx context.Context, ws *Workspace, path string, encrypted bool, dir string) (float64, error) {
+	uids := map[string]int64{}
+	rows, err := ws.db.QueryContext(ctx, `SELECT account_id, id FROM users`)
+	if err != nil {
+		return 0, err
+	}
+	for rows.Next() {
+		var a string
+		var id int64
+		if err := rows.Scan(&a, &id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		uids[a] = id
+	}
+	rows.Close()
+	var key []byte
+	if encrypted {
+		key, _ = keyslot.NewKey()
+	}
+	db, err := openDB(filepath.Join(dir, "consent-floor-"+strconv.FormatBool(encrypted)+".db"), key)
+	if err != nil {
+		return 0, err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	if err := migrate(ctx, db, len(migrations)); err != nil {
+		return 0, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	cr, err := exportfile.NewConsentReader(bufio.NewReaderSize(f, 1<<20), filepath.Base(path), exportfile.CSV)
+	if err != nil {
+		return 0, err
+	}
+	type ev struct {
+		uid                                               int64
+		purpose, event, language, channel, ip, ua, docRef string
+		edition                                           int
+		at                                                int64
+	}
+	chunk := make([]ev, 0, 50_000)
+	var took time.Duration
+	total, eof := 0, false
+	for !eof {
+		chunk = chunk[:0]
+		for len(chunk) < cap(chunk) {
+			c, err := cr.Next()
+			if errors.Is(err, io.EOF) {
+				eof = true
+				break
+			}
+			if err != nil {
+				return 0, err
+			}
+			chunk = append(chunk, ev{uids[c.AccountID], c.Purpose, c.Event, c.Language, c.Channel, c.IP, c.UserAgent, c.DocumentRef, c.Edition, nanos(c.Time)})
+		}
+		t := time.Now()
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return 0, err
+		}
+		st, err := tx.PrepareContext(ctx, consentInsertSQL)
+		if err != nil {
+			return 0, err
+		}
+		for _, e := range chunk {
+			if _, err := st.ExecContext(ctx, e.uid, e.purpose, e.event, e.edition, e.language, e.channel, e.at, e.ip, e.ua, e.docRef, "", 1, 1); err != nil {
+				return 0, err
+			}
+		}
+		st.Close()
+		if err := tx.Commit(); err != nil {
+			return 0, err
+		}
+		took += time.Since(t)
+		total += len(chunk)
+	}
+	return float64(total) / took.Seconds(), nil
+}
