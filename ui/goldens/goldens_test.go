@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -88,6 +89,13 @@ func TestScreensAt1024(t *testing.T) {
 			r.List.Select(0)
 			loop.Until(t, 30*time.Second, "records detail", func() bool { return r.Detail.Visible() })
 			golden("records_detail")
+			// Every tab of the detail is on screen, none behind "…".
+			drawn := drawnTexts(win.Canvas().Content())
+			for _, ti := range r.Detail.Tabs.Items {
+				if !slices.Contains(drawn, ti.Text) {
+					t.Errorf("records detail: tab %q not shown", ti.Text)
+				}
+			}
 
 			p := policy.NewScreen(env)
 			show(p)

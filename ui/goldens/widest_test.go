@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -48,3 +49,31 @@ func widest(o fyne.CanvasObject, limit float32, depth int, out *[]string) bool {
 }
 
 func widgetRenderer(w fyne.Widget) fyne.WidgetRenderer { return test.WidgetRenderer(w) }
+
+// drawnTexts returns the texts of the canvas.Text objects drawn under o
+// (hidden objects and their children left out): what the renderer shows,
+// tab titles included, which widget-level searches do not see.
+func drawnTexts(o fyne.CanvasObject) []string {
+	if o == nil || !o.Visible() {
+		return nil
+	}
+	switch x := o.(type) {
+	case *canvas.Text:
+		return []string{x.Text}
+	case *fyne.Container:
+		var out []string
+		for _, k := range x.Objects {
+			out = append(out, drawnTexts(k)...)
+		}
+		return out
+	case fyne.Widget:
+		var out []string
+		if r := test.WidgetRenderer(x); r != nil {
+			for _, k := range r.Objects() {
+				out = append(out, drawnTexts(k)...)
+			}
+		}
+		return out
+	}
+	return nil
+}
