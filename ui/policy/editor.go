@@ -39,7 +39,7 @@ type Editor struct {
 	RevertButton *widget.Button // nil unless the role may edit
 	Banner       fyne.CanvasObject
 	BannerTitle  *widget.Label
-	BannerText   *widget.Label
+	BannerText   *shell.TruncLabel
 	Hint         fyne.CanvasObject
 	HintButton   *widget.Button // shows and hides Hint
 	List         *widget.List
@@ -106,8 +106,8 @@ func NewEditor(env *shell.Env) *Editor {
 		container.NewHBox(ed.Title, container.NewCenter(ed.Status), ed.Unsaved), nil, ed.bar)
 
 	ed.BannerTitle = widget.NewLabel("")
-	ed.BannerText = widget.NewLabel("")
-	ed.Banner = banner(theme.WarningIcon(), theme.ColorNameWarning, ed.BannerTitle, ed.BannerText)
+	ed.BannerText = shell.NewTruncLabel("")
+	ed.Banner = lineBanner(theme.WarningIcon(), theme.ColorNameWarning, ed.BannerTitle, ed.BannerText)
 	hint := widget.NewLabel(lang.L("Underline: <u>…</u>, e.g. <u>www.legco.kz</u>. A clause is one paragraph: line breaks become spaces. On the left: the number (empty for the title, terms, list items and paragraphs) and the kind; + adds a clause below, the arrows move it, the bin removes it."))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
@@ -133,7 +133,9 @@ func NewEditor(env *shell.Env) *Editor {
 	ed.Parity.editor = ed
 	ed.Parity.setActions()
 	ed.split = container.NewVSplit(editor, ed.Parity)
-	ed.split.Offset = 0.74
+	// The clauses get four fifths: six of them at 1024×700 (the findings
+	// list keeps three lines and scrolls).
+	ed.split.Offset = 0.8
 
 	emptyText := widget.NewLabel(lang.L("Select an edition on the Editions tab to see its text here."))
 	emptyText.Alignment = fyne.TextAlignCenter
