@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
 	"slices"
@@ -181,6 +182,18 @@ func TestUnlockScreenGolden(t *testing.T) {
 		os.Chdir(pkg)
 		defer os.Chdir(dir)
 		test.AssertRendersToMarkup(t, name, h.canvas())
+		// LEGCO_GOLDEN_PNG=DIR also writes the image, for a person to
+		// look at (as ui/goldens does).
+		if dir := os.Getenv("LEGCO_GOLDEN_PNG"); dir != "" {
+			f, err := os.Create(filepath.Join(dir, strings.TrimSuffix(name, ".xml")+".png"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if err := png.Encode(f, h.canvas().Capture()); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	w, err := store.Create(context.Background(), "workspace.db", "admin", []byte("demo-passphrase"), store.Options{KDF: keyslot.TestParams, Demo: true})
 	if err != nil {

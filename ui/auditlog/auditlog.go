@@ -29,7 +29,8 @@ var actionPrefixes = []string{"staff.", "workspace.", "settings.", "user.", "rec
 // Screen is the audit log screen.
 type Screen struct {
 	widget.BaseWidget
-	env *shell.Env
+	env        *shell.Env
+	summaryRow *fyne.Container
 
 	Object *widget.Entry
 	Action *widget.SelectEntry
@@ -99,7 +100,8 @@ func NewScreen(env *shell.Env) *Screen {
 	// At 1024 px the buttons that do not fit go into a "More" menu and
 	// the filters scroll sideways: nothing widens the window.
 	buttons := shell.NewOverflowBar(apply, clear, refresh, verify, s.PackButton)
-	s.content = container.NewBorder(container.NewVBox(container.NewHScroll(filterRow), container.NewBorder(nil, nil, s.Summary, nil, buttons)), nil, nil, nil, split)
+	s.summaryRow = container.NewBorder(nil, nil, s.Summary, nil, buttons)
+	s.content = container.NewBorder(container.NewVBox(container.NewHScroll(filterRow), s.summaryRow), nil, nil, nil, split)
 
 	env.OnChanged(func() { s.Reload(); s.loadStaff() })
 	s.loadStaff()
@@ -216,6 +218,9 @@ func (s *Screen) Reload() {
 }
 
 func (s *Screen) updateSummary() {
+	// The row was laid out for the summary before: without a new layout
+	// the longer text ran under the buttons.
+	defer s.summaryRow.Refresh()
 	p := s.pager
 	switch {
 	case !p.filtered:

@@ -7,7 +7,11 @@ package goldens
 import (
 	"context"
 	"encoding/json"
+	"image/png"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -72,6 +76,7 @@ func TestScreensAt1024(t *testing.T) {
 				t.Helper()
 				loop.Settle(t)
 				test.AssertRendersToMarkup(t, l+"/"+name+".xml", win.Canvas())
+				savePNG(t, win.Canvas(), l+"_"+name)
 				if bad := untranslated(t, win.Canvas(), l); len(bad) > 0 {
 					t.Errorf("%s: shown untranslated: %q", name, bad)
 				}
@@ -84,6 +89,13 @@ func TestScreensAt1024(t *testing.T) {
 			r.List.Select(0)
 			loop.Until(t, 30*time.Second, "records detail", func() bool { return r.Detail.Visible() })
 			golden("records_detail")
+			// Every tab of the detail is on screen, none behind "…".
+			drawn := drawnTexts(win.Canvas().Content())
+			for _, ti := range r.Detail.Tabs.Items {
+				if !slices.Contains(drawn, ti.Text) {
+					t.Errorf("records detail: tab %q not shown", ti.Text)
+				}
+			}
 
 			p := policy.NewScreen(env)
 			show(p)
@@ -157,4 +169,24 @@ func catalogue(t *testing.T, l string) map[string]string {
 		}
 	}
 	return out
+}
+
+// savePNG writes what the test renderer drew to $LEGCO_GOLDEN_PNG/name.png
+// when that variable names a folder: the markup goldens are what the
+// tests compare, the images are for a person to look at (clipping, raw
+// codes) and are not kept in the repository.
+func savePNG(t *testing.T, c fyne.Canvas, name string) {
+	t.Helper()
+	dir := os.Getenv("LEGCO_GOLDEN_PNG")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, name+".png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, c.Capture()); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -57,8 +57,11 @@ func NewDiffView(scr *Screen) *DiffView {
 	})
 	v.Summary = widget.NewLabel("")
 	v.Summary.Wrapping = fyne.TextWrapWord
-	pick := container.NewHBox(widget.NewLabel(lang.L("Compare edition")), container.NewGridWrap(fyne.NewSize(210, v.From.MinSize().Height), v.From),
-		widget.NewLabel(lang.L("with edition")), container.NewGridWrap(fyne.NewSize(210, v.To.MinSize().Height), v.To), v.Swap)
+	// The two choices share what the labels and Swap leave (two fixed
+	// 210-px choices made the tab 850 px wide in Russian).
+	pick := container.NewBorder(nil, nil, nil, v.Swap, container.NewGridWithColumns(2,
+		container.NewBorder(nil, nil, widget.NewLabel(lang.L("Compare edition")), nil, v.From),
+		container.NewBorder(nil, nil, widget.NewLabel(lang.L("with edition")), nil, v.To)))
 	legend := container.NewHBox(
 		legendText(underline(lang.L("inserted words")), theme.ColorNameSuccess, fyne.TextStyle{Bold: true}),
 		legendText(strikeThrough(lang.L("deleted words")), theme.ColorNameError, fyne.TextStyle{}),
@@ -67,7 +70,9 @@ func NewDiffView(scr *Screen) *DiffView {
 		boldLabel(lang.L("Russian text")+" · RU"), boldLabel(lang.L("Kazakh text")+" · KK")))
 	v.box = container.NewVBox()
 	v.scroll = container.NewVScroll(v.box)
-	top := container.NewVBox(pick, container.NewBorder(nil, nil, nil, legend, v.Summary), header)
+	// The summary has the whole width: beside the legend it wrapped into
+	// a row one line high and was cut («…с редакцией № 2: тексты совп»).
+	top := container.NewVBox(pick, v.Summary, legend, header)
 	v.content = container.NewBorder(top, nil, nil, nil, v.scroll)
 	return v
 }

@@ -39,8 +39,9 @@ type Editor struct {
 	RevertButton *widget.Button // nil unless the role may edit
 	Banner       fyne.CanvasObject
 	BannerTitle  *widget.Label
-	BannerText   *widget.Label
+	BannerText   *shell.TruncLabel
 	Hint         fyne.CanvasObject
+	HintButton   *widget.Button // shows and hides Hint
 	List         *widget.List
 	Parity       *ParityPanel
 
@@ -53,6 +54,12 @@ type Editor struct {
 	live     []*rowWidget
 	checkSeq int
 	wasDirty bool
+	// active is the clause being edited (its entry has the focus, or it
+	// was selected): its row shows the whole text; -1 for none.
+	active   int
+	hintOn   bool // the editing hint is open
+	showSave bool // Save and Discard are offered
+	bar      *shell.OverflowBar
 	h        heights
 	split    *container.Split
 	body     *fyne.Container
@@ -66,7 +73,7 @@ type Editor struct {
 
 // NewEditor builds an empty editor.
 func NewEditor(env *shell.Env) *Editor {
-	ed := &Editor{env: env, model: newDraft(nil), severity: map[int]policydoc.Severity{}}
+	ed := &Editor{env: env, model: newDraft(nil), severity: map[int]policydoc.Severity{}, active: -1}
 	ed.ExtendBaseWidget(ed)
 
 	ed.Title = widget.NewLabel("")
@@ -77,19 +84,30 @@ func NewEditor(env *shell.Env) *Editor {
 	ed.Unsaved.TextStyle = fyne.TextStyle{Bold: true}
 	ed.Unsaved.Hide()
 	ed.ParityButton = widget.NewButtonWithIcon("", theme.ConfirmIcon(), ed.toggleParity)
-	right := []fyne.CanvasObject{ed.ParityButton}
+	ed.HintButton = widget.NewButtonWithIcon(lang.L("How to edit"), theme.HelpIcon(), ed.toggleHint)
+	ed.HintButton.Importance = widget.LowImportance
+	// Save comes first: the bar moves the last buttons into «…» when
+	// the window is narrow, and Save is the one an editor needs.
+	var right []fyne.CanvasObject
 	if env.Can(store.PermPolicyEdit) {
 		ed.RevertButton = widget.NewButtonWithIcon(lang.L("Discard changes"), theme.ContentUndoIcon(), ed.revert)
 		ed.SaveButton = widget.NewButtonWithIcon(lang.L("Save edition…"), theme.DocumentSaveIcon(), func() { ed.Save(nil) })
 		ed.SaveButton.Importance = widget.HighImportance
-		right = append(right, ed.RevertButton, ed.SaveButton)
+		right = append(right, ed.SaveButton, ed.ParityButton, ed.RevertButton)
+	} else {
+		right = append(right, ed.ParityButton)
 	}
+	right = append(right, ed.HintButton)
+	ed.bar = shell.NewOverflowBar(right...)
+	ed.showSave = ed.SaveButton != nil // created visible; changed() hides them
+	// The buttons take what the title leaves and move into «…» rather
+	// than clip («Сохранить редакцию…» at 1024 px in Russian).
 	toolbar := container.NewBorder(nil, nil,
-		container.NewHBox(ed.Title, container.NewCenter(ed.Status), ed.Unsaved), container.NewHBox(right...))
+		container.NewHBox(ed.Title, container.NewCenter(ed.Status), ed.Unsaved), nil, ed.bar)
 
 	ed.BannerTitle = widget.NewLabel("")
-	ed.BannerText = widget.NewLabel("")
-	ed.Banner = banner(theme.WarningIcon(), theme.ColorNameWarning, ed.BannerTitle, ed.BannerText)
+	ed.BannerText = shell.NewTruncLabel("")
+	ed.Banner = lineBanner(theme.WarningIcon(), theme.ColorNameWarning, ed.BannerTitle, ed.BannerText)
 	hint := widget.NewLabel(lang.L("Underline: <u>…</u>, e.g. <u>www.legco.kz</u>. A clause is one paragraph: line breaks become spaces. On the left: the number (empty for the title, terms, list items and paragraphs) and the kind; + adds a clause below, the arrows move it, the bin removes it."))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.Importance = widget.LowImportance
@@ -104,15 +122,20 @@ func NewEditor(env *shell.Env) *Editor {
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) { o.(*rowWidget).bind(id) })
 	ed.List.HideSeparators = false
+	// A selected clause (a click beside its texts, a parity row, Reveal)
+	// grows to show its whole text, like a focused one.
+	ed.List.OnSelected = func(id widget.ListItemID) { ed.setActive(id) }
 	header := columnHeader()
 	listArea := container.New(&widthWatch{onWidth: ed.widthChanged}, ed.List)
 	editor := container.NewBorder(container.NewVBox(toolbar, container.NewStack(ed.Banner, ed.Hint), header), nil, nil, nil, listArea)
 
-	ed.Parity = NewParityPanel(func(p policydoc.Problem) { ed.Reveal(p.Index) })
+	ed.Parity = NewParityPanel(ed.revealProblem)
 	ed.Parity.editor = ed
 	ed.Parity.setActions()
 	ed.split = container.NewVSplit(editor, ed.Parity)
-	ed.split.Offset = 0.74
+	// The clauses get four fifths: six of them at 1024×700 (the findings
+	// list keeps three lines and scrolls).
+	ed.split.Offset = 0.8
 
 	emptyText := widget.NewLabel(lang.L("Select an edition on the Editions tab to see its text here."))
 	emptyText.Alignment = fyne.TextAlignCenter
@@ -170,7 +193,18 @@ func (ed *Editor) SetEdition(e *store.Edition) {
 		ed.Banner.Show()
 	default:
 		ed.Banner.Hide()
-		ed.Hint.Show()
+		if ed.hintOn {
+			ed.Hint.Show()
+		} else {
+			ed.Hint.Hide()
+		}
+	}
+	ed.bar.SetVisible(ed.HintButton, e.Status == store.EditionDraft && !ed.ReadOnly)
+	if !same {
+		ed.active = -1
+	}
+	if ed.active >= len(ed.model.rows) {
+		ed.active = -1
 	}
 	if ed.body.Objects[0] != ed.split {
 		ed.body.Objects = []fyne.CanvasObject{ed.split}
@@ -275,14 +309,10 @@ func (ed *Editor) changed(immediate ...bool) {
 		setButton(ed.SaveButton, dirty)
 		setButton(ed.RevertButton, dirty)
 		show := !ed.ReadOnly && ed.Edition != nil
-		if show != ed.SaveButton.Visible() {
-			if show {
-				ed.SaveButton.Show()
-				ed.RevertButton.Show()
-			} else {
-				ed.SaveButton.Hide()
-				ed.RevertButton.Hide()
-			}
+		if show != ed.showSave {
+			ed.showSave = show
+			ed.bar.SetVisible(ed.SaveButton, show)
+			ed.bar.SetVisible(ed.RevertButton, show)
 		}
 	}
 	if dirty != ed.wasDirty || len(immediate) > 0 {
@@ -351,6 +381,44 @@ func ParitySummary(errs, warns int) string {
 		lang.N("{{.Count}} parity warning", warns, map[string]any{"Count": warns})
 }
 
+// toggleHint opens or closes the editing hint (closed at first: three
+// lines of help above the clauses cost a clause and a half at 700 px).
+func (ed *Editor) toggleHint() {
+	ed.hintOn = !ed.hintOn
+	if ed.hintOn && !ed.ReadOnly && ed.Edition != nil {
+		ed.Hint.Show()
+	} else {
+		ed.Hint.Hide()
+	}
+}
+
+// setActive makes clause i the one being edited: its row grows to its
+// whole text and shows its buttons; the row active before goes back to
+// two lines.
+func (ed *Editor) setActive(i int) {
+	if i == ed.active || i >= len(ed.model.rows) {
+		return
+	}
+	old := ed.active
+	ed.active = i
+	for _, r := range ed.live {
+		if r.id >= 0 {
+			r.showActions(!ed.ReadOnly && r.id == i)
+		}
+	}
+	if ed.h.width <= 0 {
+		return
+	}
+	for _, j := range []int{old, i} {
+		if j >= 0 && j < len(ed.model.rows) {
+			ed.List.SetItemHeight(j, ed.h.row(ed.model.rows[j], ed.h.width, j == ed.active))
+		}
+	}
+}
+
+// Active is the clause being edited (-1 for none).
+func (ed *Editor) Active() int { return ed.active }
+
 func (ed *Editor) toggleParity() {
 	if ed.Parity.Visible() {
 		ed.Parity.Hide()
@@ -360,11 +428,34 @@ func (ed *Editor) toggleParity() {
 	ed.split.Refresh()
 }
 
+// revealProblem follows a click on a finding: the editor selects its
+// clause, scrolls to it and, in a draft that may be edited, puts the
+// cursor in the text of the finding's language (Russian when it concerns
+// both) so that the officer can fix it at once.
+func (ed *Editor) revealProblem(p policydoc.Problem) {
+	ed.Reveal(p.Index)
+	if ed.ReadOnly || p.Index < 0 || p.Index >= len(ed.model.rows) {
+		return
+	}
+	r := ed.rowAt(p.Index)
+	if r == nil {
+		return
+	}
+	e := r.Texts[ru]
+	if p.Lang == policydoc.KK {
+		e = r.Texts[kk]
+	}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(e); c != nil {
+		c.Focus(e)
+	}
+}
+
 // Reveal scrolls to clause i and selects it.
 func (ed *Editor) Reveal(i int) {
 	if i < 0 || i >= len(ed.model.rows) {
 		return
 	}
+	ed.setActive(i)
 	ed.List.ScrollTo(i)
 	ed.List.Select(i)
 }
@@ -376,7 +467,7 @@ func (ed *Editor) textChanged(i, l int, s string) {
 		return
 	}
 	ed.model.setText(i, l, s)
-	if h := ed.h.row(ed.model.rows[i], ed.h.width); ed.h.width > 0 {
+	if h := ed.h.row(ed.model.rows[i], ed.h.width, i == ed.active); ed.h.width > 0 {
 		ed.List.SetItemHeight(i, h)
 	}
 	ed.changed()
@@ -396,7 +487,7 @@ func (ed *Editor) kindChanged(i int, k policydoc.Kind) {
 		return
 	}
 	if ed.model.setKind(i, k) {
-		ed.List.SetItemHeight(i, ed.h.row(ed.model.rows[i], ed.h.width))
+		ed.List.SetItemHeight(i, ed.h.row(ed.model.rows[i], ed.h.width, i == ed.active))
 		ed.List.RefreshItem(i)
 		ed.changed(true)
 	}
@@ -452,6 +543,7 @@ func (ed *Editor) remove(i int) {
 // structureChanged follows an insertion, removal or move: every row may
 // now show another clause.
 func (ed *Editor) structureChanged() {
+	ed.active = -1 // the caller reveals the clause that moved or was added
 	ed.h.width = 0
 	ed.recomputeHeights()
 	ed.List.Refresh()
@@ -479,7 +571,7 @@ func (ed *Editor) recomputeHeights(width ...float32) {
 	}
 	ed.h.width = w
 	for i, r := range ed.model.rows {
-		ed.List.SetItemHeight(i, ed.h.row(r, w))
+		ed.List.SetItemHeight(i, ed.h.row(r, w, i == ed.active))
 	}
 }
 

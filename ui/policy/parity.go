@@ -35,9 +35,11 @@ type ParityPanel struct {
 	// Selected is the finding chosen in the list (nil for none).
 	Selected *policydoc.Problem
 	onSelect func(policydoc.Problem)
-	editor   *Editor
-	actions  *fyne.Container
-	content  fyne.CanvasObject
+	// selectedID is the list row of Selected.
+	selectedID widget.ListItemID
+	editor     *Editor
+	actions    *fyne.Container
+	content    fyne.CanvasObject
 }
 
 // NewParityPanel builds the panel; onSelect runs when a problem is
@@ -55,14 +57,16 @@ func NewParityPanel(onSelect func(policydoc.Problem)) *ParityPanel {
 			msg := shell.CellLabel("")
 			clause := shell.CellLabel("")
 			clause.TextStyle = fyne.TextStyle{Bold: true}
-			return container.New(parityColumns, widget.NewIcon(theme.ErrorIcon()), clause, shell.CellLabel(""), msg)
+			return newParityRow(p, container.New(parityColumns, widget.NewIcon(theme.ErrorIcon()), clause, shell.CellLabel(""), msg))
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(p.Problems) {
 				return
 			}
 			pr := p.Problems[id]
-			cells := o.(*fyne.Container).Objects
+			row := o.(*parityRow)
+			row.id = id
+			cells := row.cells.Objects
 			var icon fyne.Resource = theme.NewWarningThemedResource(theme.WarningIcon())
 			if pr.Severity == policydoc.SeverityError {
 				icon = theme.NewErrorThemedResource(theme.ErrorIcon())
@@ -74,6 +78,7 @@ func NewParityPanel(onSelect func(policydoc.Problem)) *ParityPanel {
 		})
 	p.List.OnSelected = func(id widget.ListItemID) {
 		if id < len(p.Problems) {
+			p.selectedID = id
 			p.selectFinding(&p.Problems[id])
 			if p.onSelect != nil {
 				p.onSelect(p.Problems[id])
@@ -104,6 +109,40 @@ func NewParityPanel(onSelect func(policydoc.Problem)) *ParityPanel {
 	top := container.NewBorder(nil, nil, title, p.GlossaryButton, p.Summary)
 	p.content = container.NewBorder(top, p.actions, nil, nil, p.List)
 	return p
+}
+
+// parityRow is one line of the panel. A tap selects it like a list row,
+// and a tap on the line already selected jumps to its clause again (the
+// list alone ignores it: after scrolling the editor away, clicking the
+// selected 1.6 did nothing).
+type parityRow struct {
+	widget.BaseWidget
+	p     *ParityPanel
+	id    widget.ListItemID
+	cells *fyne.Container
+}
+
+func newParityRow(p *ParityPanel, cells *fyne.Container) *parityRow {
+	r := &parityRow{p: p, id: -1, cells: cells}
+	r.ExtendBaseWidget(r)
+	return r
+}
+
+func (r *parityRow) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.cells) }
+
+// Tapped implements fyne.Tappable.
+func (r *parityRow) Tapped(*fyne.PointEvent) {
+	p := r.p
+	if r.id < 0 || r.id >= len(p.Problems) {
+		return
+	}
+	if p.Selected != nil && p.selectedID == r.id {
+		if p.onSelect != nil {
+			p.onSelect(p.Problems[r.id])
+		}
+		return
+	}
+	p.List.Select(r.id)
 }
 
 // setActions shows the buttons the editor's role and edition allow.

@@ -24,7 +24,10 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-var editionColumns = &shell.Columns{Widths: []float32{56, 118, 104, 104, 140, 186, 150}}
+var editionColumns = &shell.Columns{Widths: []float32{56, 118, 104, 104, 140, 186, 150},
+	// The number, the status and the dates keep their width; the author,
+	// the creation time and the hash give way.
+	Keep: []bool{true, true, true, true}}
 
 // Screen is the Policy editions section.
 type Screen struct {
@@ -188,6 +191,9 @@ func (s *Screen) updateEditionRow(id widget.ListItemID, o fyne.CanvasObject) {
 	cells := o.(*fyne.Container).Objects
 	cells[0].(*widget.Label).SetText(fmt.Sprintf("№ %d", e.Number))
 	cells[1].(*fyne.Container).Objects[0].(*badge).Set(StatusText(e.Status), statusColor(e.Status))
+	// The box laid the badge out for its old text (empty in a new row):
+	// without a new layout «Действует» is cut to «ств».
+	cells[1].(*fyne.Container).Refresh()
 	cells[2].(*widget.Label).SetText(formatDate(e.UpdatedOn))
 	cells[3].(*widget.Label).SetText(formatDate(e.EffectiveOn))
 	cells[4].(*widget.Label).SetText(e.Author)

@@ -78,7 +78,7 @@ type rowWidget struct {
 	Add            *widget.Button
 	Up, Down       *widget.Button
 	Remove         *widget.Button
-	Texts          [2]*widget.Entry
+	Texts          [2]*clauseEntry
 	actions        *fyne.Container
 	edit, view     *fyne.Container
 	content        fyne.CanvasObject
@@ -126,9 +126,11 @@ func newRowWidget(ed *Editor) *rowWidget {
 	r.actions = container.NewHBox(r.Add, r.Up, r.Down, r.Remove)
 
 	for l := range r.Texts {
-		e := widget.NewMultiLineEntry()
-		e.Wrapping = fyne.TextWrapWord
-		e.SetMinRowsVisible(2)
+		e := newClauseEntry(func() {
+			if r.id >= 0 {
+				ed.setActive(r.id)
+			}
+		})
 		e.AlwaysShowValidationError = true
 		e.OnChanged = func(s string) {
 			if !r.updating && r.id >= 0 {
@@ -140,6 +142,7 @@ func newRowWidget(ed *Editor) *rowWidget {
 	}
 	numberKind := container.New(&shell.Columns{Widths: []float32{60, 156}}, r.Number, r.Kind)
 	r.edit = container.NewVBox(numberKind, r.actions)
+	r.actions.Hide()
 	r.Key = widget.NewLabel("")
 	r.Key.TextStyle = fyne.TextStyle{Bold: true}
 	r.KindLabel = widget.NewLabel("")
@@ -152,6 +155,47 @@ func newRowWidget(ed *Editor) *rowWidget {
 	r.content = container.NewThemeOverride(row, &readableTheme{ed: ed})
 	r.ExtendBaseWidget(r)
 	return r
+}
+
+// clauseEntry is a clause's text entry. It tells the editor when it gets
+// the focus: the clause being edited is the one row that grows to show
+// its whole text (and its +, arrows and bin); the others keep two lines,
+// so that six or more clauses fit a 1024×700 window.
+type clauseEntry struct {
+	widget.Entry
+	onFocus func()
+}
+
+func newClauseEntry(onFocus func()) *clauseEntry {
+	e := &clauseEntry{onFocus: onFocus}
+	e.MultiLine = true
+	e.Wrapping = fyne.TextWrapWord
+	e.ExtendBaseWidget(e)
+	e.SetMinRowsVisible(1)
+	return e
+}
+
+// FocusGained implements fyne.Focusable.
+func (e *clauseEntry) FocusGained() {
+	e.Entry.FocusGained()
+	if e.onFocus != nil {
+		e.onFocus()
+	}
+}
+
+// showActions shows the clause's +, arrows and bin (only on the clause
+// being edited: a second line of buttons on every row would halve the
+// clauses on screen).
+func (r *rowWidget) showActions(on bool) {
+	if on == r.actions.Visible() {
+		return
+	}
+	if on {
+		r.actions.Show()
+	} else {
+		r.actions.Hide()
+	}
+	r.edit.Refresh()
 }
 
 // readableTheme is the app's theme, except that in a read-only edition
@@ -172,7 +216,18 @@ func (t *readableTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.
 
 func (t *readableTheme) Font(s fyne.TextStyle) fyne.Resource     { return t.base().Font(s) }
 func (t *readableTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return t.base().Icon(n) }
-func (t *readableTheme) Size(n fyne.ThemeSizeName) float32       { return t.base().Size(n) }
+
+// Size narrows the padding inside the row's entries and selects (8 → 4
+// px): at 1024×700 that is what lets a sixth clause fit.
+func (t *readableTheme) Size(n fyne.ThemeSizeName) float32 {
+	if n == theme.SizeNameInnerPadding {
+		return rowInnerPadding
+	}
+	return t.base().Size(n)
+}
+
+// rowInnerPadding is the padding inside a clause row's entries.
+const rowInnerPadding = 4
 
 func (r *rowWidget) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(r.content) }
 
@@ -215,6 +270,7 @@ func (r *rowWidget) bind(id int) {
 	}
 	r.Number.SetValidationError(numberError(row.Number))
 	ro := ed.ReadOnly
+	r.showActions(!ro && id == ed.active)
 	for _, w := range []fyne.Disableable{r.Number, r.Kind, r.Texts[ru], r.Texts[kk]} {
 		if ro {
 			w.Disable()
@@ -307,20 +363,31 @@ type heights struct {
 	space  [2]float32
 	base   float32 // entry height without lines
 	line   float32 // height of one line of text
-	minRow float32 // height of the clause column
+	minRow float32 // height of the clause column (number and kind)
+	maxRow float32 // height of the clause column with its buttons
 }
 
 func (h *heights) init(template fyne.CanvasObject) {
 	if h.line > 0 {
 		return
 	}
-	one, two := widget.NewMultiLineEntry(), widget.NewMultiLineEntry()
-	one.Wrapping, two.Wrapping = fyne.TextWrapWord, fyne.TextWrapWord
-	one.SetMinRowsVisible(1)
+	// Measured under the rows' theme (their narrower padding).
+	one, two := newClauseEntry(nil), newClauseEntry(nil)
 	two.SetMinRowsVisible(2)
+	r, isRow := template.(*rowWidget)
+	if isRow {
+		container.NewThemeOverride(container.NewVBox(one, two), &readableTheme{ed: r.ed})
+	}
 	h.line = two.MinSize().Height - one.MinSize().Height
 	h.base = one.MinSize().Height - h.line
 	h.minRow = template.MinSize().Height
+	h.maxRow = h.minRow
+	if isRow {
+		r.showActions(false)
+		h.minRow = template.MinSize().Height
+		r.showActions(true)
+		h.maxRow = template.MinSize().Height
+	}
 	for i := range h.words {
 		h.words[i] = map[string]float32{}
 		h.space[i] = fyne.MeasureText(" ", theme.TextSize(), fyne.TextStyle{Bold: i == 1}).Width
@@ -376,15 +443,24 @@ func (h *heights) lines(s string, width float32, bold bool) int {
 // textWidth is the width available to the text inside an entry of the
 // given outer width.
 func textWidth(entryWidth float32) float32 {
-	inner := theme.InnerPadding()
+	inner := float32(rowInnerPadding)
 	return entryWidth - 2*theme.InputBorderSize() - 2*inner - 6
 }
 
-// row returns the height of a clause row of the given model row.
-func (h *heights) row(r clauseRow, listWidth float32) float32 {
+// compactLines is how many lines of text a clause row shows when it is
+// not the clause being edited (its entries scroll for the rest).
+const compactLines = 2
+
+// row returns the height of a clause row of the given model row: the
+// whole text for the active clause (the one being edited, with its
+// buttons), at most compactLines lines for the others.
+func (h *heights) row(r clauseRow, listWidth float32, active bool) float32 {
 	_, _, _, colW := rowLayout{}.columns(listWidth)
 	tw := textWidth(colW)
 	bold := textStyle(r.Kind).Bold
 	n := max(h.lines(r.Src[ru], tw, bold), h.lines(r.Src[kk], tw, bold), 1)
-	return max(h.base+float32(n)*h.line+theme.Padding(), h.minRow)
+	if !active {
+		return max(h.base+float32(min(n, compactLines))*h.line+theme.Padding(), h.minRow)
+	}
+	return max(h.base+float32(n)*h.line+theme.Padding(), h.maxRow)
 }

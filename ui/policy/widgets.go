@@ -188,6 +188,21 @@ func banner(icon fyne.Resource, fill fyne.ThemeColorName, head, text *widget.Lab
 	return container.NewStack(bg, container.NewPadded(body))
 }
 
+// lineBanner is banner on one line: the title, then the text cut with
+// "…" (a tap shows it whole). The editor uses it: the two-line banner of
+// a published edition cost a clause at 1024×700.
+func lineBanner(icon fyne.Resource, fill fyne.ThemeColorName, head *widget.Label, text *shell.TruncLabel) fyne.CanvasObject {
+	c := theme.Color(fill)
+	r, g, b, _ := c.RGBA()
+	bg := canvas.NewRectangle(color.NRGBA{uint8(r >> 8), uint8(g >> 8), uint8(b >> 8), 40})
+	bg.StrokeColor = c
+	bg.StrokeWidth = 1
+	bg.CornerRadius = 4
+	head.TextStyle = fyne.TextStyle{Bold: true}
+	body := container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(icon), head), nil, text)
+	return container.NewStack(bg, body)
+}
+
 // minHeight is an invisible object that makes a box at least h tall.
 func minHeight(h float32) fyne.CanvasObject {
 	r := canvas.NewRectangle(color.Transparent)

@@ -289,6 +289,9 @@ func (d *Detail) setActions(u *store.User) {
 	vis(d.UnblockButton, write && u != nil && u.Blocked)
 	vis(d.DepersonalizeButton, write && u != nil && u.State != store.StateDepersonalized)
 	vis(d.DestroyButton, destroy && u != nil)
+	// The header was laid out for the buttons shown before: without a
+	// new layout the row of buttons stays squeezed to nothing.
+	d.content.Refresh()
 }
 
 // fillFields lays out the 1.1.1 data: the catalog (mandatory fields

@@ -93,7 +93,9 @@ func newIntake(today time.Time) *Intake {
 		fields = append(fields, FieldName(f))
 	}
 	in.Fields = widget.NewCheckGroup(fields, nil)
-	in.Fields.Horizontal = true
+	// One field a line: side by side, the dozen fields made the form
+	// 3,500 px wide in Russian (the form scrolls vertically instead).
+	in.Fields.Horizontal = false
 	in.Details = widget.NewEntry()
 	in.Details.SetPlaceHolder("phone=+77011234567; address=…")
 	in.Note = widget.NewEntry()

@@ -17,7 +17,9 @@ import (
 // the item never widens the window (shell.StatusMiddle).
 type statusCount struct {
 	widget.BaseWidget
-	Text *widget.Label
+	// Text is cut at 1024 px in Russian («З…» beside the audit head): a
+	// tap shows it whole.
+	Text *shell.TruncLabel
 	open *widget.Button
 	box  *fyne.Container
 }
@@ -32,7 +34,7 @@ func (c *statusCount) WantedWidth() float32 {
 }
 
 func statusItem(env *shell.Env) fyne.CanvasObject {
-	c := &statusCount{Text: shell.CellLabel(lang.L("Requests: …"))}
+	c := &statusCount{Text: shell.NewTruncLabel(lang.L("Requests: …"))}
 	c.open = widget.NewButtonWithIcon("", theme.MailComposeIcon(), func() { env.Navigate(shell.SectionRequests) })
 	c.open.Importance = widget.LowImportance
 	c.box = container.NewBorder(nil, nil, c.open, nil, c.Text)

@@ -35,6 +35,21 @@ func NewOverflowBar(items ...fyne.CanvasObject) *OverflowBar {
 	return b
 }
 
+// SetVisible shows or hides one of the bar's items for the screen (a
+// Save button of an edition that cannot be edited). Use it rather than
+// the item's own Show/Hide: an item the bar has moved into the menu is
+// already hidden, and a Hide on it would be undone by the bar's next
+// layout.
+func (b *OverflowBar) SetVisible(o fyne.CanvasObject, on bool) {
+	delete(b.moved, o)
+	if on {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+	b.box.Refresh()
+}
+
 // CreateRenderer implements fyne.Widget.
 func (b *OverflowBar) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(b.box) }
 

@@ -100,6 +100,24 @@ func ActionWord(action string) string {
 		return lang.L("workspace restored from a backup")
 	case "workspace.rollback_warning":
 		return lang.L("rollback warning recorded")
+	case "consent.given":
+		return lang.L("consent given")
+	case "consent.withdrawn":
+		return lang.L("consent withdrawn")
+	case "consent.expired":
+		return lang.L("consent expired")
+	case "act.export":
+		return lang.L("destruction act exported")
+	case "demo.requests":
+		return lang.L("demo requests generated")
+	case "policy.finding.accept":
+		return lang.L("policy wording accepted as right")
+	case "policy.finding.revoke":
+		return lang.L("acceptance of a policy wording withdrawn")
+	case "policy.glossary.put":
+		return lang.L("glossary entry saved")
+	case "policy.glossary.remove":
+		return lang.L("glossary entry removed")
 	}
 	return action
 }
@@ -141,6 +159,21 @@ func SystemReason(reason string) string {
 		return lang.L("operator details changed")
 	case "time zone changed":
 		return lang.L("time zone changed")
+	case "backup":
+		return lang.L("backup made")
+	case "restore from backup":
+		return lang.L("workspace restored from a backup")
+	case "backup reminder changed":
+		return lang.L("backup reminder changed")
+	case "demo requests":
+		return lang.L("demo requests generated")
+	case "detected on open":
+		return lang.L("detected when the workspace was opened")
+	case "first export of the act":
+		return lang.L("first export of the act")
+	}
+	if code, ok := strings.CutPrefix(reason, "suggested correction: "); ok {
+		return lang.L("suggested correction ({{.Code}})", map[string]any{"Code": code})
 	}
 	if f, ok := strings.CutPrefix(reason, "import of "); ok {
 		if f == "demo" {
@@ -230,6 +263,122 @@ func DetailLabel(key string) string {
 		return lang.L("Workspace id")
 	case "request":
 		return lang.L("Request")
+	case "access_rows_kept":
+		return lang.L("Access-log rows kept")
+	case "accounts":
+		return lang.L("Accounts")
+	case "assignee":
+		return lang.L("Assignee")
+	case "at":
+		return lang.L("Audit detail: moment")
+	case "audit_seq":
+		return lang.L("Audit entry number")
+	case "backup_audit_seq":
+		return lang.L("Last audit entry in the backup")
+	case "backup_created_at":
+		return lang.L("Backup made at")
+	case "backup_id":
+		return lang.L("Backup id")
+	case "backup_reminder_days":
+		return lang.L("Backup reminder (days)")
+	case "bytes":
+		return lang.L("Size (bytes)")
+	case "size":
+		return lang.L("Size (bytes)")
+	case "channel":
+		return lang.L("Consent channel")
+	case "clause":
+		return lang.L("Policy clause")
+	case "code":
+		return lang.L("Audit detail: code")
+	case "cross_border":
+		return lang.L("Cross-border transfer")
+	case "disclosed_accounts":
+		return lang.L("Accounts disclosed")
+	case "due":
+		return lang.L("Due")
+	case "edition":
+		return lang.L("Policy edition")
+	case "event_id":
+		return lang.L("Consent event id")
+	case "folder":
+		return lang.L("Backup folder")
+	case "forced":
+		return lang.L("Restored despite warnings")
+	case "found":
+		return lang.L("Text found")
+	case "from":
+		return lang.L("Audit detail: from")
+	case "to":
+		return lang.L("Audit detail: to")
+	case "ground":
+		return lang.L("Ground")
+	case "items":
+		return lang.L("Notice items")
+	case "key":
+		return lang.L("Finding key")
+	case "kind":
+		return lang.L("Kind")
+	case "kk":
+		return lang.L("Audit detail: kk")
+	case "ru":
+		return lang.L("Audit detail: ru")
+	case "old_ru":
+		return lang.L("Russian before")
+	case "old_kk":
+		return lang.L("Kazakh before")
+	case "old_kind":
+		return lang.L("Kind before")
+	case "approved_fields":
+		return lang.L("Approved fields")
+	case "lang":
+		return lang.L("Audit detail: language")
+	case "language":
+		return lang.L("Audit detail: language")
+	case "lines":
+		return lang.L("Lines")
+	case "lost_entries":
+		return lang.L("Audit entries lost")
+	case "mime":
+		return lang.L("File type")
+	case "needs_reconsent":
+		return lang.L("Needs renewed consent")
+	case "new_sha256":
+		return lang.L("SHA-256 after")
+	case "old_sha256":
+		return lang.L("SHA-256 before")
+	case "package_sha256":
+		return lang.L("Package SHA-256")
+	case "pdf_sha256":
+		return lang.L("PDF SHA-256")
+	case "previous":
+		return lang.L("Previous assignee")
+	case "public_sources":
+		return lang.L("Publication in public sources")
+	case "purpose":
+		return lang.L("Consent purpose")
+	case "received":
+		return lang.L("Received")
+	case "replaced":
+		return lang.L("Replaced file kept as")
+	case "replacement":
+		return lang.L("Replaced with")
+	case "requester_type":
+		return lang.L("Requester type")
+	case "requests":
+		return lang.L("Requests")
+	case "seed":
+		return lang.L("Generator seed")
+	case "supersedes":
+		return lang.L("Supersedes edition")
+	case "term_days":
+		return lang.L("Consent term (days)")
+	case "third_party":
+		return lang.L("Transfer to third parties")
+	case "warning":
+		return lang.L("Warning")
+	case "working_days":
+		return lang.L("Working days")
 	}
 	return key
 }

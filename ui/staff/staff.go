@@ -119,7 +119,13 @@ func NewScreen(env *shell.Env) *Screen {
 	you := widget.NewCard(lang.L("Your access"), "", container.NewVBox(access, container.NewHBox(s.PassphraseButton)))
 
 	bottom := container.NewBorder(nil, nil, nil, settings, you)
-	s.content = container.NewBorder(toolbar, bottom, nil, nil, container.NewBorder(header, nil, nil, nil, s.List))
+	// The cards sit under the list in a split and scroll: as the border's
+	// bottom they got the height of the access text laid out unwrapped,
+	// and the wrapped lines ran under the passphrase button (Kazakh,
+	// 1024×700).
+	split := container.NewVSplit(container.NewBorder(header, nil, nil, nil, s.List), container.NewVScroll(bottom))
+	split.Offset = 0.55
+	s.content = container.NewBorder(toolbar, nil, nil, nil, split)
 
 	env.OnChanged(s.Reload)
 	s.updateButtons()
