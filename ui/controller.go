@@ -58,7 +58,10 @@ func newController(a fyne.App, cfg Config) *controller {
 	// Our own Noto Sans and a palette with readable contrast (ui/theme).
 	a.Settings().SetTheme(apptheme.New())
 	c.win = a.NewWindow(lang.L("LegCo Compliance Workstation"))
-	c.win.Resize(fyne.NewSize(1200, 800))
+	// The smallest screen the layouts are made for (a 1024-pixel laptop,
+	// issue #14): the window never opens larger than such a screen, and
+	// grows when the user enlarges it.
+	c.win.Resize(fyne.NewSize(1024, 700))
 	c.win.SetMaster()
 	c.win.SetOnClosed(c.shutdown)
 	// No OnStopped hook: Fyne runs it on a goroutine that races the
