@@ -179,6 +179,14 @@ func (ed *Editor) SetEdition(e *store.Edition) {
 	ed.model = newDraft(e.Doc)
 	ed.Title.SetText(lang.L("Edition № {{.N}}", map[string]any{"N": e.Number}))
 	ed.Status.Set(StatusText(e.Status), statusColor(e.Status))
+	// A read-only edition has its one-line banner above the clauses, and
+	// its findings cannot be acted on here: the clauses take a little
+	// more of the height, so six of them still show at 1024×700.
+	if ed.ReadOnly {
+		ed.split.SetOffset(0.87)
+	} else {
+		ed.split.SetOffset(0.8)
+	}
 	switch {
 	case e.Status != store.EditionDraft:
 		ed.BannerTitle.SetText(lang.L("The published edition does not change"))
