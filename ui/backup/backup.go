@@ -129,7 +129,7 @@ func EditReminder(env *shell.Env) {
 		days.SetText(strconv.Itoa(st.ReminderDays))
 		last := lang.L("never")
 		if !st.Last.IsZero() {
-			last = st.Last.In(env.WS.Location()).Format("2006-01-02 15:04")
+			last = shell.FormatTime(env, st.Last)
 		}
 		items := []*widget.FormItem{
 			widget.NewFormItem(lang.L("Last backup"), widget.NewLabel(last)),

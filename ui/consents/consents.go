@@ -260,7 +260,9 @@ func dayText(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(loc).Format("2006-01-02 15:04")
+	// The UI language's one date format (shell.DateLayout), in the
+	// workspace time zone, as on every other screen.
+	return t.In(loc).Format(shell.DateLayout() + " 15:04")
 }
 
 // StateName is a consent state in words.

@@ -282,7 +282,7 @@ func (v *UserView) updateEvent(i widget.ListItemID, o fyne.CanvasObject) {
 			ev = append(ev, strings.ReplaceAll(s, "\n", " "))
 		}
 	}
-	texts := []string{dayText(e.At, loc), e.Purpose, StateName(e.Event), editionText(e.Edition), e.Channel + " · " + e.Language, strings.Join(ev, "; ")}
+	texts := []string{dayText(e.At, loc), v.purposeTitle(e.Purpose), StateName(e.Event), editionText(e.Edition), e.Channel + " · " + e.Language, strings.Join(ev, "; ")}
 	for j, t := range texts {
 		l := cells[j].(*widget.Label)
 		l.Importance = widget.MediumImportance
