@@ -22,14 +22,18 @@ import (
 // page number (4 bytes, little-endian), under a key PBKDF2-HMAC-SHA512
 // derives from the raw key, the salt XOR 0x3a and 2 iterations.
 const (
-	cipherPageSize  = 4096
-	cipherSaltSize  = 16
-	cipherIVSize    = 16
-	cipherHMACSize  = 64
-	cipherReserve   = cipherIVSize + cipherHMACSize
-	cipherSaltMask  = 0x3a
-	cipherFastIter  = 2
-	pageCheckChunk  = 1024 // pages a worker reads at once (4 MiB)
+	cipherPageSize = 4096
+	cipherSaltSize = 16
+	cipherIVSize   = 16
+	cipherHMACSize = 64
+	cipherReserve  = cipherIVSize + cipherHMACSize
+	cipherSaltMask = 0x3a
+	cipherFastIter = 2
+	pageCheckChunk = 1024 // pages a worker reads at once (4 MiB)
+	// lockBytePage holds SQLite's lock bytes (offset 0x40000000, 1 GiB):
+	// SQLite never uses it, so SQLCipher never encrypts it, and a file
+	// past 1 GiB has whatever bytes the file system gave it there.
+	lockBytePage    = 0x40000000/cipherPageSize + 1
 	maxPageFindings = 100
 )
 
@@ -124,6 +128,9 @@ func checkPageFile(ctx context.Context, path string, key []byte, progress func(d
 				for i := int64(0); i < n; i++ {
 					page := chunk[i*cipherPageSize : (i+1)*cipherPageSize]
 					p := first + i + 1
+					if p == lockBytePage {
+						continue // SQLite never writes the page of its lock bytes
+					}
 					if p == 1 {
 						page = page[cipherSaltSize:]
 					}
