@@ -228,11 +228,19 @@ func (w *Workspace) matchIDs(ctx context.Context, query string, keep, limit int)
 		}
 		return exact, nil, len(seen), complete, nil
 	}
+	if strings.Contains(query, "@") {
+		// An e-mail address is not a name: its words («mail», «ru») would
+		// match most of the index.
+		return exact, nil, len(seen), complete, nil
+	}
 	toks := nameTokens(query)
 	if len(toks) == 0 {
 		return exact, nil, len(seen), complete, nil
 	}
-	if found, err = w.nameMatches(ctx, toks, false, limit); err != nil {
+	// The exact and the fuzzy pass often read the same index ranges (a
+	// word whose skeleton is itself): each range is read once a search.
+	sets := prefixSets{}
+	if found, err = w.nameMatches(ctx, sets, toks, false, limit); err != nil {
 		return nil, nil, 0, false, err
 	}
 	add(&exact, found)
@@ -246,7 +254,7 @@ func (w *Workspace) matchIDs(ctx context.Context, query string, keep, limit int)
 		return exact, nil, len(seen), complete, nil
 	}
 	// The exact matches come again here: walk far enough past them.
-	if found, err = w.nameMatches(ctx, skels, true, limit+len(seen)); err != nil {
+	if found, err = w.nameMatches(ctx, sets, skels, true, limit+len(seen)); err != nil {
 		return nil, nil, 0, false, err
 	}
 	add(&fuzzy, found)
@@ -309,7 +317,7 @@ const intersectCap = 400_000
 //
 // fuzzy: toks are skeletons (kz.Skeleton), matched against the names'
 // skeletons through both their 'n' and 't' keys.
-func (w *Workspace) nameMatches(ctx context.Context, toks []string, fuzzy bool, limit int) ([]int64, error) {
+func (w *Workspace) nameMatches(ctx context.Context, sets prefixSets, toks []string, fuzzy bool, limit int) ([]int64, error) {
 	if len(toks) == 1 {
 		return w.keyRange(ctx, limit, wordPrefixes(toks[0], fuzzy)...)
 	}
@@ -321,16 +329,26 @@ func (w *Workspace) nameMatches(ctx context.Context, toks []string, fuzzy bool, 
 	var common []string
 	for _, t := range toks {
 		var ids []int64
-		if err := eachPrefixEntry(ctx, w.searchQ(), wordPrefixes(t, fuzzy), func(e indexEntry) bool {
-			ids = append(ids, e.id)
-			return len(ids) < intersectCap
-		}); err != nil {
-			return nil, err
+		capped := false
+		for _, prefix := range wordPrefixes(t, fuzzy) {
+			got, ok := sets[prefix]
+			if !ok {
+				if err := eachPrefixEntry(ctx, w.searchQ(), []string{prefix}, func(e indexEntry) bool {
+					got.ids = append(got.ids, e.id)
+					return len(got.ids) < intersectCap
+				}); err != nil {
+					return nil, err
+				}
+				got.capped = len(got.ids) >= intersectCap
+				sets[prefix] = got
+			}
+			ids = append(ids, got.ids...)
+			capped = capped || got.capped
 		}
 		if len(ids) == 0 {
 			return nil, nil
 		}
-		if len(ids) < intersectCap {
+		if !capped && len(ids) < intersectCap {
 			rare = append(rare, word{t, ids})
 		} else {
 			common = append(common, t)
@@ -344,9 +362,9 @@ func (w *Workspace) nameMatches(ctx context.Context, toks []string, fuzzy bool, 
 	// intersected word's set (a bitmap over user ids: ids are the users
 	// table's dense row ids).
 	sort.SliceStable(rare, func(i, j int) bool { return len(rare[i].ids) < len(rare[j].ids) })
-	var sets []idSet
+	var bitmaps []idSet
 	for _, x := range rare[1:] {
-		sets = append(sets, newIDSet(x.ids))
+		bitmaps = append(bitmaps, newIDSet(x.ids))
 	}
 	it, err := newIndexIter(ctx, w.searchQ(), wordPrefixes(rare[0].t, fuzzy)...)
 	if err != nil {
@@ -378,7 +396,7 @@ next:
 			continue
 		}
 		seen[e.id] = true
-		for _, s := range sets {
+		for _, s := range bitmaps {
 			if !s.has(e.id) {
 				continue next
 			}
@@ -400,6 +418,13 @@ next:
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// prefixSets keeps, for one search, the users of each index range read
+// (up to intersectCap entries; capped when the range has more).
+type prefixSets map[string]struct {
+	ids    []int64
+	capped bool
 }
 
 // idSet is a bitmap of user ids.
