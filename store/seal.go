@@ -313,8 +313,12 @@ func (w *Workspace) initSeals(ctx context.Context) error {
 // 'sealed_prefixes' was kept.
 var legacySealed = []string{"policy:", "settings", "staff:", "user:"}
 
+// settingsResealed in meta 'sealed_prefixes' says the settings were
+// sealed by a build whose backups seal them too.
+const settingsResealed = "fix:settings-after-backup"
+
 func setSealedPrefixes(ctx context.Context, tx *sql.Tx, ss []Sealer) error {
-	var ps []string
+	ps := []string{settingsResealed}
 	for _, s := range ss {
 		ps = append(ps, s.Prefix)
 	}
@@ -339,7 +343,10 @@ func (w *Workspace) sealNewSealers(ctx context.Context) error {
 	all := sortedSealers()
 	var todo []Sealer
 	for _, s := range all {
-		if !slices.Contains(done, s.Prefix) {
+		// Builds before settingsResealed recorded a backup's time in the
+		// settings without sealing them: their seal is re-made, as for a
+		// new sealer, the first time this build opens the workspace.
+		if !slices.Contains(done, s.Prefix) || (s.Prefix == "settings" && !slices.Contains(done, settingsResealed)) {
 			todo = append(todo, s)
 		}
 	}

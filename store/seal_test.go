@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +67,10 @@ func TestEveryChangeKeepsSealsValid(t *testing.T) {
 	o.Contact = "dpo@example.kz"
 	must(w.SetOperator(ctx, o, "new contact"))
 	verify("staff and settings")
+	if _, err := w.Backup(ctx, filepath.Join(t.TempDir(), "backup"), nil); err != nil {
+		t.Fatal(err)
+	}
+	verify("backup") // it records the backup's time in the settings
 	must(w.RotateKey(ctx, []byte("correct horse"), "rotation"))
 	verify("rotation")
 
