@@ -19,10 +19,7 @@ import (
 // restores it. Figures: backup seconds and MB/s, restore seconds (the
 // restore checks the manifest's SHA-256 and the audit chain).
 func BenchmarkBackupMillion(b *testing.B) {
-	n := 100_000
-	if s := os.Getenv("LEGCO_BENCH_USERS"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := benchUsers()
 	ctx := context.Background()
 	dir := b.TempDir()
 	path := filepath.Join(dir, "ws.db")

@@ -30,10 +30,7 @@ import (
 // With LEGCO_PROFILE_DIR set, each phase writes a CPU profile there
 // (import.pprof, reimport.pprof, same.pprof) for `go tool pprof -top`.
 func BenchmarkUsersImport(b *testing.B) {
-	n := 100_000
-	if s := os.Getenv("LEGCO_BENCH_USERS"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := benchUsers()
 	ctx := context.Background()
 	dir := b.TempDir()
 	g := demo.New(42)

@@ -21,10 +21,7 @@ import (
 // importing demo export files through the real CSV import, then measures
 // search and detail latency. It runs once (-benchtime 1x).
 func BenchmarkMillion(b *testing.B) {
-	n := 100_000
-	if s := os.Getenv("LEGCO_BENCH_USERS"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := benchUsers()
 	ctx := context.Background()
 	dir := b.TempDir()
 	g := demo.New(42)

@@ -274,30 +274,15 @@ func (w *Workspace) initSeals(ctx context.Context) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO meta(key, value) VALUES ('seal_root', ?)`, hex.EncodeToString(root)); err != nil {
 		return fmt.Errorf("seal root: %w", err)
 	}
-	var head int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM audit_log`).Scan(&head); err != nil {
-		return err
-	}
 	k, err := hkdf.Key(sha256.New, root, []byte(w.WorkspaceID()), "legco-seal/v1", 32)
 	if err != nil {
 		return err
 	}
-	m := newSealMAC(k)
-	up, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO seals(object, seq, mac) VALUES (?, ?, ?)`)
-	if err != nil {
+	all := sortedSealers()
+	if err := sealAtHead(ctx, tx, k, all); err != nil {
 		return err
 	}
-	defer up.Close()
-	for _, s := range sortedSealers() {
-		err := eachRecord(ctx, tx, s, func(object string, content []byte) error {
-			_, err := up.ExecContext(ctx, object, head, m.of(object, head, content))
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("seal %s records: %w", s.Prefix, err)
-		}
-	}
-	if err := setSealedPrefixes(ctx, tx, sortedSealers()); err != nil {
+	if err := setSealedPrefixes(ctx, tx, all); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -306,6 +291,31 @@ func (w *Workspace) initSeals(ctx context.Context) error {
 	w.sealOnce.Lock()
 	w.sealK = k
 	w.sealOnce.Unlock()
+	return nil
+}
+
+// sealAtHead seals every record of the sealers ss at the log's current
+// head, vouching for them as they are (initSeals, sealNewSealers).
+func sealAtHead(ctx context.Context, tx *sql.Tx, key []byte, ss []Sealer) error {
+	var head int64
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM audit_log`).Scan(&head); err != nil {
+		return err
+	}
+	m := newSealMAC(key)
+	up, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO seals(object, seq, mac) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer up.Close()
+	for _, s := range ss {
+		err := eachRecord(ctx, tx, s, func(object string, content []byte) error {
+			_, err := up.ExecContext(ctx, object, head, m.of(object, head, content))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("seal %s records: %w", s.Prefix, err)
+		}
+	}
 	return nil
 }
 
@@ -362,24 +372,8 @@ func (w *Workspace) sealNewSealers(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	var head int64
-	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM audit_log`).Scan(&head); err != nil {
+	if err := sealAtHead(ctx, tx, k, todo); err != nil {
 		return err
-	}
-	m := newSealMAC(k)
-	up, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO seals(object, seq, mac) VALUES (?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer up.Close()
-	for _, s := range todo {
-		err := eachRecord(ctx, tx, s, func(object string, content []byte) error {
-			_, err := up.ExecContext(ctx, object, head, m.of(object, head, content))
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("seal %s records: %w", s.Prefix, err)
-		}
 	}
 	if err := setSealedPrefixes(ctx, tx, all); err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"testing"
 	"time"
 
@@ -20,10 +19,7 @@ import (
 // a minute; searching them, a second). It logs the slowest queries, for
 // profiling the index (-cpuprofile).
 func BenchmarkMillionSearch(b *testing.B) {
-	n := 100_000
-	if s := os.Getenv("LEGCO_BENCH_USERS"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := benchUsers()
 	ctx := context.Background()
 	dir := b.TempDir()
 	path := filepath.Join(dir, "ws.db")

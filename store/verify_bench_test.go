@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -18,10 +17,7 @@ import (
 // include (issue #9). Reported: both verifies in seconds, the floor, and
 // the full verify as a ratio to it.
 func BenchmarkVerifyMillion(b *testing.B) {
-	n := 100_000
-	if s := os.Getenv("LEGCO_BENCH_USERS"); s != "" {
-		n, _ = strconv.Atoi(s)
-	}
+	n := benchUsers()
 	ctx := context.Background()
 	dir := b.TempDir()
 	path := filepath.Join(dir, "ws.db")
