@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -15,7 +14,6 @@ import (
 	"legco.kz/compliance/reports/consentreport"
 	"legco.kz/compliance/store"
 	"legco.kz/compliance/store/demo"
-	"legco.kz/compliance/store/exportfile"
 )
 
 func init() {
@@ -246,53 +244,11 @@ func cmdImportConsents(ctx context.Context, e *env, args []string) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	if *file == "" {
-		return usageErr("import consents: --file PATH is required")
-	}
-	in, size, format, err := openExport(*file, *formatName, "import consents")
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	w, err := e.open(ctx, f)
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	reportPath := *report
-	if reportPath == "" {
-		reportPath = *file + ".errors.csv"
-	}
-	var rep *errorReport
-	opts := store.ImportOptions{Strict: *strict, Size: size, OnError: func(re *exportfile.RowError) {
-		if rep == nil {
-			if rep, err = newErrorReport(reportPath); err != nil {
-				fmt.Fprintf(e.stderr, "cannot write the error report %s: %v\n", reportPath, err)
-			}
-		}
-		rep.add(re)
-	}}
-	prog := newProgress(e)
-	opts.Progress = func(p store.ImportProgress) { prog.show(p) }
-	res, err := w.ImportConsents(ctx, in, filepath.Base(*file), format, opts)
-	prog.done()
-	if rep != nil {
-		rep.close()
-	}
-	if res != nil {
-		fmt.Fprintf(e.stdout, "consent batch %d: %d new, %d unchanged, %d rejected\n", res.BatchID, res.New, res.Same, res.Rejected)
-		printRejected(e, res.Errors, res.Rejected, *showValues)
-	}
-	if err != nil {
-		if res != nil && res.Cancelled {
-			return fmt.Errorf("import cancelled; events committed before the cancel stay (run the same import again to finish it: it is idempotent)")
-		}
-		return err
-	}
-	if res.Rejected > 0 {
-		return &exitError{code: exitRejectedRow, err: fmt.Errorf("%d rows rejected; error report: %s", res.Rejected, reportPath)}
-	}
-	return nil
+	return runImport(ctx, e, f, importArgs{label: "import consents", file: *file, format: *formatName, report: *report,
+		strict: *strict, showValues: *showValues, rows: "events"}, (*store.Workspace).ImportConsents,
+		func(res *store.ImportResult) string {
+			return fmt.Sprintf("consent batch %d: %d new, %d unchanged, %d rejected", res.BatchID, res.New, res.Same, res.Rejected)
+		})
 }
 
 // generatedAt is when a report says it was generated: now, or

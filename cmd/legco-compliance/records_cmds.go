@@ -37,10 +37,35 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	if *file == "" {
-		return usageErr("import %s: --file PATH is required", kind)
+	run := (*store.Workspace).ImportUsers
+	if kind == "access-log" {
+		run = (*store.Workspace).ImportAccessLog
 	}
-	in, size, format, err := openExport(*file, *formatName, "import "+kind)
+	return runImport(ctx, e, f, importArgs{label: "import " + kind, file: *file, format: *formatName, report: *report,
+		strict: *strict, showValues: *showValues, rows: "rows"}, run,
+		func(res *store.ImportResult) string {
+			return fmt.Sprintf("batch %d: %d new, %d updated, %d unchanged, %d rejected", res.BatchID, res.New, res.Updated, res.Same, res.Rejected)
+		})
+}
+
+// importArgs are an import command's flags.
+type importArgs struct {
+	label, file, format, report string
+	strict, showValues          bool
+	rows                        string // what the file holds ("rows", "events"), for the cancel message
+}
+
+// runImport runs one import of a LegCo export for the import commands:
+// the file opened (its format from the flag or its first bytes), the
+// error report next to the export, progress on a terminal, the summary
+// line, and exit 6 when rows were rejected.
+func runImport(ctx context.Context, e *env, f flags, a importArgs,
+	run func(*store.Workspace, context.Context, io.Reader, string, exportfile.Format, store.ImportOptions) (*store.ImportResult, error),
+	summary func(*store.ImportResult) string) error {
+	if a.file == "" {
+		return usageErr("%s: --file PATH is required", a.label)
+	}
+	in, size, format, err := openExport(a.file, a.format, a.label)
 	if err != nil {
 		return err
 	}
@@ -54,12 +79,12 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	// The error report names file, line, column and reason; it holds the
 	// rejected value truncated, so it goes next to the export (which holds
 	// the same data) rather than into a shared temp folder.
-	reportPath := *report
+	reportPath := a.report
 	if reportPath == "" {
-		reportPath = *file + ".errors.csv"
+		reportPath = a.file + ".errors.csv"
 	}
 	var rep *errorReport
-	opts := store.ImportOptions{Strict: *strict, Size: size, OnError: func(re *exportfile.RowError) {
+	opts := store.ImportOptions{Strict: a.strict, Size: size, OnError: func(re *exportfile.RowError) {
 		if rep == nil {
 			rep, err = newErrorReport(reportPath)
 			if err != nil {
@@ -70,23 +95,18 @@ func cmdImport(ctx context.Context, e *env, args []string) error {
 	}}
 	prog := newProgress(e)
 	opts.Progress = func(p store.ImportProgress) { prog.show(p) }
-	var res *store.ImportResult
-	if kind == "users" {
-		res, err = w.ImportUsers(ctx, in, filepath.Base(*file), format, opts)
-	} else {
-		res, err = w.ImportAccessLog(ctx, in, filepath.Base(*file), format, opts)
-	}
+	res, err := run(w, ctx, in, filepath.Base(a.file), format, opts)
 	prog.done()
 	if rep != nil {
 		rep.close()
 	}
 	if res != nil {
-		fmt.Fprintf(e.stdout, "batch %d: %d new, %d updated, %d unchanged, %d rejected\n", res.BatchID, res.New, res.Updated, res.Same, res.Rejected)
-		printRejected(e, res.Errors, res.Rejected, *showValues)
+		fmt.Fprintln(e.stdout, summary(res))
+		printRejected(e, res.Errors, res.Rejected, a.showValues)
 	}
 	if err != nil {
 		if res != nil && res.Cancelled {
-			return fmt.Errorf("import cancelled; rows committed before the cancel stay (run the same import again to finish it: it is idempotent)")
+			return fmt.Errorf("import cancelled; %s committed before the cancel stay (run the same import again to finish it: it is idempotent)", a.rows)
 		}
 		return err
 	}
