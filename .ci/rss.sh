@@ -47,7 +47,12 @@ for _ in $(seq 1200); do grep -q "$wait" "$log" && break; sleep 0.05; done
 grep -q "$wait" "$log" || { echo "rss: the list never showed" >&2; cat "$log" >&2; exit 1; }
 first=$(echo "$(date +%s.%N) - $start" | bc)
 sleep 2
-echo "users=$users first_page_s=$(printf %.2f "$first") after_first_page: VmHWM=$(hwm $app)MB VmRSS=$(rss $app)MB"
+# The phases, from the app's log (its times have microseconds): launch to
+# the unlock screen, the unlock (Argon2id and opening the workspace), and
+# from the main window to the list's first page.
+at() { grep -m1 "$1" "$log" | awk '{split($3, t, ":"); printf "%.3f", t[1]*3600 + t[2]*60 + t[3]}'; }
+phase() { awk -v a="$(at "$1")" -v b="$(at "$2")" 'BEGIN { if (a != "" && b != "") printf "%.2f", b - a; else printf "?" }'; }
+echo "users=$users first_page_s=$(printf %.2f "$first") unlock_s=$(phase 'unlock started' 'unlocked') main_window_to_first_page_s=$(phase 'main window shown' "$wait") after_first_page: VmHWM=$(hwm $app)MB VmRSS=$(rss $app)MB"
 wid=$(xdotool search --name "LegCo" | head -1)
 xdotool mousemove --window "$wid" 700 400
 for ((i = 0; i < steps; i += 50)); do xdotool click --repeat 50 --delay 2 5; done

@@ -164,6 +164,16 @@ func TestRecordsListInNameOrder(t *testing.T) {
 				if got := accountsOf(t, w, ids); !slices.Equal(got, want) {
 					t.Errorf("got  %v\nwant %v", got, want)
 				}
+				// The list's first page: the same order, cut short.
+				for _, n := range []int{1, 3, len(ids) + 5} {
+					first, err := w.FirstUserIDs(ctx, c.f, n)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(first, ids[:min(n, len(ids))]) {
+						t.Errorf("FirstUserIDs(%d) = %v, want the first of %v", n, first, ids)
+					}
+				}
 			})
 		}
 	}

@@ -48,7 +48,7 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 	if path == "" {
 		path = defaultDB(e)
 	}
-	cfg := ui.Config{DBPath: path, Logf: log.New(e.stderr, "legco-compliance: ", log.LstdFlags).Printf}
+	cfg := ui.Config{DBPath: path, Logf: log.New(e.stderr, "legco-compliance: ", log.LstdFlags|log.Lmicroseconds).Printf}
 	cfg.Options.HeadMemoryDir = e.headMemoryDir()
 	// The app's reads are pages of a list and one user's detail: a page
 	// cache of 32 MiB a connection (not the 128 MiB imports use) keeps
@@ -64,7 +64,6 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 	if pass := e.getenv("LEGCO_PASSPHRASE"); name != "" && pass != "" {
 		cfg.Staff, cfg.Passphrase = name, []byte(pass)
 	}
-	registerScreens()
 	// The GUI makes much short-lived garbage (rows, text images) and Go's
 	// heap doubles between collections: a soft limit keeps the resident
 	// memory under 300 MB through unlock and scrolling (make rss, issue
@@ -73,6 +72,9 @@ func runGUI(ctx context.Context, e *env, args []string) error {
 		debug.SetMemoryLimit(guiMemoryLimit)
 	}
 	a := app.NewWithID("kz.legco.compliance")
+	// After the app: the screens' icons come from its theme (before it,
+	// Fyne logs "Attempt to access current Fyne app when none is started").
+	registerScreens()
 	w := ui.Start(a, cfg)
 	go func() {
 		<-ctx.Done()

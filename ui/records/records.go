@@ -345,6 +345,39 @@ func (s *Screen) reload(keep bool) {
 			s.apply(w, keep)
 			// The memory script (.ci/rss.sh) waits for this line.
 			s.env.Logf("records first page shown rows=%d of %d", len(first), w.total)
+			if w.partial() {
+				s.readRest(w, gen)
+			}
+		})
+	})
+}
+
+// readRest reads all the ids of a list shown from its first page's, and
+// lets the rows past that page load as they come into view.
+func (s *Screen) readRest(w *window, gen int) {
+	ctx, cancel := context.WithCancel(s.env.Context())
+	s.cancelLoad = cancel
+	ws, f := s.env.WS, w.filter
+	s.env.Go(func(context.Context) {
+		defer cancel()
+		ids, err := ws.UserIDs(ctx, f)
+		shell.Do(func() {
+			if gen != s.gen || s.win != w || s.env.Stopped() {
+				return
+			}
+			if err != nil {
+				if !errors.Is(err, context.Canceled) {
+					s.Count.SetText(shell.ErrorText(err))
+				}
+				return
+			}
+			w.setIDs(ids)
+			if len(ids) != w.total {
+				w.total = len(ids) // changed meanwhile
+				s.updateCount()
+			}
+			s.List.Refresh() // the rows in view that waited for their ids
+			s.env.Logf("records list ids read: %d", len(ids))
 		})
 	})
 }
@@ -360,7 +393,14 @@ func load(ctx context.Context, ws *store.Workspace, f store.UserFilter, q string
 	if q == "" && !filtered(f) {
 		counted(w.total) // reading every id takes a few seconds at a million
 	}
-	if q == "" || filtered(f) {
+	if q == "" && !filtered(f) && w.total > 2*pageSize {
+		// Reading a million ids in name order takes about a second: show
+		// the first page from its own ids and read the rest after.
+		if w.ids, err = ws.FirstUserIDs(ctx, f, pageSize); err != nil {
+			return nil, nil, err
+		}
+		w.pending = w.total
+	} else if q == "" || filtered(f) {
 		ids := f
 		if q != "" {
 			ids.Order = store.OrderByID // only to filter the matches (keepMatching)

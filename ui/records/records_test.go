@@ -7,6 +7,7 @@ import (
 	"image"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -517,6 +518,10 @@ func TestListLoadsOnlyVisiblePages(t *testing.T) {
 	if s.List.Length() != 3000 {
 		t.Fatalf("rows: %d", s.List.Length())
 	}
+	// The first page came from its own ids; the rest were read after.
+	if s.win.partial() || len(s.win.ids) != 3000 {
+		t.Fatalf("ids after load: %d (partial %v)", len(s.win.ids), s.win.partial())
+	}
 	if got := s.win.loadedPages(); len(got) != 1 || got[0] != 0 {
 		t.Errorf("pages loaded at start: %v", got)
 	}
@@ -591,6 +596,52 @@ func TestWindowEvictsAndAligns(t *testing.T) {
 	res := keepMatching([]store.UserSummary{{ID: 10}, {ID: 11}, {ID: 12}}, w.ids)
 	if len(res) != 2 || res[1].ID != 12 {
 		t.Errorf("keepMatching: %+v", res)
+	}
+}
+
+// A big list shows its first page from the first ids while the rest are
+// read: its length is the users counted, rows past the ids wait, and the
+// page read early stays only if the full order begins the same way.
+func TestWindowPartial(t *testing.T) {
+	w := newWindow(store.UserFilter{}, "")
+	w.ids, w.pending, w.total = []int64{5, 3, 9}, 1000, 1000
+	if !w.partial() || w.length() != 1000 {
+		t.Fatalf("partial %v, length %d", w.partial(), w.length())
+	}
+	if _, st := w.row(500); st != rowLoading {
+		t.Error("a row past the ids read is not shown as loading")
+	}
+	if _, _, ok := w.need(500); ok {
+		t.Error("a page was asked for before its ids were read")
+	}
+	page, ids, ok := w.need(0)
+	if !ok || page != 0 || !slices.Equal(ids, []int64{5, 3, 9}) {
+		t.Fatalf("need(0) = %d %v %v", page, ids, ok)
+	}
+	w.put(0, []store.UserSummary{{ID: 5}, {ID: 3}, {ID: 9}})
+	all := make([]int64, 1000)
+	copy(all, []int64{5, 3, 9})
+	for i := 3; i < len(all); i++ {
+		all[i] = int64(100 + i)
+	}
+	w.setIDs(all)
+	if w.partial() || w.length() != 1000 {
+		t.Fatalf("after setIDs: partial %v, length %d", w.partial(), w.length())
+	}
+	if u, st := w.row(1); st != rowLoaded || u.ID != 3 {
+		t.Errorf("the first page was dropped though the order is the same: %+v %v", u, st)
+	}
+	if _, ids, ok := w.need(500); !ok || ids[0] != all[400] {
+		t.Errorf("need(500) after the ids came: %v %v", ids, ok)
+	}
+	// A user added before the others: the early page is misaligned now.
+	w2 := newWindow(store.UserFilter{}, "")
+	w2.ids, w2.pending = []int64{5, 3, 9}, 1000
+	w2.need(0)
+	w2.put(0, []store.UserSummary{{ID: 5}, {ID: 3}, {ID: 9}})
+	w2.setIDs(append([]int64{7}, all...))
+	if _, st := w2.row(0); st != rowLoading {
+		t.Error("a page read before a change was kept")
 	}
 }
 

@@ -41,7 +41,11 @@ type window struct {
 	query  string
 	total  int // users in the workspace
 
-	ids       []int64             // browsing: ids matching the filter
+	ids []int64 // browsing: ids matching the filter
+	// Browsing a big unfiltered list: the rows announced (the users
+	// counted) while only the first page's ids are read; the rest of the
+	// ids follow (Screen.readRest) and rows past them show as loading.
+	pending   int
 	results   []store.UserSummary // searching: the matches
 	search    bool
 	truncated bool // searching: the limit was reached
@@ -71,7 +75,24 @@ func (w *window) length() int {
 	if w.search {
 		return len(w.results)
 	}
-	return len(w.ids)
+	return max(len(w.ids), w.pending)
+}
+
+// partial reports whether only the first ids are read yet.
+func (w *window) partial() bool { return !w.search && w.pending > len(w.ids) }
+
+// setIDs replaces the first page's ids with all of them. A page read
+// from the first ids stays only if the full list begins with the same
+// ids (a change in between would misalign its rows).
+func (w *window) setIDs(all []int64) {
+	n := len(w.ids)
+	same := len(all) >= n && slices.Equal(all[:n], w.ids)
+	w.ids, w.pending = all, 0
+	if !same {
+		clear(w.pages)
+		clear(w.loading)
+		w.order = w.order[:0]
+	}
 }
 
 // row returns row i.
@@ -81,6 +102,9 @@ func (w *window) row(i int) (store.UserSummary, rowState) {
 	}
 	if w.search {
 		return w.results[i], rowLoaded
+	}
+	if i >= len(w.ids) {
+		return store.UserSummary{}, rowLoading // its id is not read yet
 	}
 	p := i / pageSize
 	pg, ok := w.pages[p]
