@@ -26,18 +26,8 @@ type PackForm struct {
 	Zip, Personal    *widget.Check
 }
 
-// parseDate accepts "" (open end) or YYYY-MM-DD.
-func parseDate(s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, nil
-	}
-	t, err := time.Parse("2006-01-02", s)
-	if err != nil {
-		return t, errors.New(lang.L("Write the date as YYYY-MM-DD, or leave it empty."))
-	}
-	return t, nil
-}
+// parseDate accepts "" (open end) or a date (shell.ParseDate).
+func parseDate(s string) (time.Time, error) { return shell.ParseOptionalDate(s) }
 
 // PackOptions reads the form.
 func (f *PackForm) PackOptions() (auditpack.Options, error) {
@@ -79,8 +69,8 @@ func (s *Screen) askPack() *PackForm {
 	f := &PackForm{From: widget.NewEntry(), To: widget.NewEntry(), Folder: widget.NewEntry(),
 		Zip:      widget.NewCheck(lang.L("One zip file instead of a folder"), nil),
 		Personal: widget.NewCheck(lang.L("Include users' names (personal data)"), nil)}
-	f.From.SetPlaceHolder(lang.L("YYYY-MM-DD (empty: from the first entry)"))
-	f.To.SetPlaceHolder(lang.L("YYYY-MM-DD (empty: up to now)"))
+	f.From.SetPlaceHolder(lang.L("{{.Format}} (empty: from the first entry)", map[string]any{"Format": shell.DateHint()}))
+	f.To.SetPlaceHolder(lang.L("{{.Format}} (empty: up to now)", map[string]any{"Format": shell.DateHint()}))
 	f.From.Validator = func(v string) error { _, err := parseDate(v); return err }
 	f.To.Validator = f.From.Validator
 	f.Folder.SetText(s.defaultPackPath())

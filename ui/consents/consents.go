@@ -98,9 +98,9 @@ func NewScreen(env *shell.Env) *Screen {
 	s.Channel = widget.NewSelect(append([]string{all()}, exportfile.ConsentChannels...), func(string) { s.filtersChanged() })
 	s.Channel.SetSelected(all())
 	s.From = widget.NewEntry()
-	s.From.SetPlaceHolder(lang.L("from YYYY-MM-DD"))
+	s.From.SetPlaceHolder(lang.L("from {{.Format}}", map[string]any{"Format": shell.DateHint()}))
 	s.To = widget.NewEntry()
-	s.To.SetPlaceHolder(lang.L("to YYYY-MM-DD"))
+	s.To.SetPlaceHolder(lang.L("to {{.Format}}", map[string]any{"Format": shell.DateHint()}))
 	for _, e := range []*widget.Entry{s.From, s.To} {
 		e.Validator = optionalDay
 		e.OnSubmitted = func(string) { s.filtersChanged() }
@@ -152,13 +152,8 @@ func NewScreen(env *shell.Env) *Screen {
 }
 
 func optionalDay(v string) error {
-	if strings.TrimSpace(v) == "" {
-		return nil
-	}
-	if _, err := time.Parse("2006-01-02", strings.TrimSpace(v)); err != nil {
-		return shell.UserError(lang.L("Write the date as YYYY-MM-DD"))
-	}
-	return nil
+	_, err := shell.ParseOptionalDate(v)
+	return err
 }
 
 // loadChoices fills the purpose and edition filters from the catalog.
@@ -210,8 +205,8 @@ func (s *Screen) Filter() store.ConsentFilter {
 	if n, err := strconv.Atoi(s.Edition.Selected); err == nil {
 		f.Edition = n
 	}
-	f.From, _ = time.Parse("2006-01-02", strings.TrimSpace(s.From.Text))
-	f.To, _ = time.Parse("2006-01-02", strings.TrimSpace(s.To.Text))
+	f.From, _ = shell.ParseOptionalDate(s.From.Text)
+	f.To, _ = shell.ParseOptionalDate(s.To.Text)
 	return f
 }
 

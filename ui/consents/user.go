@@ -26,7 +26,7 @@ type UserView struct {
 	filter func() store.ConsentFilter // nil: no filter (the Records tab)
 
 	Title    *widget.Label
-	At       *widget.Entry // state on date, YYYY-MM-DD; empty = now
+	At       *widget.Entry // state on date, in the UI language's format; empty = now
 	States   *widget.List
 	Timeline *widget.List
 	Record   *widget.Button
@@ -51,7 +51,7 @@ func newUserView(env *shell.Env, filter func() store.ConsentFilter) *UserView {
 	v.Title = widget.NewLabelWithStyle(lang.L("Find a user to see their consents."), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.Title.Wrapping = fyne.TextWrapWord
 	v.At = widget.NewEntry()
-	v.At.SetPlaceHolder(lang.L("YYYY-MM-DD (empty: now)"))
+	v.At.SetPlaceHolder(lang.L("{{.Format}} (empty: now)", map[string]any{"Format": shell.DateHint()}))
 	v.At.Validator = optionalDay
 	v.At.OnSubmitted = func(string) { v.Reload() }
 	now := widget.NewButton(lang.L("Consent state now"), func() { v.At.SetText(""); v.Reload() })
@@ -136,7 +136,7 @@ func (v *UserView) StateOf(purpose string) (store.ConsentState, bool) {
 func (v *UserView) Events() []store.ConsentEvent { return v.shown }
 
 func (v *UserView) atTime() time.Time {
-	d, err := time.Parse("2006-01-02", strings.TrimSpace(v.At.Text))
+	d, err := shell.ParseDate(v.At.Text)
 	if err != nil {
 		return time.Time{}
 	}
@@ -329,7 +329,7 @@ func (v *UserView) ShowRecord(kind store.ConsentEventKind) {
 	f.Reason.SetMinRowsVisible(2)
 	f.Reason.Validator = required
 	f.Date = widget.NewEntry()
-	f.Date.SetPlaceHolder(lang.L("YYYY-MM-DD (empty: today)"))
+	f.Date.SetPlaceHolder(lang.L("{{.Format}} (empty: today)", map[string]any{"Format": shell.DateHint()}))
 	f.Date.Validator = optionalDay
 	f.Language = widget.NewSelect([]string{"ru", "kk"}, nil)
 	f.Language.SetSelected("ru")
@@ -367,7 +367,7 @@ func required(s string) error {
 func (v *UserView) submit(f *RecordForm) {
 	rec := store.ConsentRecord{AccountID: v.user.AccountID, Purpose: f.Purpose.Selected, Event: f.Event, Channel: "paper",
 		Language: f.Language.Selected, DocumentRef: f.Document.Text, Reason: f.Reason.Text}
-	if d, err := time.Parse("2006-01-02", strings.TrimSpace(f.Date.Text)); err == nil {
+	if d, err := shell.ParseDate(f.Date.Text); err == nil {
 		loc := v.env.WS.Location()
 		rec.At = time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, loc)
 		if now := time.Now(); rec.At.After(now) {

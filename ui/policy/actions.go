@@ -172,14 +172,8 @@ func (s *Screen) deleteDraft() {
 	}, s.env.Window)
 }
 
-// parseDate reads DD.MM.YYYY.
-func parseDate(v string) (time.Time, error) {
-	t, err := time.Parse(DateFormat, strings.TrimSpace(v))
-	if err != nil {
-		return time.Time{}, shell.UserError(lang.L("Write the date as DD.MM.YYYY, e.g. {{.Example}}.", map[string]any{"Example": time.Now().Format(DateFormat)}))
-	}
-	return t, nil
-}
+// parseDate reads a date in the UI language's format (shell.ParseDate).
+func parseDate(v string) (time.Time, error) { return shell.ParseDate(v) }
 
 func (s *Screen) publish() {
 	e, ok := s.Selected()
@@ -190,7 +184,7 @@ func (s *Screen) publish() {
 		s.guard(s.publish)
 		return
 	}
-	today := time.Now().Format(DateFormat)
+	today := shell.FormatDay(s.env.WS.Today())
 	updated := widget.NewEntry()
 	updated.SetText(today)
 	updated.Validator = func(v string) error { _, err := parseDate(v); return err }
@@ -240,7 +234,7 @@ func (s *Screen) publish() {
 	lastUpdated := widget.NewFormItem(lang.L("Last updated"), updated)
 	lastUpdated.HintText = lang.L("printed as «Дата последнего обновления» / «Соңғы өзгеріс енгізілген күн»")
 	takesEffect := widget.NewFormItem(lang.L("Takes effect on"), effective)
-	takesEffect.HintText = lang.L("DD.MM.YYYY; not before the «last updated» date")
+	takesEffect.HintText = lang.L("{{.Format}}; not before the «last updated» date", map[string]any{"Format": shell.DateHint()})
 	items = append(items, lastUpdated, takesEffect, widget.NewFormItem(lang.L("Reason"), reason))
 	// The notice of changes goes out with the edition; whether users must
 	// consent again is recorded with the publication.

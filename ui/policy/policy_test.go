@@ -245,7 +245,8 @@ func TestDraftEditDiffPublish(t *testing.T) {
 		t.Fatalf("selected %d", e.Number)
 	}
 	f.tap(t, s.PublishButton)
-	today := time.Now().Format(DateFormat)
+	// The workspace's today (Asia/Almaty), in the UI language's format.
+	today := s.env.WS.Today().Format(DateFormat)
 	e := uitest.FindIn[*widget.Entry](f.dialog())
 	if len(e) < 2 || e[0].Text != today || e[1].Text != today {
 		t.Fatalf("date defaults: %v", e)

@@ -116,6 +116,12 @@ func (d *Detail) askEdit(key string) {
 	sel.OnChanged = func(string) {
 		k := chosen()
 		v := u.Value(k)
+		if k == "birth_date" {
+			// Stored as YYYY-MM-DD; typed in the UI language's format.
+			if t, err := time.Parse("2006-01-02", v); err == nil {
+				v = shell.FormatDay(t)
+			}
+		}
 		current.SetText(orDash(v))
 		value.SetText(v)
 		hint.SetText(fieldHint(k))
@@ -136,6 +142,11 @@ func (d *Detail) askEdit(key string) {
 		lang.L("Clause 4.1 (the user changes their data) and clause 1.4 (clarification). The old value is kept in the audit entry until the record is depersonalized or destroyed."),
 		widget.MediumImportance, items, func(reason string) {
 			k, v, acc := chosen(), value.Text, u.AccountID
+			if k == "birth_date" && strings.TrimSpace(v) != "" {
+				if t, err := shell.ParseDate(v); err == nil {
+					v = t.Format("2006-01-02")
+				}
+			}
 			label := FieldLabel(k)
 			d.s.nameChanged = k == "full_name"
 			d.run(func(ctx context.Context, ws *store.Workspace) error {
@@ -158,7 +169,7 @@ func fieldHint(key string) string {
 	case "email":
 		return lang.L("An e-mail address, or empty.")
 	case "birth_date":
-		return lang.L("YYYY-MM-DD, e.g. 1987-03-15, or empty.")
+		return lang.L("{{.Format}}, for example {{.Example}}, or empty.", map[string]any{"Format": shell.DateHint(), "Example": shell.FormatDay(time.Date(1987, 3, 15, 0, 0, 0, 0, time.UTC))})
 	}
 	return lang.L("Empty removes the value.")
 }

@@ -158,7 +158,7 @@ func reasonText(r string) string {
 	case r == "the user is already depersonalized":
 		return lang.L("the user is already depersonalized")
 	case r == "must be a date written YYYY-MM-DD":
-		return lang.L("must be a date written YYYY-MM-DD")
+		return lang.L("must be a date written {{.Format}}", map[string]any{"Format": shell.DateHint()})
 	}
 	return r
 }

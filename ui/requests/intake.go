@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"legco.kz/compliance/store"
+	"legco.kz/compliance/ui/shell"
 )
 
 // Intake is the form that records a new request. Its fields are exported
@@ -43,10 +44,8 @@ func dateValidator(optional bool) fyne.StringValidator {
 		if s == "" && optional {
 			return nil
 		}
-		if _, err := time.Parse("2006-01-02", s); err != nil {
-			return errors.New(lang.L("write the date as YYYY-MM-DD"))
-		}
-		return nil
+		_, err := shell.ParseDate(s)
+		return err
 	}
 }
 
@@ -67,7 +66,7 @@ func newIntake(today time.Time) *Intake {
 		return nil
 	}
 	in.Received = widget.NewEntry()
-	in.Received.SetText(today.Format("2006-01-02"))
+	in.Received.SetText(shell.FormatDay(today))
 	in.Received.Validator = dateValidator(false)
 	var types []string
 	for _, t := range store.RequesterTypes {
@@ -80,7 +79,7 @@ func newIntake(today time.Time) *Intake {
 	in.Officer = widget.NewEntry()
 	in.Letter = widget.NewEntry()
 	in.LetterDate = widget.NewEntry()
-	in.LetterDate.SetPlaceHolder("YYYY-MM-DD")
+	in.LetterDate.SetPlaceHolder(shell.DateHint())
 	in.LetterDate.Validator = dateValidator(true)
 	var grounds []string
 	for _, g := range store.Grounds {
@@ -143,7 +142,7 @@ func (in *Intake) update() {
 // Request is what the form says, for the store to validate.
 func (in *Intake) Request() store.NewRequest {
 	n := store.NewRequest{Kind: in.kind(), Accounts: strings.FieldsFunc(in.Accounts.Text, splitAccounts), Reason: strings.TrimSpace(in.Note.Text)}
-	if t, err := time.Parse("2006-01-02", strings.TrimSpace(in.Received.Text)); err == nil {
+	if t, err := shell.ParseDate(in.Received.Text); err == nil {
 		n.Received = t
 	}
 	switch n.Kind {
@@ -155,6 +154,9 @@ func (in *Intake) Request() store.NewRequest {
 			n.Ground = store.Grounds[i]
 		}
 		n.Requester, n.Officer, n.LetterNo, n.LetterDate = in.Requester.Text, in.Officer.Text, in.Letter.Text, strings.TrimSpace(in.LetterDate.Text)
+		if t, err := shell.ParseDate(n.LetterDate); err == nil {
+			n.LetterDate = t.Format("2006-01-02") // the store keeps ISO dates
+		}
 		for _, f := range store.RequestableFields() {
 			if contains(in.Fields.Selected, FieldName(f)) {
 				n.Fields = append(n.Fields, f)

@@ -117,8 +117,8 @@ func writeFile(path string, fill func(f *os.File) error) error {
 func (s *Screen) showTransparency() {
 	today := s.env.WS.Today()
 	from, to := widget.NewEntry(), widget.NewEntry()
-	from.SetText(time.Date(today.Year(), 1, 1, 0, 0, 0, 0, time.UTC).Format("2006-01-02"))
-	to.SetText(today.Format("2006-01-02"))
+	from.SetText(shell.FormatDay(time.Date(today.Year(), 1, 1, 0, 0, 0, 0, time.UTC)))
+	to.SetText(shell.FormatDay(today))
 	from.Validator, to.Validator = dateValidator(false), dateValidator(false)
 	out := widget.NewEntry()
 	out.SetText(filepath.Join(exportDir(), "transparency-"+today.Format("2006-01-02")+".pdf"))
@@ -132,8 +132,8 @@ func (s *Screen) showTransparency() {
 		Intro: lang.L("Requests received in the period, by requester type, ground and kind: complied, partially, rejected, accounts affected, median and worst time to answer in working days, how many were late. A CSV with the same figures is written next to the PDF."),
 		Items: []*widget.FormItem{widget.NewFormItem(lang.L("From"), from), widget.NewFormItem(lang.L("To"), to), widget.NewFormItem(lang.L("PDF file"), out)},
 		OnConfirm: func() {
-			a, _ := time.Parse("2006-01-02", strings.TrimSpace(from.Text))
-			b, _ := time.Parse("2006-01-02", strings.TrimSpace(to.Text))
+			a, _ := shell.ParseDate(from.Text)
+			b, _ := shell.ParseDate(to.Text)
 			path := strings.TrimSpace(out.Text)
 			var t *store.Transparency
 			s.env.RunWithProgress(shell.Task{Title: lang.L("Transparency report"), Message: lang.L("Counting the requests of the period…"), Cancellable: true,

@@ -332,7 +332,7 @@ func TestIntakeValidation(t *testing.T) {
 	f.loop.Settle(t)
 	test.Tap(uitest.ButtonIn(top(v), "Зарегистрировать"))
 	f.loop.Settle(t)
-	if !uitest.HasText(v.win.Canvas(), "дата в формате ГГГГ-ММ-ДД") {
+	if !uitest.HasText(v.win.Canvas(), "Укажите дату в виде ДД.ММ.ГГГГ, например 15.03.2026.") {
 		t.Fatalf("bad date not reported: %v", uitest.Texts(v.win.Canvas()))
 	}
 }

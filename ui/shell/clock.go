@@ -1,7 +1,10 @@
 package shell
 
 import (
+	"strings"
 	"time"
+
+	"fyne.io/fyne/v2/lang"
 
 	"legco.kz/compliance/store"
 	"legco.kz/compliance/ui/i18n"
@@ -58,4 +61,37 @@ func FormatDate(env *Env, t time.Time) string {
 		return "—"
 	}
 	return t.In(Location(env)).Format(DateLayout())
+}
+
+// DateHint is how a date is typed in the UI language: «ДД.ММ.ГГГГ»,
+// «КК.АА.ЖЖЖЖ», "YYYY-MM-DD" — the layout every screen shows.
+func DateHint() string { return lang.L("date format: DD.MM.YYYY") }
+
+// FormatDay writes a calendar date (no zone conversion: t is already
+// that day, as a parsed date or a Workspace.Today) in the UI language's
+// format, for entries prefilled with a date.
+func FormatDay(t time.Time) string { return t.Format(DateLayout()) }
+
+// ParseDate reads a date typed in an entry: the UI language's format,
+// and also the other one (DD.MM.YYYY or YYYY-MM-DD, as pasted from a
+// document or a CSV), a day or month of one digit included. The date is
+// at midnight UTC, as time.Parse gives it.
+func ParseDate(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{DateLayout(), "02.01.2006", "2.1.2006", "2006-01-02", "2006-1-2"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, UserError(lang.L("Write the date as {{.Format}}, for example {{.Example}}.",
+		map[string]any{"Format": DateHint(), "Example": FormatDay(time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC))}))
+}
+
+// ParseOptionalDate is ParseDate that takes an empty entry as the zero
+// time (an open end of a period, "today", "now").
+func ParseOptionalDate(s string) (time.Time, error) {
+	if strings.TrimSpace(s) == "" {
+		return time.Time{}, nil
+	}
+	return ParseDate(s)
 }
