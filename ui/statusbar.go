@@ -36,6 +36,14 @@ type statusBar struct {
 	head    store.AuditHead
 	msgGen  int
 	content fyne.CanvasObject
+
+	// On a narrow window (1024 px) the role, the file name and the words
+	// «Audit head:» give way so that the features' items (the requests
+	// due and overdue) are read whole rather than as «З…».
+	narrow    bool
+	wideOnly  []fyne.CanvasObject
+	items     []fyne.CanvasObject
+	left, bar fyne.CanvasObject
 }
 
 func newStatusBar(env *shell.Env) *statusBar {
@@ -57,10 +65,12 @@ func newStatusBar(env *shell.Env) *statusBar {
 		s.Demo = badge(lang.L("DEMO"), theme.ColorNameWarning)
 		left = append(left, container.NewCenter(s.Demo))
 	}
+	fileIcon, fileSep := widget.NewIcon(theme.StorageIcon()), vsep()
+	s.wideOnly = []fyne.CanvasObject{s.Role, fileIcon, s.File, fileSep}
 	left = append(left,
 		widget.NewIcon(theme.AccountIcon()), s.Staff, s.Role, vsep(),
 		s.Head, vsep(),
-		widget.NewIcon(theme.StorageIcon()), s.File, vsep())
+		fileIcon, s.File, fileSep)
 	// Items of features (shell.RegisterStatusItem) share the stretching
 	// middle with the message, so they truncate instead of widening the
 	// window.
@@ -70,12 +80,87 @@ func newStatusBar(env *shell.Env) *statusBar {
 		for _, item := range items {
 			cells = append(cells, item(env))
 		}
+		s.items = cells
 		center = shell.StatusMiddle(cells, s.Message)
 	}
-	bar := container.NewBorder(nil, nil, container.NewHBox(left...), s.Lock, center)
+	s.left = container.NewHBox(left...)
+	s.bar = container.NewBorder(nil, nil, s.left, s.Lock, center)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
-	s.content = container.NewBorder(widget.NewSeparator(), nil, nil, nil, container.NewStack(bg, bar))
+	s.content = container.NewBorder(widget.NewSeparator(), nil, nil, nil,
+		container.New(&adaptiveBar{s: s}, bg, s.bar))
 	return s
+}
+
+// messageRoom is the least width the bar keeps for its message and the
+// items' text before it goes narrow.
+const messageRoom = 160
+
+// wantedWidth is what the bar needs to show everything whole, as it is
+// laid out wide.
+func (s *statusBar) wantedWidth() float32 {
+	w := s.left.MinSize().Width + s.Lock.MinSize().Width + messageRoom + 4*theme.Padding()
+	if s.narrow {
+		for _, o := range s.wideOnly {
+			w += o.MinSize().Width + theme.Padding()
+		}
+		w += fyne.MeasureText(lang.L("Audit head: {{.Head}}", map[string]any{"Head": ""}), theme.TextSize(), fyne.TextStyle{}).Width
+	}
+	for _, it := range s.items {
+		want := it.MinSize().Width
+		if wt, ok := it.(shell.Wanter); ok {
+			want = max(want, wt.WantedWidth())
+		}
+		w += want + theme.Padding()
+	}
+	return w
+}
+
+func (s *statusBar) setNarrow(narrow bool) {
+	if narrow == s.narrow {
+		return
+	}
+	s.narrow = narrow
+	for _, o := range s.wideOnly {
+		if narrow {
+			o.Hide()
+		} else {
+			o.Show()
+		}
+	}
+	s.showHead()
+}
+
+// showHead writes the audit head on its button, with its label when the
+// bar is wide.
+func (s *statusBar) showHead() {
+	if s.head.Hash == "" {
+		return
+	}
+	if s.narrow {
+		s.Head.SetText(s.head.Short())
+		return
+	}
+	s.Head.SetText(lang.L("Audit head: {{.Head}}", map[string]any{"Head": s.head.Short()}))
+}
+
+// adaptiveBar stacks the bar on its background and switches it between
+// wide and narrow as the window is resized.
+type adaptiveBar struct{ s *statusBar }
+
+func (a *adaptiveBar) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	a.s.setNarrow(size.Width < a.s.wantedWidth())
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (a *adaptiveBar) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return m
 }
 
 func vsep() fyne.CanvasObject {
@@ -98,7 +183,7 @@ func (s *statusBar) refreshThen(then func(store.AuditHead)) {
 			return
 		}
 		s.head = h
-		s.Head.SetText(lang.L("Audit head: {{.Head}}", map[string]any{"Head": h.Short()}))
+		s.showHead()
 		if then != nil {
 			then(h)
 		}

@@ -21,7 +21,9 @@ import (
 )
 
 // columns of the list: seq, time, staff, role, action, object, reason.
-var columns = &shell.Columns{Widths: []float32{56, 200, 120, 110, 160, 130, 140}, Keep: []bool{true, true}}
+// The object (user:LC-…, act:DA-…, request:RQ-…) is an identifier: kept
+// whole, the staff, role, action and reason give way on a narrow window.
+var columns = &shell.Columns{Widths: []float32{56, 200, 120, 110, 160, 170, 140}, Keep: []bool{true, true, false, false, false, true}}
 
 // actionPrefixes are offered in the action filter.
 var actionPrefixes = []string{"staff.", "workspace.", "settings.", "user.", "record.", "request.", "consent.", "policy."}

@@ -98,9 +98,9 @@ func NewScreen(env *shell.Env) *Screen {
 	s.Channel = widget.NewSelect(append([]string{all()}, exportfile.ConsentChannels...), func(string) { s.filtersChanged() })
 	s.Channel.SetSelected(all())
 	s.From = widget.NewEntry()
-	s.From.SetPlaceHolder(lang.L("from {{.Format}}", map[string]any{"Format": shell.DateHint()}))
+	s.From.SetPlaceHolder(shell.DateHint())
 	s.To = widget.NewEntry()
-	s.To.SetPlaceHolder(lang.L("to {{.Format}}", map[string]any{"Format": shell.DateHint()}))
+	s.To.SetPlaceHolder(shell.DateHint())
 	for _, e := range []*widget.Entry{s.From, s.To} {
 		e.Validator = optionalDay
 		e.OnSubmitted = func(string) { s.filtersChanged() }
@@ -123,12 +123,19 @@ func NewScreen(env *shell.Env) *Screen {
 		widget.NewLabel(lang.L("Consents: purpose")), s.Purpose,
 		widget.NewLabel(lang.L("Policy edition")), s.Edition,
 		widget.NewLabel(lang.L("Consent channel")), s.Channel,
-		container.NewGridWrap(fyne.NewSize(170, s.From.MinSize().Height), s.From),
-		container.NewGridWrap(fyne.NewSize(170, s.To.MinSize().Height), s.To),
+	)
+	// The period on a line of its own: with it the filters are wider than
+	// a 1024-pixel window in Kazakh.
+	period := container.NewHBox(
+		widget.NewLabel(lang.L("Consent period")),
+		container.NewGridWrap(fyne.NewSize(150, s.From.MinSize().Height), s.From),
+		widget.NewLabel("–"),
+		container.NewGridWrap(fyne.NewSize(150, s.To.MinSize().Height), s.To),
 	)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(s.ImportButton, s.ExportButton), s.Search),
 		container.NewHScroll(filters),
+		period,
 	)
 	left := container.NewBorder(widget.NewLabelWithStyle(lang.L("Users found"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), nil, nil, nil, s.Results)
 	split := container.NewHSplit(left, s.User.content)

@@ -51,7 +51,7 @@ func newUserView(env *shell.Env, filter func() store.ConsentFilter) *UserView {
 	v.Title = widget.NewLabelWithStyle(lang.L("Find a user to see their consents."), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	v.Title.Wrapping = fyne.TextWrapWord
 	v.At = widget.NewEntry()
-	v.At.SetPlaceHolder(lang.L("{{.Format}} (empty: now)", map[string]any{"Format": shell.DateHint()}))
+	v.At.SetPlaceHolder(shell.DateHint()) // empty: now (the «Now» button beside it)
 	v.At.Validator = optionalDay
 	v.At.OnSubmitted = func(string) { v.Reload() }
 	now := widget.NewButton(lang.L("Consent state now"), func() { v.At.SetText(""); v.Reload() })
@@ -86,15 +86,16 @@ func newUserView(env *shell.Env, filter func() store.ConsentFilter) *UserView {
 	}
 	v.setEnabled(false)
 
-	atBox := container.NewHBox(widget.NewLabel(lang.L("Consent state on")), container.NewGridWrap(fyne.NewSize(170, v.At.MinSize().Height), v.At), show, now)
-	actions := container.NewHBox(v.Record, v.Withdraw, v.Cert, v.Receipt)
+	atBox := container.NewHBox(widget.NewLabel(lang.L("Consent state on")), container.NewGridWrap(fyne.NewSize(150, v.At.MinSize().Height), v.At), show, now)
+	// The buttons that do not fit (1024 px, Kazakh) go into a «…» menu.
+	actions := shell.NewOverflowBar(v.Record, v.Withdraw, v.Cert, v.Receipt)
 	stateHead := shell.HeaderRow(stateCols, lang.L("Consents: purpose"), lang.L("State"), lang.L("Consent state since"), lang.L("Policy edition"), lang.L("Consent channel"))
 	eventHead := shell.HeaderRow(eventCols, lang.L("Time"), lang.L("Consents: purpose"), lang.L("Consent event"), lang.L("Policy edition"), lang.L("Consent channel"), lang.L("Consent evidence"))
 	states := container.NewBorder(stateHead, nil, nil, nil, v.States)
 	timeline := container.NewBorder(container.NewVBox(widget.NewLabelWithStyle(lang.L("Consent timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), eventHead), nil, nil, nil, v.Timeline)
 	split := container.NewVSplit(states, timeline)
 	split.Offset = 0.42
-	v.content = container.NewBorder(container.NewVBox(v.Title, container.NewHScroll(atBox), container.NewHScroll(actions)), nil, nil, nil, split)
+	v.content = container.NewBorder(container.NewVBox(v.Title, container.NewHScroll(atBox), actions), nil, nil, nil, split)
 	return v
 }
 

@@ -134,7 +134,7 @@ func NewScreen(env *shell.Env) *Screen {
 	}
 
 	s.ActsButton = widget.NewButtonWithIcon(lang.L("Destruction acts…"), theme.ListIcon(), s.ShowActs)
-	batchBox := container.NewGridWrap(fyne.NewSize(200, s.Batch.MinSize().Height), s.Batch)
+	batchBox := container.NewGridWrap(fyne.NewSize(170, s.Batch.MinSize().Height), s.Batch)
 	filters := container.NewHBox(s.Blocked, s.Depersonalized, s.Entity, batchBox, clear)
 	// The filters scroll sideways rather than widen the window (1024 px).
 	top := container.NewVBox(

@@ -34,6 +34,7 @@ type Detail struct {
 	Info     *widget.Form
 	Note     *widget.Label // e.g. awaiting a second staff member
 	Actions  *fyne.Container
+	bar      *shell.OverflowBar
 	Timeline *widget.Label
 	Files    *widget.Label
 
@@ -60,7 +61,10 @@ func newDetail(s *Screen) *Detail {
 		container.NewTabItem(lang.L("Timeline"), container.NewVScroll(d.Timeline)),
 		container.NewTabItem(lang.L("Attachments"), container.NewVScroll(d.Files)),
 	)
-	head := container.NewVBox(container.NewBorder(nil, nil, nil, d.Deadline, d.Title), container.NewHScroll(d.Actions), d.Note)
+	// d.Actions holds the buttons of the request's state; the bar shows
+	// them and moves those that do not fit into a «…» menu.
+	d.bar = shell.NewOverflowBar()
+	head := container.NewVBox(container.NewBorder(nil, nil, nil, d.Deadline, d.Title), d.bar, d.Note)
 	d.content = container.NewBorder(head, nil, nil, nil, tabs)
 	return d
 }
@@ -226,7 +230,7 @@ func (d *Detail) buildActions(r *store.Request) {
 		d.Actions.Add(widget.NewButtonWithIcon(lang.L("Attach file…"), theme.FileIcon(), func() { d.askAttach(r) }))
 	}
 	d.Actions.Add(widget.NewButtonWithIcon(lang.L("Audit history"), theme.HistoryIcon(), func() { d.env.ShowAudit("request:" + r.Number) }))
-	d.Actions.Refresh()
+	d.bar.SetItems(d.Actions.Objects...)
 }
 
 func required(label string) *widget.Entry {

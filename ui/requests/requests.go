@@ -143,8 +143,9 @@ func NewScreen(env *shell.Env) *Screen {
 	}
 	filters := container.NewGridWithColumns(2, field(lang.L("Kind"), s.Kind), field(lang.L("State"), s.State),
 		field(lang.L("Assignee"), s.Assignee), field(lang.L("Sort"), s.Sort))
-	buttons := container.NewHBox(s.NewButton, s.RegisterButton, s.TransparencyButton, s.CalendarButton, refresh)
-	top := container.NewVBox(container.NewHScroll(buttons), filters, container.NewBorder(nil, nil, s.Overdue, nil, s.Count))
+	// The buttons that do not fit (1024 px, Kazakh) go into a «…» menu.
+	buttons := shell.NewOverflowBar(s.NewButton, s.RegisterButton, s.TransparencyButton, s.CalendarButton, refresh)
+	top := container.NewVBox(buttons, filters, container.NewBorder(nil, nil, s.Overdue, nil, s.Count))
 
 	s.Detail = newDetail(s)
 	listArea := container.NewBorder(header, nil, nil, nil, s.List)

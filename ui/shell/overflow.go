@@ -50,6 +50,16 @@ func (b *OverflowBar) SetVisible(o fyne.CanvasObject, on bool) {
 	b.box.Refresh()
 }
 
+// SetItems replaces the bar's items (a request's actions change with its
+// state).
+func (b *OverflowBar) SetItems(items ...fyne.CanvasObject) {
+	b.items = items
+	clear(b.moved)
+	b.More.Hide()
+	b.box.Objects = append(append([]fyne.CanvasObject{}, items...), b.More)
+	b.box.Refresh()
+}
+
 // CreateRenderer implements fyne.Widget.
 func (b *OverflowBar) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(b.box) }
 
