@@ -26,6 +26,7 @@ import (
 
 	"legco.kz/compliance/store"
 	"legco.kz/compliance/store/exportfile"
+	"legco.kz/compliance/ui/i18n"
 	"legco.kz/compliance/ui/records"
 	"legco.kz/compliance/ui/shell"
 )
@@ -54,9 +55,11 @@ type Screen struct {
 	Search  *widget.Entry
 	Results *widget.List
 	found   []store.UserSummary
-	User    *UserView
-	Backlog *BacklogView
-	Tabs    *container.AppTabs
+	// purposeCodes are the codes of the purpose filter's titles (after «all»).
+	purposeCodes []string
+	User         *UserView
+	Backlog      *BacklogView
+	Tabs         *container.AppTabs
 
 	// Filters of the timeline, the backlog and the exported report.
 	Purpose *widget.Select
@@ -95,7 +98,11 @@ func NewScreen(env *shell.Env) *Screen {
 
 	s.Purpose = widget.NewSelect(nil, func(string) { s.filtersChanged() })
 	s.Edition = widget.NewSelect(nil, func(string) { s.filtersChanged() })
-	s.Channel = widget.NewSelect(append([]string{all()}, exportfile.ConsentChannels...), func(string) { s.filtersChanged() })
+	channels := []string{all()}
+	for _, c := range exportfile.ConsentChannels {
+		channels = append(channels, ChannelName(c))
+	}
+	s.Channel = widget.NewSelect(channels, func(string) { s.filtersChanged() })
 	s.Channel.SetSelected(all())
 	s.From = widget.NewEntry()
 	s.From.SetPlaceHolder(shell.DateHint())
@@ -184,8 +191,14 @@ func (s *Screen) loadChoices() {
 			return
 		}
 		ps := []string{all()}
+		s.purposeCodes = s.purposeCodes[:0]
 		for _, p := range cat {
-			ps = append(ps, p.Code)
+			t := p.Title(i18n.Current())
+			if t == "" {
+				t = p.Code
+			}
+			ps = append(ps, t)
+			s.purposeCodes = append(s.purposeCodes, p.Code)
 		}
 		es := []string{all()}
 		for i := len(eds) - 1; i >= 0; i-- {
@@ -203,11 +216,11 @@ func (s *Screen) loadChoices() {
 // Filter is the filter the widgets say (invalid dates are ignored).
 func (s *Screen) Filter() store.ConsentFilter {
 	var f store.ConsentFilter
-	if s.Purpose.Selected != "" && s.Purpose.Selected != all() {
-		f.Purpose = s.Purpose.Selected
+	if i := s.Purpose.SelectedIndex(); i > 0 && i <= len(s.purposeCodes) {
+		f.Purpose = s.purposeCodes[i-1]
 	}
-	if s.Channel.Selected != "" && s.Channel.Selected != all() {
-		f.Channel = s.Channel.Selected
+	if i := s.Channel.SelectedIndex(); i > 0 {
+		f.Channel = exportfile.ConsentChannels[i-1]
 	}
 	if n, err := strconv.Atoi(s.Edition.Selected); err == nil {
 		f.Edition = n
@@ -268,6 +281,37 @@ func dayText(t time.Time, loc *time.Location) string {
 }
 
 // StateName is a consent state in words.
+// ChannelName is a consent channel (web, ios, android, paper, egov,
+// other: the codes of the export files) in words.
+func ChannelName(code string) string {
+	switch code {
+	case "web":
+		return lang.L("channel: website")
+	case "ios":
+		return lang.L("channel: iOS app")
+	case "android":
+		return lang.L("channel: Android app")
+	case "paper":
+		return lang.L("channel: on paper")
+	case "egov":
+		return lang.L("channel: eGov")
+	case "other":
+		return lang.L("channel: other")
+	}
+	return code
+}
+
+// LanguageName is the language the user saw (ru, kk) in words.
+func LanguageName(code string) string {
+	switch code {
+	case "ru":
+		return lang.L("in Russian")
+	case "kk":
+		return lang.L("in Kazakh")
+	}
+	return code
+}
+
 func StateName(k store.ConsentEventKind) string {
 	switch k {
 	case store.ConsentGiven:

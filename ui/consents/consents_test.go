@@ -96,10 +96,10 @@ func TestFindRecordWithdrawalAndBacklog(t *testing.T) {
 	test.Tap(f.s.User.Record)
 	f.loop.Settle(t)
 	form := LastForm
-	form.Purpose.SetSelected(store.PurposePolicy)
+	form.SelectPurpose(store.PurposePolicy)
 	form.Document.SetText("Өтініш № 15, 01.12.2026")
 	form.Reason.SetText("қағаз түрінде келісім")
-	form.Language.SetSelected("kk")
+	form.Language.SetSelectedIndex(1) // Kazakh
 	test.Tap(uitest.ButtonIn(f.win.Canvas().Overlays().Top(), lang.L("Record consent")))
 	f.loop.Settle(t)
 	f.loop.Until(t, 5*time.Second, "backlog reload", func() bool {
@@ -112,7 +112,7 @@ func TestFindRecordWithdrawalAndBacklog(t *testing.T) {
 	test.Tap(f.s.User.Withdraw)
 	f.loop.Settle(t)
 	form = LastForm
-	form.Purpose.SetSelected(store.PurposeSMSThirdParty)
+	form.SelectPurpose(store.PurposeSMSThirdParty)
 	ok := uitest.ButtonIn(f.win.Canvas().Overlays().Top(), lang.L("Record withdrawal"))
 	if !ok.Disabled() {
 		t.Fatal("a withdrawal without document and reason can be confirmed")

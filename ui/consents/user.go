@@ -267,7 +267,7 @@ func (v *UserView) updateState(i widget.ListItemID, o fyne.CanvasObject) {
 	}
 	set(2, dayText(s.At, loc), widget.MediumImportance)
 	set(3, editionText(s.Edition), widget.MediumImportance)
-	set(4, s.Channel+" · "+s.Language, widget.MediumImportance)
+	set(4, ChannelName(s.Channel)+" · "+LanguageName(s.Language), widget.MediumImportance)
 }
 
 func (v *UserView) updateEvent(i widget.ListItemID, o fyne.CanvasObject) {
@@ -283,7 +283,7 @@ func (v *UserView) updateEvent(i widget.ListItemID, o fyne.CanvasObject) {
 			ev = append(ev, strings.ReplaceAll(s, "\n", " "))
 		}
 	}
-	texts := []string{dayText(e.At, loc), v.purposeTitle(e.Purpose), StateName(e.Event), editionText(e.Edition), e.Channel + " · " + e.Language, strings.Join(ev, "; ")}
+	texts := []string{dayText(e.At, loc), v.purposeTitle(e.Purpose), StateName(e.Event), editionText(e.Edition), ChannelName(e.Channel) + " · " + LanguageName(e.Language), strings.Join(ev, "; ")}
 	for j, t := range texts {
 		l := cells[j].(*widget.Label)
 		l.Importance = widget.MediumImportance
@@ -296,13 +296,31 @@ func (v *UserView) updateEvent(i widget.ListItemID, o fyne.CanvasObject) {
 
 // RecordForm is the paper-record dialog's fields, exposed for tests.
 type RecordForm struct {
-	Purpose  *widget.Select
+	Purpose  *widget.Select // the purposes' titles; codes holds their codes
+	codes    []string
 	Document *widget.Entry
 	Reason   *widget.Entry
 	Date     *widget.Entry
 	Language *widget.Select
 	Event    store.ConsentEventKind
 	Submit   func()
+}
+
+// SelectPurpose picks a purpose by its code.
+func (f *RecordForm) SelectPurpose(code string) {
+	for i, c := range f.codes {
+		if c == code {
+			f.Purpose.SetSelectedIndex(i)
+		}
+	}
+}
+
+// purpose is the code of the purpose picked.
+func (f *RecordForm) purpose() string {
+	if i := f.Purpose.SelectedIndex(); i >= 0 && i < len(f.codes) {
+		return f.codes[i]
+	}
+	return ""
 }
 
 // LastForm is the last paper-record form shown (tests fill it).
@@ -314,14 +332,15 @@ func (v *UserView) ShowRecord(kind store.ConsentEventKind) {
 	if v.user == nil {
 		return
 	}
-	var codes []string
+	var codes, titles []string
 	for _, s := range v.states {
 		codes = append(codes, s.Purpose)
+		titles = append(titles, v.purposeTitle(s.Purpose))
 	}
-	f := &RecordForm{Event: kind}
-	f.Purpose = widget.NewSelect(codes, nil)
+	f := &RecordForm{Event: kind, codes: codes}
+	f.Purpose = widget.NewSelect(titles, nil)
 	if len(codes) > 0 {
-		f.Purpose.SetSelected(codes[0])
+		f.Purpose.SetSelectedIndex(0)
 	}
 	f.Document = widget.NewEntry()
 	f.Document.SetPlaceHolder(lang.L("e.g. application No. 15 of 01.02.2026, file 7"))
@@ -332,8 +351,8 @@ func (v *UserView) ShowRecord(kind store.ConsentEventKind) {
 	f.Date = widget.NewEntry()
 	f.Date.SetPlaceHolder(lang.L("{{.Format}} (empty: today)", map[string]any{"Format": shell.DateHint()}))
 	f.Date.Validator = optionalDay
-	f.Language = widget.NewSelect([]string{"ru", "kk"}, nil)
-	f.Language.SetSelected("ru")
+	f.Language = widget.NewSelect([]string{LanguageName("ru"), LanguageName("kk")}, nil)
+	f.Language.SetSelectedIndex(0)
 	f.Submit = func() { v.submit(f) }
 	LastForm = f
 	title := lang.L("Record a consent received on paper")
@@ -366,8 +385,8 @@ func required(s string) error {
 }
 
 func (v *UserView) submit(f *RecordForm) {
-	rec := store.ConsentRecord{AccountID: v.user.AccountID, Purpose: f.Purpose.Selected, Event: f.Event, Channel: "paper",
-		Language: f.Language.Selected, DocumentRef: f.Document.Text, Reason: f.Reason.Text}
+	rec := store.ConsentRecord{AccountID: v.user.AccountID, Purpose: f.purpose(), Event: f.Event, Channel: "paper",
+		Language: []string{"ru", "kk"}[max(f.Language.SelectedIndex(), 0)], DocumentRef: f.Document.Text, Reason: f.Reason.Text}
 	if d, err := shell.ParseDate(f.Date.Text); err == nil {
 		loc := v.env.WS.Location()
 		rec.At = time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, loc)
