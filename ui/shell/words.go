@@ -171,6 +171,15 @@ func SystemReason(reason string) string {
 		return lang.L("detected when the workspace was opened")
 	case "first export of the act":
 		return lang.L("first export of the act")
+	// The demo's policy editions (store/consents_demo.go).
+	case "demo: new edition":
+		return lang.L("demo: new edition")
+	case "demo: the edition shipped with the program":
+		return lang.L("demo: the edition shipped with the program")
+	case "demo: contact address for data subjects":
+		return lang.L("demo: contact address for data subjects")
+	case "demo: withdrawal of the SMS consent":
+		return lang.L("demo: withdrawal of the SMS consent")
 	}
 	if code, ok := strings.CutPrefix(reason, "suggested correction: "); ok {
 		return lang.L("suggested correction ({{.Code}})", map[string]any{"Code": code})

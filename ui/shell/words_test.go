@@ -151,14 +151,16 @@ func TestSystemReasonsAndStatuses(t *testing.T) {
 	i18n.Load(i18n.Kazakh)
 	defer i18n.Load(i18n.Russian)
 	cases := map[string]string{
-		"import of demo":                  "демо деректер жасалды",
-		"import of users.csv":             "users.csv файлын импорттау",
-		"enrol staff member":              "қызметкерді тіркеу",
-		"passphrase changed by its owner": shell.ActionWord("staff.passphrase"),
-		"detected on open":                "жұмыс кеңістігін ашқан кезде анықталды",
-		"suggested correction: term.law":  "ұсынылған түзету (term.law)",
-		"restore from backup":             shell.ActionWord("workspace.restore"),
-		"the user asked":                  "the user asked", // typed by a person: as typed
+		"import of demo":                      "демо деректер жасалды",
+		"import of users.csv":                 "users.csv файлын импорттау",
+		"enrol staff member":                  "қызметкерді тіркеу",
+		"passphrase changed by its owner":     shell.ActionWord("staff.passphrase"),
+		"detected on open":                    "жұмыс кеңістігін ашқан кезде анықталды",
+		"suggested correction: term.law":      "ұсынылған түзету (term.law)",
+		"restore from backup":                 shell.ActionWord("workspace.restore"),
+		"demo: new edition":                   "демо: жаңа редакция",
+		"demo: withdrawal of the SMS consent": "демо: SMS келісімін кері қайтару",
+		"the user asked":                      "the user asked", // typed by a person: as typed
 	}
 	for in, want := range cases {
 		if got := shell.SystemReason(in); got != want {
