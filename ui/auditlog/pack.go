@@ -88,7 +88,7 @@ func (s *Screen) askPack() *PackForm {
 			f.Folder.SetText(filepath.Join(u.Path(), filepath.Base(s.defaultPackPath())))
 		}, s.env.Window)
 		fd.Resize(fyne.NewSize(900, 600))
-		fd.Show()
+		shell.ShowFileDialog(fd, shell.ChooseFolder, s.env.Window)
 	})
 	s.env.ShowForm(shell.FormDialog{
 		Title:   lang.L("Make an audit pack"),

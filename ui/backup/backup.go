@@ -51,7 +51,7 @@ func Choose(env *shell.Env) {
 		Run(env, filepath.Join(dir.Path(), FolderName(env.WS.Path(), time.Now())), nil)
 	}, env.Window)
 	d.Resize(fyne.NewSize(900, 600))
-	d.Show()
+	shell.ShowFileDialog(d, shell.ChooseFolder, env.Window)
 }
 
 // Run backs up into dir behind a progress dialog; done (may be nil) gets

@@ -49,7 +49,7 @@ func (s *Screen) ShowImport() {
 				s.ImportFile(u.Path(), strict.Checked, nil)
 			}, s.env.Window)
 			fd.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".jsonl", ".ndjson", ".json", ".txt"}))
-			fd.Show()
+			shell.ShowFileDialog(fd, shell.OpenFile, s.env.Window)
 		}, s.env.Window).Show()
 }
 
@@ -161,7 +161,7 @@ func (s *Screen) ShowExport() {
 			}, s.env.Window)
 			fd.SetFileName("consents-report.pdf")
 			fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-			fd.Show()
+			shell.ShowFileDialog(fd, shell.SaveFile, s.env.Window)
 		},
 	})
 }
@@ -263,7 +263,7 @@ func (v *UserView) ShowCertificate() {
 			}, v.env.Window)
 			fd.SetFileName("consents-" + acc + ".pdf")
 			fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-			fd.Show()
+			shell.ShowFileDialog(fd, shell.SaveFile, v.env.Window)
 		},
 	})
 }

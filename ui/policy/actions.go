@@ -63,8 +63,7 @@ func (s *Screen) importFile() {
 		}, s.env.Window)
 		fd.SetFilter(storage.NewExtensionFileFilter([]string{".txt", ".tsv"}))
 		fd.Resize(fyne.NewSize(900, 600))
-		shell.LocalizeFileDialog(fd, false)
-		fd.Show()
+		shell.ShowFileDialog(fd, shell.OpenFile, s.env.Window)
 	})
 }
 
@@ -358,8 +357,7 @@ func (s *Screen) exportPDF() {
 		fd.SetFileName(PDFName(e, layout))
 		fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
 		fd.Resize(fyne.NewSize(900, 600))
-		shell.LocalizeFileDialog(fd, true)
-		fd.Show()
+		shell.ShowFileDialog(fd, shell.SaveFile, s.env.Window)
 	}, s.env.Window)
 }
 

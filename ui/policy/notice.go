@@ -196,7 +196,7 @@ func (s *Screen) exportNotice(nd *NoticeDialog, e store.Edition, pdf bool) {
 		fd.SetFileName(fmt.Sprintf("notice-edition-%d-%s%s", e.Number, layout, ext))
 		fd.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
 		fd.Resize(fyne.NewSize(900, 600))
-		fd.Show()
+		shell.ShowFileDialog(fd, shell.SaveFile, s.env.Window)
 	}, s.env.Window)
 }
 

@@ -75,8 +75,7 @@ func saveActAs(env *shell.Env, act *store.DestructionAct) {
 	}, env.Window)
 	fd.SetFileName(ActFileName(act))
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{".pdf"}))
-	shell.LocalizeFileDialog(fd, true)
-	fd.Show()
+	shell.ShowFileDialog(fd, shell.SaveFile, env.Window)
 }
 
 // ShowActs shows the register of destruction acts, each exportable.

@@ -80,8 +80,7 @@ func (s *Screen) ShowImport() {
 			fileLabel.Refresh()
 		}, s.env.Window)
 		fd.SetFilter(storage.NewExtensionFileFilter([]string{".csv", ".jsonl", ".ndjson", ".json", ".txt"}))
-		shell.LocalizeFileDialog(fd, false)
-		fd.Show()
+		shell.ShowFileDialog(fd, shell.OpenFile, s.env.Window)
 	})
 	strict := widget.NewCheck(lang.L("Strict: import nothing if any row is bad"), nil)
 	help := widget.NewLabel(lang.L("CSV or JSON Lines exported by LegCo; the format is recognised from the content. Rows are matched by account id, so importing the same file again changes nothing. Bad rows are skipped and listed with their line numbers, unless strict mode is on."))
@@ -351,8 +350,7 @@ func (s *Screen) saveErrorReport(o ImportOutcome) {
 	}, s.env.Window)
 	fd.SetFileName(o.Name + ".errors.csv")
 	fd.SetFilter(storage.NewExtensionFileFilter([]string{".csv"}))
-	shell.LocalizeFileDialog(fd, true)
-	fd.Show()
+	shell.ShowFileDialog(fd, shell.SaveFile, s.env.Window)
 }
 
 // WriteErrorReport writes rejected rows as CSV (UTF-8 with a byte order

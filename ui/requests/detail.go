@@ -335,7 +335,7 @@ func (d *Detail) askAttach(r *store.Request) {
 			d.env.Changed()
 		})
 	}, d.env.Window)
-	fd.Show()
+	shell.ShowFileDialog(fd, shell.OpenFile, d.env.Window)
 }
 
 // PackageDir is where packages go by default: a folder per request under

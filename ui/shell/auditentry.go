@@ -88,15 +88,3 @@ func ShowAuditEntry(env *Env, e store.AuditEntry) {
 	}
 	d.Show()
 }
-
-// LocalizeFileDialog gives a file dialog a title in the UI language
-// («Сохранить файл», «Файлды сақтау»): Fyne glues "Save" and "File"
-// into «Сохранить Файл», which no language's word order fits. Call it
-// before Show.
-func LocalizeFileDialog(fd *dialog.FileDialog, save bool) {
-	if save {
-		fd.SetTitleText(lang.L("Save file"))
-		return
-	}
-	fd.SetTitleText(lang.L("Open file"))
-}

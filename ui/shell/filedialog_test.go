@@ -2,6 +2,7 @@ package shell_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -57,9 +58,8 @@ func TestFyneStringsInRussianAndKazakh(t *testing.T) {
 // files box sits in a menu: TestFyneStringsInRussianAndKazakh covers it). Fyne
 // v2.7.1 writes its place names ("Home", "Computer", "Documents", …)
 // without lang.L (dialog/file.go:400, dialog/file_unix.go:20,
-// dialog/file.go:950-956, shown by dialog/file.go:199): they stay
-// English, and this test says so — when a Fyne upgrade translates them,
-// it fails and the note in docs/screens.md can go.
+// dialog/file.go:950-956, shown by dialog/file.go:199); ShowFileDialog
+// rewrites them, and this test fails if a Fyne upgrade moves them.
 func TestFileDialogInKazakh(t *testing.T) {
 	loop := uitest.Install(t)
 	test.NewTempApp(t)
@@ -70,9 +70,8 @@ func TestFileDialogInKazakh(t *testing.T) {
 	win := test.NewTempWindow(t, nil)
 	win.Resize(fyne.NewSize(1024, 700))
 	fd := dialog.NewFileSave(func(fyne.URIWriteCloser, error) {}, win)
-	shell.LocalizeFileDialog(fd, true)
 	fd.Resize(fyne.NewSize(900, 600))
-	fd.Show()
+	shell.ShowFileDialog(fd, shell.SaveFile, win)
 	loop.Settle(t)
 	texts := uitest.Texts(win.Canvas())
 	for _, want := range []string{"Файлды сақтау", "Бас тарту", "Сақтау", "(Жоғары)"} {
@@ -85,7 +84,28 @@ func TestFileDialogInKazakh(t *testing.T) {
 			t.Errorf("the save dialog shows %q in English", english)
 		}
 	}
-	if !slices.Contains(texts, "Home") {
-		t.Errorf("Fyne's place name \"Home\" is no longer shown as is (%q): update docs/screens.md", texts)
+	// Fyne writes its place names in English; the app rewrites them.
+	if slices.Contains(texts, "Home") || !slices.Contains(texts, "Үй қалтасы") {
+		t.Errorf("the home folder is not «Үй қалтасы» in the places list: %q", texts)
+	}
+}
+
+// Every place Fyne's file dialog names on Linux, macOS and Windows has a
+// Russian and a Kazakh name; a drive letter stays as it is.
+func TestPlaceNames(t *testing.T) {
+	test.NewTempApp(t)
+	defer i18n.Load(i18n.Russian)
+	for _, l := range []string{i18n.Russian, i18n.Kazakh} {
+		if _, err := i18n.Load(l); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{"Home", "Computer", "App Files", "Desktop", "Documents", "Downloads", "Music", "Pictures", "Videos"} {
+			if got := shell.PlaceName(p); got == p || got == "" || strings.HasPrefix(got, "place:") {
+				t.Errorf("%s: place %q reads %q", l, p, got)
+			}
+		}
+		if got := shell.PlaceName(`C:\`); got != `C:\` {
+			t.Errorf("a drive letter became %q", got)
+		}
 	}
 }
