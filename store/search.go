@@ -323,33 +323,36 @@ func (w *Workspace) nameMatches(ctx context.Context, sets prefixSets, toks []str
 	}
 	type word struct {
 		t   string
-		ids []int64 // the users of the word's entries (repeats possible)
+		n   int    // the word's entries (a user may have several)
+		ids *idSet // the users of those entries
 	}
 	var rare []word
 	var common []string
 	for _, t := range toks {
-		var ids []int64
+		x := word{t: t}
 		capped := false
 		for _, prefix := range wordPrefixes(t, fuzzy) {
-			got, ok := sets[prefix]
-			if !ok {
-				if err := eachPrefixEntry(ctx, w.searchQ(), []string{prefix}, func(e indexEntry) bool {
-					got.ids = append(got.ids, e.id)
-					return len(got.ids) < intersectCap
-				}); err != nil {
+			got := sets[prefix]
+			if got == nil {
+				var err error
+				if got, err = prefixIDSet(ctx, w.searchQ(), prefix, intersectCap); err != nil {
 					return nil, err
 				}
-				got.capped = len(got.ids) >= intersectCap
 				sets[prefix] = got
 			}
-			ids = append(ids, got.ids...)
+			x.n += got.n
 			capped = capped || got.capped
+			if x.ids == nil {
+				x.ids = &got.ids
+			} else {
+				x.ids = x.ids.union(&got.ids) // a new set: the cached ones stay as read
+			}
 		}
-		if len(ids) == 0 {
+		if x.n == 0 {
 			return nil, nil
 		}
-		if !capped && len(ids) < intersectCap {
-			rare = append(rare, word{t, ids})
+		if !capped && x.n < intersectCap {
+			rare = append(rare, x)
 		} else {
 			common = append(common, t)
 		}
@@ -361,16 +364,16 @@ func (w *Workspace) nameMatches(ctx context.Context, sets prefixSets, toks []str
 	// Walk the rarest word in key order and keep the users in every other
 	// intersected word's set (a bitmap over user ids: ids are the users
 	// table's dense row ids).
-	sort.SliceStable(rare, func(i, j int) bool { return len(rare[i].ids) < len(rare[j].ids) })
-	var bitmaps []idSet
+	sort.SliceStable(rare, func(i, j int) bool { return rare[i].n < rare[j].n })
+	var bitmaps []*idSet
 	for _, x := range rare[1:] {
-		bitmaps = append(bitmaps, newIDSet(x.ids))
+		bitmaps = append(bitmaps, x.ids)
 	}
 	it, err := newIndexIter(ctx, w.searchQ(), wordPrefixes(rare[0].t, fuzzy)...)
 	if err != nil {
 		return nil, err
 	}
-	seen := map[int64]bool{}
+	var seen idSet
 	var out, batch []int64
 	// check keeps the batch's users whose names have the common words.
 	check := func() error {
@@ -392,10 +395,10 @@ next:
 		if !ok {
 			break
 		}
-		if seen[e.id] {
+		if seen.has(e.id) {
 			continue
 		}
-		seen[e.id] = true
+		seen.add(e.id)
 		for _, s := range bitmaps {
 			if !s.has(e.id) {
 				continue next
@@ -421,31 +424,63 @@ next:
 }
 
 // prefixSets keeps, for one search, the users of each index range read
-// (up to intersectCap entries; capped when the range has more).
-type prefixSets map[string]struct {
-	ids    []int64
-	capped bool
+// (prefixIDSet).
+type prefixSets map[string]*prefixSet
+
+// idSet is a set of user ids: a bitmap over the dense ids an import
+// gives (from 1 up), a map for the others (a depersonalized record's
+// random id, far above them).
+type idSet struct {
+	bits []uint64
+	far  map[int64]bool
 }
 
-// idSet is a bitmap of user ids.
-type idSet []uint64
+// denseIDs bounds the bitmap (16 MiB at most).
+const denseIDs = 1 << 27
 
-func newIDSet(ids []int64) idSet {
-	var most int64
-	for _, id := range ids {
-		most = max(most, id)
+// newIDSet makes a set whose bitmap has room for ids below n.
+func newIDSet(n int64) idSet {
+	return idSet{bits: make([]uint64, min(max(n, 0), denseIDs)/64+1)}
+}
+
+func (s *idSet) add(id int64) {
+	if id < 0 || id >= denseIDs {
+		if s.far == nil {
+			s.far = map[int64]bool{}
+		}
+		s.far[id] = true
+		return
 	}
-	s := make(idSet, most/64+1)
-	for _, id := range ids {
-		if id >= 0 {
-			s[id/64] |= 1 << (id % 64)
+	w := int(id / 64)
+	if w >= len(s.bits) {
+		s.bits = append(s.bits, make([]uint64, w+1-len(s.bits))...)
+	}
+	s.bits[w] |= 1 << (id % 64)
+}
+
+func (s *idSet) has(id int64) bool {
+	if id < 0 || id >= denseIDs {
+		return s.far[id]
+	}
+	return int(id/64) < len(s.bits) && s.bits[id/64]&(1<<(id%64)) != 0
+}
+
+// union returns a new set of the ids in s or t.
+func (s *idSet) union(t *idSet) *idSet {
+	a, b := s.bits, t.bits
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	out := &idSet{bits: slices.Clone(a)}
+	for i, x := range b {
+		out.bits[i] |= x
+	}
+	for _, far := range []map[int64]bool{s.far, t.far} {
+		for id := range far {
+			out.add(id)
 		}
 	}
-	return s
-}
-
-func (s idSet) has(id int64) bool {
-	return id >= 0 && id/64 < int64(len(s)) && s[id/64]&(1<<(id%64)) != 0
+	return out
 }
 
 // namesHave keeps the ids, in their order, whose names have a word

@@ -416,6 +416,123 @@ func eachInRun(ctx context.Context, q querier, r indexRun, prefix string, fn fun
 	}
 }
 
+// prefixSet is the users of the entries whose key starts with a prefix.
+type prefixSet struct {
+	n      int  // entries read (a user may have several)
+	capped bool // reading stopped at the most asked for: the range holds more
+	ids    idSet
+}
+
+// prefixIDSet reads the users of the entries whose key starts with
+// prefix, up to most entries. Where eachPrefixEntry makes an entry of
+// each (a key string, a slice to grow, a sort of the first page), this
+// decodes the ids alone, straight into a bitmap: a common three-letter
+// beginning («сер») has 100,000 entries and more at a million users, and
+// decoding them as entries was most of a two-word search.
+func prefixIDSet(ctx context.Context, q querier, prefix string, most int) (*prefixSet, error) {
+	runs, err := indexRuns(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	set := &prefixSet{}
+	// Size the bitmap for the largest id the runs may hold (it grows if
+	// a run does not say).
+	var top int64
+	for _, r := range runs {
+		if r.maxID < denseIDs {
+			top = max(top, r.maxID)
+		}
+	}
+	set.ids = newIDSet(top + 1)
+	lo, hi := prefix, prefix+"\U0010FFFF"
+	var key []byte
+	var data sql.RawBytes
+	for _, r := range runs {
+		// The last block before lo may hold the first matching entries.
+		rows, err := q.QueryContext(ctx, `SELECT * FROM (SELECT first_key, first_id, data FROM search_blocks
+			WHERE run = ?1 AND first_key < ?2 ORDER BY first_key DESC, first_id DESC LIMIT 1)
+			UNION ALL SELECT first_key, first_id, data FROM search_blocks
+			WHERE run = ?1 AND first_key >= ?2 AND first_key < ?3`, r.id, lo, hi)
+		if err != nil {
+			return nil, fmt.Errorf("search index: %w", err)
+		}
+		for rows.Next() {
+			var k string
+			var id int64
+			if err := rows.Scan(&k, &id, &data); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("search index: %w", err)
+			}
+			if key, err = blockIDs(key, k, id, data, lo, hi, func(id int64) bool {
+				set.ids.add(id)
+				set.n++
+				return set.n < most
+			}); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("search index run %d block %q: %w", r.id, k, err)
+			}
+			if set.n >= most {
+				set.capped = true
+				rows.Close()
+				return set, nil
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("search index: %w", err)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("search index: %w", err)
+		}
+	}
+	return set, nil
+}
+
+// blockIDs calls fn with the ids of a block's entries whose key is in
+// [lo, hi), as decodeBlock reads them, until fn returns false; key is
+// scratch space, returned for the next block.
+func blockIDs(key []byte, firstKey string, firstID int64, data []byte, lo, hi string, fn func(int64) bool) ([]byte, error) {
+	key = append(key[:0], firstKey...)
+	in := firstKey >= lo && firstKey < hi
+	if in && !fn(firstID) {
+		return key, nil
+	}
+	prev := firstID
+	for len(data) > 0 {
+		shared, n := binary.Uvarint(data)
+		if n <= 0 || shared > uint64(len(key)) {
+			return key, errBadBlock
+		}
+		data = data[n:]
+		rest, n := binary.Uvarint(data)
+		if n <= 0 || rest > uint64(len(data)-n) {
+			return key, errBadBlock
+		}
+		data = data[n:]
+		same := rest == 0 && shared == uint64(len(key))
+		if !same {
+			key = append(key[:shared], data[:rest]...)
+			if string(key) >= hi {
+				return key, nil // keys ascend: the rest are past the range
+			}
+			in = string(key) >= lo
+		}
+		data = data[rest:]
+		id, n := binary.Uvarint(data)
+		if n <= 0 {
+			return key, errBadBlock
+		}
+		data = data[n:]
+		if same {
+			id += uint64(prev)
+		}
+		prev = int64(id)
+		if in && !fn(prev) {
+			return key, nil
+		}
+	}
+	return key, nil
+}
+
 // prefixCount counts the entries with a key starting with prefix, up to
 // most.
 func prefixCount(ctx context.Context, q querier, prefix string, most int) (int, error) {
