@@ -308,8 +308,10 @@ const intersectCap = 400_000
 
 // nameMatches finds users whose name has a word starting with each of
 // toks. Each word's users are read from the index once (up to
-// intersectCap entries); the rarest word is walked in key order and its
-// users kept when every other intersected word has them. Words commoner
+// intersectCap entries), as a bitmap (prefixIDSet); the rarest word is
+// walked in key order — from the entries kept when it was read, or read
+// again when it had more than keepEntries — and its users kept when every
+// other intersected word's bitmap has them. Words commoner
 // than intersectCap are then checked on each candidate's name by the SQL
 // function legco_name_has. If every word is that common, the range of
 // the longest is walked with the same check. Either way the walk stops
@@ -322,9 +324,10 @@ func (w *Workspace) nameMatches(ctx context.Context, sets prefixSets, toks []str
 		return w.keyRange(ctx, limit, wordPrefixes(toks[0], fuzzy)...)
 	}
 	type word struct {
-		t   string
-		n   int    // the word's entries (a user may have several)
-		ids *idSet // the users of those entries
+		t    string
+		n    int    // the word's entries (a user may have several)
+		ids  *idSet // the users of those entries
+		sets []*prefixSet
 	}
 	var rare []word
 	var common []string
@@ -341,6 +344,7 @@ func (w *Workspace) nameMatches(ctx context.Context, sets prefixSets, toks []str
 				sets[prefix] = got
 			}
 			x.n += got.n
+			x.sets = append(x.sets, got)
 			capped = capped || got.capped
 			if x.ids == nil {
 				x.ids = &got.ids
@@ -369,9 +373,31 @@ func (w *Workspace) nameMatches(ctx context.Context, sets prefixSets, toks []str
 	for _, x := range rare[1:] {
 		bitmaps = append(bitmaps, x.ids)
 	}
-	it, err := newIndexIter(ctx, w.searchQ(), wordPrefixes(rare[0].t, fuzzy)...)
-	if err != nil {
-		return nil, err
+	var walkErr error
+	// The rarest word's entries were kept when it was read (most words):
+	// put them in key order; else read them again in that order.
+	var next func() (indexEntry, bool)
+	if ordered, ok := keyOrder(rare[0].sets...); ok {
+		next = func() (indexEntry, bool) {
+			if len(ordered) == 0 {
+				return indexEntry{}, false
+			}
+			id := ordered[0]
+			ordered = ordered[1:]
+			return indexEntry{id: id}, true
+		}
+	} else {
+		it, err := newIndexIter(ctx, w.searchQ(), wordPrefixes(rare[0].t, fuzzy)...)
+		if err != nil {
+			return nil, err
+		}
+		next = func() (indexEntry, bool) {
+			e, ok := it.next()
+			if !ok && it.err != nil {
+				walkErr = it.err
+			}
+			return e, ok
+		}
 	}
 	var seen idSet
 	var out, batch []int64
@@ -391,7 +417,7 @@ func (w *Workspace) nameMatches(ctx context.Context, sets prefixSets, toks []str
 	}
 next:
 	for len(out) < limit {
-		e, ok := it.next()
+		e, ok := next()
 		if !ok {
 			break
 		}
@@ -411,8 +437,8 @@ next:
 			}
 		}
 	}
-	if it.err != nil {
-		return nil, it.err
+	if walkErr != nil {
+		return nil, walkErr
 	}
 	if err := check(); err != nil {
 		return nil, err
