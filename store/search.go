@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -328,37 +330,87 @@ func (w *Workspace) nameMatches(ctx context.Context, sets prefixSets, toks []str
 		n    int    // the word's entries (a user may have several)
 		ids  *idSet // the users of those entries
 		sets []*prefixSet
+		// least is a lower bound of n, known before reading: the number of
+		// index blocks that start in the word's ranges.
+		least  int
+		read   bool
+		verify bool // checked on the candidates' names, not read
 	}
-	var rare []word
-	var common []string
-	for _, t := range toks {
-		x := word{t: t}
-		capped := false
+	words := make([]word, len(toks))
+	for i, t := range toks {
+		words[i].t = t
 		for _, prefix := range wordPrefixes(t, fuzzy) {
+			n, err := sets.blocksFrom(ctx, w.searchQ(), prefix)
+			if err != nil {
+				return nil, err
+			}
+			words[i].least += n
+		}
+	}
+	read := func(x *word) error {
+		x.read = true
+		for _, prefix := range wordPrefixes(x.t, fuzzy) {
 			got := sets[prefix]
 			if got == nil {
 				var err error
 				if got, err = prefixIDSet(ctx, w.searchQ(), prefix, intersectCap); err != nil {
-					return nil, err
+					return err
 				}
 				sets[prefix] = got
 			}
 			x.n += got.n
 			x.sets = append(x.sets, got)
-			capped = capped || got.capped
 			if x.ids == nil {
 				x.ids = &got.ids
 			} else {
 				x.ids = x.ids.union(&got.ids) // a new set: the cached ones stay as read
 			}
 		}
-		if x.n == 0 {
+		return nil
+	}
+	// Read the word that looks rarest first. When it has few users
+	// (verifyMost) and another word has many times more entries than
+	// that, the other word's range is not read: each candidate's name is
+	// checked for it instead (a rare surname beside «Сер» checks a few
+	// dozen names rather than read 158,000 entries). Such a word has more
+	// entries than the first (least > n), so the rarest word, walked
+	// below, is the same as when every word is read.
+	order := make([]int, len(words))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return words[order[a]].least < words[order[b]].least })
+	first := &words[order[0]]
+	if err := read(first); err != nil {
+		return nil, err
+	}
+	for _, i := range order[1:] {
+		x := &words[i]
+		if first.n <= verifyMost && x.least > first.n && x.least >= verifyRatio*first.n {
+			x.verify = true
+		} else if err := read(x); err != nil {
+			return nil, err
+		}
+	}
+	var rare []word
+	var common, verify []string
+	for _, x := range words {
+		if x.read && x.n == 0 {
 			return nil, nil
 		}
-		if !capped && x.n < intersectCap {
+	}
+	for _, x := range words {
+		capped := false
+		for _, s := range x.sets {
+			capped = capped || s.capped
+		}
+		switch {
+		case x.verify:
+			verify = append(verify, x.t)
+		case !capped && x.n < intersectCap:
 			rare = append(rare, x)
-		} else {
-			common = append(common, t)
+		default:
+			common = append(common, x.t)
 		}
 	}
 	if len(rare) == 0 {
@@ -401,17 +453,23 @@ func (w *Workspace) nameMatches(ctx context.Context, sets prefixSets, toks []str
 	}
 	var seen idSet
 	var out, batch []int64
-	// check keeps the batch's users whose names have the common words.
+	// check keeps the batch's users whose names have the words not
+	// intersected.
 	check := func() error {
-		if len(common) == 0 {
-			out = append(out, batch...)
-		} else if len(batch) > 0 {
-			found, err := w.namesHave(ctx, batch, strings.Join(common, " "), fuzzy)
-			if err != nil {
+		found := batch
+		if len(batch) > 0 && len(verify) > 0 {
+			var err error
+			if found, err = w.keysHave(ctx, found, verify, fuzzy); err != nil {
 				return err
 			}
-			out = append(out, found...)
 		}
+		if len(found) > 0 && len(common) > 0 {
+			var err error
+			if found, err = w.namesHave(ctx, found, strings.Join(common, " "), fuzzy); err != nil {
+				return err
+			}
+		}
+		out = append(out, found...)
 		batch = batch[:0]
 		return nil
 	}
@@ -431,7 +489,7 @@ next:
 			}
 		}
 		batch = append(batch, e.id)
-		if len(batch) >= 256 || len(common) == 0 {
+		if len(batch) >= 256 || len(common) == 0 && len(verify) == 0 {
 			if err := check(); err != nil {
 				return nil, err
 			}
@@ -449,9 +507,80 @@ next:
 	return out, nil
 }
 
+// Verifying instead of intersecting (nameMatches): when the rarest word
+// has at most verifyMost entries and another at least verifyRatio times
+// as many. Checking a name costs about as much as reading a block of
+// entries warm, and a cold page (a user's row; eight blocks) costs more
+// than the work on it.
+var verifyMost, verifyRatio = 256, 8 // variables for the tests
+
 // prefixSets keeps, for one search, the users of each index range read
-// (prefixIDSet).
+// (prefixIDSet), and the number of blocks starting in each range counted
+// (blocksFrom, under the key "#" + prefix).
 type prefixSets map[string]*prefixSet
+
+// blocksFrom counts the index blocks, over all runs, whose first key
+// starts with prefix: a lower bound of the range's entries (every block
+// holds its first entry) read from the index's keys alone.
+func (sets prefixSets) blocksFrom(ctx context.Context, q querier, prefix string) (int, error) {
+	if got := sets["#"+prefix]; got != nil {
+		return got.n, nil
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM search_runs r CROSS JOIN search_blocks b
+		ON b.run = r.id AND b.first_key >= ? AND b.first_key < ?`, prefix, prefix+"\U0010FFFF").Scan(&n); err != nil {
+		return 0, fmt.Errorf("search index: %w", err)
+	}
+	sets["#"+prefix] = &prefixSet{n: n}
+	return n, nil
+}
+
+// keysHave keeps the ids, in their order, whose names have, for each of
+// words, a search key in one of its ranges (wordPrefixes): the users an
+// intersection with those words' ranges would keep, found from the names
+// the keys are made of (searchKeys).
+func (w *Workspace) keysHave(ctx context.Context, ids []int64, words []string, fuzzy bool) ([]int64, error) {
+	ph := strings.Repeat(",?", len(ids))[1:]
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := w.db.QueryContext(ctx, `SELECT id, full_name FROM users WHERE id IN (`+ph+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	keep := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		var name sql.NullString
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		keys := searchKeys(name.String, "", "", "")
+		ok := true
+		for _, t := range words {
+			found := false
+			for _, prefix := range wordPrefixes(t, fuzzy) {
+				for _, k := range keys {
+					if strings.HasPrefix(k, prefix) {
+						found = true
+						break
+					}
+				}
+			}
+			if !found {
+				ok = false
+				break
+			}
+		}
+		keep[id] = ok
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return !keep[id] }), nil
+}
 
 // idSet is a set of user ids: a bitmap over the dense ids an import
 // gives (from 1 up), a map for the others (a depersonalized record's

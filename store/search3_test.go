@@ -101,6 +101,11 @@ func importTwoWordUsers(t *testing.T, w *Workspace, n int) map[int64][2]string {
 		"Жолдасбеков Сергеевич Ілияс", "Өтепова Сәуле", "Отепова Сауле Серікқызы"} {
 		fmt.Fprintf(&b, "RW-%02d;%s\n", i, name)
 	}
+	// A common beginning, «сер», in blocks enough that the rare word's
+	// candidates are checked by name rather than «сер» read.
+	for i := range 1500 {
+		fmt.Fprintf(&b, "SR-%04d;%s %s\n", i, []string{"Серіков", "Сергеев", "Серова"}[i%3], []string{"Сергей", "Серік", "Серафима", "Айдос"}[i%4])
+	}
 	if _, err := w.ImportUsers(ctx, strings.NewReader(b.String()), "rare.csv", exportfile.CSV, ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -155,9 +160,16 @@ func TestTwoWordMatchesAsBefore(t *testing.T) {
 	users := importTwoWordUsers(t, w, 3000)
 	t.Run("kept entries", func(t *testing.T) { twoWordMatchesAsBefore(t, w, users) })
 	// Words commoner than keepEntries are read again in key order.
-	defer func(n int) { keepEntries = n }(keepEntries)
+	n := keepEntries
+	defer func() { keepEntries = n }()
 	keepEntries = 20
 	t.Run("read again", func(t *testing.T) { twoWordMatchesAsBefore(t, w, users) })
+	keepEntries = n
+	// Words checked on the candidates' names rather than read: as the
+	// test's words are far fewer than a million users', at any ratio.
+	defer func(most, ratio int) { verifyMost, verifyRatio = most, ratio }(verifyMost, verifyRatio)
+	verifyMost, verifyRatio = 1<<30, 1
+	t.Run("verified", func(t *testing.T) { twoWordMatchesAsBefore(t, w, users) })
 }
 
 func twoWordMatchesAsBefore(t *testing.T, w *Workspace, users map[int64][2]string) {
