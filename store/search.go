@@ -347,13 +347,14 @@ func (w *Workspace) nameMatches(ctx context.Context, sets prefixSets, toks []str
 			words[i].least += n
 		}
 	}
-	read := func(x *word) error {
+	// keep: the word may be the rarest, walked from its entries.
+	read := func(x *word, keep bool) error {
 		x.read = true
 		for _, prefix := range wordPrefixes(x.t, fuzzy) {
 			got := sets[prefix]
 			if got == nil {
 				var err error
-				if got, err = prefixIDSet(ctx, w.searchQ(), prefix, intersectCap); err != nil {
+				if got, err = prefixIDSet(ctx, w.searchQ(), prefix, intersectCap, keep); err != nil {
 					return err
 				}
 				sets[prefix] = got
@@ -381,14 +382,14 @@ func (w *Workspace) nameMatches(ctx context.Context, sets prefixSets, toks []str
 	}
 	sort.SliceStable(order, func(a, b int) bool { return words[order[a]].least < words[order[b]].least })
 	first := &words[order[0]]
-	if err := read(first); err != nil {
+	if err := read(first, first.least <= keepEntries); err != nil {
 		return nil, err
 	}
 	for _, i := range order[1:] {
 		x := &words[i]
 		if first.n <= verifyMost && x.least > first.n && x.least >= verifyRatio*first.n {
 			x.verify = true
-		} else if err := read(x); err != nil {
+		} else if err := read(x, x.least <= min(first.n, keepEntries)); err != nil {
 			return nil, err
 		}
 	}
@@ -452,6 +453,9 @@ func (w *Workspace) nameMatches(ctx context.Context, sets prefixSets, toks []str
 		}
 	}
 	var seen idSet
+	if rare[0].ids != nil {
+		seen = newIDSet(int64(len(rare[0].ids.bits)) * 64)
+	}
 	var out, batch []int64
 	// check keeps the batch's users whose names have the words not
 	// intersected.

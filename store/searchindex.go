@@ -440,13 +440,14 @@ var keepEntries = 1 << 15 // a variable for the tests
 const entryKeyShift = 40 // ids below 1<<40: those an import gives
 
 // prefixIDSet reads the users of the entries whose key starts with
-// prefix, up to most entries. Where eachPrefixEntry makes an entry of
+// prefix, up to most entries, and with keep the entries too (see
+// prefixSet). Where eachPrefixEntry makes an entry of
 // each (a key string, a slice to grow, a sort of the first page), this
 // decodes the ids alone, straight into a bitmap: a common three-letter
 // beginning («сер») has 100,000 entries and more at a million users, and
 // decoding them as entries was most of a two-word search.
-func prefixIDSet(ctx context.Context, q querier, prefix string, most int) (*prefixSet, error) {
-	set := &prefixSet{whole: true}
+func prefixIDSet(ctx context.Context, q querier, prefix string, most int, keep bool) (*prefixSet, error) {
+	set := &prefixSet{whole: keep}
 	// Size the bitmap for the largest id the runs hold (it grows if a run
 	// does not say).
 	var top int64

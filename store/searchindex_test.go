@@ -287,7 +287,7 @@ func checkPrefixSet(t *testing.T, step string, q querier, p string, all []indexE
 			users[e.id] = true
 		}
 	}
-	set, err := prefixIDSet(ctx, q, p, 1<<30)
+	set, err := prefixIDSet(ctx, q, p, 1<<30, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,8 +307,13 @@ func checkPrefixSet(t *testing.T, step string, q querier, p string, all []indexE
 	if got, ok := keyOrder(set); len(order) <= keepEntries && (!ok || !slices.Equal(got, order)) {
 		t.Fatalf("%s: prefix %q: key order %v (ok %v), want %v", step, p, got, ok, order)
 	}
+	if set, err := prefixIDSet(ctx, q, p, 1<<30, false); err != nil || set.n != len(order) {
+		t.Fatalf("%s: prefix %q: without entries: %v, %v", step, p, set, err)
+	} else if _, ok := keyOrder(set); ok {
+		t.Fatalf("%s: prefix %q: a set without entries gave a key order", step, p)
+	}
 	if len(order) > 3 {
-		set, err := prefixIDSet(ctx, q, p, 3)
+		set, err := prefixIDSet(ctx, q, p, 3, true)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -367,11 +372,11 @@ func TestKeyOrderOfTwoRanges(t *testing.T) {
 	if it.err != nil || len(want) == 0 {
 		t.Fatal(it.err, len(want))
 	}
-	n, err := prefixIDSet(ctx, db, "n аи", 1<<30)
+	n, err := prefixIDSet(ctx, db, "n аи", 1<<30, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tt, err := prefixIDSet(ctx, db, "t аи", 1<<30)
+	tt, err := prefixIDSet(ctx, db, "t аи", 1<<30, true)
 	if err != nil {
 		t.Fatal(err)
 	}
