@@ -441,11 +441,11 @@ const entryKeyShift = 40 // ids below 1<<40: those an import gives
 
 // prefixIDSet reads the users of the entries whose key starts with
 // prefix, up to most entries, and with keep the entries too (see
-// prefixSet). Where eachPrefixEntry makes an entry of
-// each (a key string, a slice to grow, a sort of the first page), this
-// decodes the ids alone, straight into a bitmap: a common three-letter
-// beginning («сер») has 100,000 entries and more at a million users, and
-// decoding them as entries was most of a two-word search.
+// prefixSet). Where eachPrefixEntry makes an entry of each (a key
+// string, a slice to grow, a sort of the first page), this decodes the
+// ids alone, straight into a bitmap: a common three-letter beginning
+// («сер») has 100,000 entries and more at a million users, and decoding
+// them as entries was most of a two-word search.
 func prefixIDSet(ctx context.Context, q querier, prefix string, most int, keep bool) (*prefixSet, error) {
 	set := &prefixSet{whole: keep}
 	// Size the bitmap for the largest id the runs hold (it grows if a run
@@ -480,9 +480,10 @@ func prefixIDSet(ctx context.Context, q querier, prefix string, most int, keep b
 	lo, hi := prefix, prefix+"\U0010FFFF"
 	var key []byte
 	var data sql.RawBytes
-	// One statement for every run (a query per run cost more than its
-	// blocks for most words): each run's blocks from lo on, and the last
-	// block before lo, which may hold the first matching entries.
+	// One statement for all the runs (a rare word's range is a block or
+	// two a run, so a statement per run was mostly overhead): each run's
+	// blocks from lo on, and its last block before lo, which may hold the
+	// first matching entries.
 	rows, err := q.QueryContext(ctx, `SELECT b.run, b.first_key, b.first_id, b.data FROM search_runs r
 		CROSS JOIN search_blocks b ON b.run = r.id AND b.first_key >= ?1 AND b.first_key < ?2
 		UNION ALL SELECT b.run, b.first_key, b.first_id, b.data FROM search_runs r
