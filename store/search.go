@@ -3,6 +3,8 @@ package store
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -308,8 +310,10 @@ const intersectCap = 400_000
 
 // nameMatches finds users whose name has a word starting with each of
 // toks. Each word's users are read from the index once (up to
-// intersectCap entries); the rarest word is walked in key order and its
-// users kept when every other intersected word has them. Words commoner
+// intersectCap entries), as a bitmap (prefixIDSet); the rarest word is
+// walked in key order — from the entries kept when it was read, or read
+// again when it had more than keepEntries — and its users kept when every
+// other intersected word's bitmap has them. Words commoner
 // than intersectCap are then checked on each candidate's name by the SQL
 // function legco_name_has. If every word is that common, the range of
 // the longest is walked with the same check. Either way the walk stops
@@ -322,36 +326,92 @@ func (w *Workspace) nameMatches(ctx context.Context, sets prefixSets, toks []str
 		return w.keyRange(ctx, limit, wordPrefixes(toks[0], fuzzy)...)
 	}
 	type word struct {
-		t   string
-		ids []int64 // the users of the word's entries (repeats possible)
+		t    string
+		n    int    // the word's entries (a user may have several)
+		ids  *idSet // the users of those entries
+		sets []*prefixSet
+		// least is a lower bound of n, known before reading: the number of
+		// index blocks that start in the word's ranges.
+		least  int
+		read   bool
+		verify bool // checked on the candidates' names, not read
 	}
-	var rare []word
-	var common []string
-	for _, t := range toks {
-		var ids []int64
-		capped := false
+	words := make([]word, len(toks))
+	for i, t := range toks {
+		words[i].t = t
 		for _, prefix := range wordPrefixes(t, fuzzy) {
-			got, ok := sets[prefix]
-			if !ok {
-				if err := eachPrefixEntry(ctx, w.searchQ(), []string{prefix}, func(e indexEntry) bool {
-					got.ids = append(got.ids, e.id)
-					return len(got.ids) < intersectCap
-				}); err != nil {
-					return nil, err
+			n, err := sets.blocksFrom(ctx, w.searchQ(), prefix)
+			if err != nil {
+				return nil, err
+			}
+			words[i].least += n
+		}
+	}
+	// keep: the word may be the rarest, walked from its entries.
+	read := func(x *word, keep bool) error {
+		x.read = true
+		for _, prefix := range wordPrefixes(x.t, fuzzy) {
+			got := sets[prefix]
+			if got == nil {
+				var err error
+				if got, err = prefixIDSet(ctx, w.searchQ(), prefix, intersectCap, keep); err != nil {
+					return err
 				}
-				got.capped = len(got.ids) >= intersectCap
 				sets[prefix] = got
 			}
-			ids = append(ids, got.ids...)
-			capped = capped || got.capped
+			x.n += got.n
+			x.sets = append(x.sets, got)
+			if x.ids == nil {
+				x.ids = &got.ids
+			} else {
+				x.ids = x.ids.union(&got.ids) // a new set: the cached ones stay as read
+			}
 		}
-		if len(ids) == 0 {
+		return nil
+	}
+	// Read the word that looks rarest first. When it has few users
+	// (verifyMost) and another word has many times more entries than
+	// that, the other word's range is not read: each candidate's name is
+	// checked for it instead (a rare surname beside «Сер» checks a few
+	// dozen names rather than read 158,000 entries). Such a word has more
+	// entries than the first (least > n), so the rarest word, walked
+	// below, is the same as when every word is read.
+	order := make([]int, len(words))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return words[order[a]].least < words[order[b]].least })
+	first := &words[order[0]]
+	if err := read(first, first.least <= keepEntries); err != nil {
+		return nil, err
+	}
+	for _, i := range order[1:] {
+		x := &words[i]
+		if first.n <= verifyMost && x.least > first.n && x.least >= verifyRatio*first.n {
+			x.verify = true
+		} else if err := read(x, x.least <= min(first.n, keepEntries)); err != nil {
+			return nil, err
+		}
+	}
+	var rare []word
+	var common, verify []string
+	for _, x := range words {
+		if x.read && x.n == 0 {
 			return nil, nil
 		}
-		if !capped && len(ids) < intersectCap {
-			rare = append(rare, word{t, ids})
-		} else {
-			common = append(common, t)
+	}
+	for _, x := range words {
+		capped := false
+		for _, s := range x.sets {
+			capped = capped || s.capped
+		}
+		switch {
+		case x.verify:
+			verify = append(verify, x.t)
+		case !capped && x.n < intersectCap:
+			rare = append(rare, x)
+		default:
+			common = append(common, x.t)
 		}
 	}
 	if len(rare) == 0 {
@@ -361,55 +421,86 @@ func (w *Workspace) nameMatches(ctx context.Context, sets prefixSets, toks []str
 	// Walk the rarest word in key order and keep the users in every other
 	// intersected word's set (a bitmap over user ids: ids are the users
 	// table's dense row ids).
-	sort.SliceStable(rare, func(i, j int) bool { return len(rare[i].ids) < len(rare[j].ids) })
-	var bitmaps []idSet
+	sort.SliceStable(rare, func(i, j int) bool { return rare[i].n < rare[j].n })
+	var bitmaps []*idSet
 	for _, x := range rare[1:] {
-		bitmaps = append(bitmaps, newIDSet(x.ids))
+		bitmaps = append(bitmaps, x.ids)
 	}
-	it, err := newIndexIter(ctx, w.searchQ(), wordPrefixes(rare[0].t, fuzzy)...)
-	if err != nil {
-		return nil, err
+	var walkErr error
+	// The rarest word's entries were kept when it was read (most words):
+	// put them in key order; else read them again in that order.
+	var next func() (indexEntry, bool)
+	if ordered, ok := keyOrder(rare[0].sets...); ok {
+		next = func() (indexEntry, bool) {
+			if len(ordered) == 0 {
+				return indexEntry{}, false
+			}
+			id := ordered[0]
+			ordered = ordered[1:]
+			return indexEntry{id: id}, true
+		}
+	} else {
+		it, err := newIndexIter(ctx, w.searchQ(), wordPrefixes(rare[0].t, fuzzy)...)
+		if err != nil {
+			return nil, err
+		}
+		next = func() (indexEntry, bool) {
+			e, ok := it.next()
+			if !ok && it.err != nil {
+				walkErr = it.err
+			}
+			return e, ok
+		}
 	}
-	seen := map[int64]bool{}
+	var seen idSet
+	if rare[0].ids != nil {
+		seen = newIDSet(int64(len(rare[0].ids.bits)) * 64)
+	}
 	var out, batch []int64
-	// check keeps the batch's users whose names have the common words.
+	// check keeps the batch's users whose names have the words not
+	// intersected.
 	check := func() error {
-		if len(common) == 0 {
-			out = append(out, batch...)
-		} else if len(batch) > 0 {
-			found, err := w.namesHave(ctx, batch, strings.Join(common, " "), fuzzy)
-			if err != nil {
+		found := batch
+		if len(batch) > 0 && len(verify) > 0 {
+			var err error
+			if found, err = w.keysHave(ctx, found, verify, fuzzy); err != nil {
 				return err
 			}
-			out = append(out, found...)
 		}
+		if len(found) > 0 && len(common) > 0 {
+			var err error
+			if found, err = w.namesHave(ctx, found, strings.Join(common, " "), fuzzy); err != nil {
+				return err
+			}
+		}
+		out = append(out, found...)
 		batch = batch[:0]
 		return nil
 	}
 next:
 	for len(out) < limit {
-		e, ok := it.next()
+		e, ok := next()
 		if !ok {
 			break
 		}
-		if seen[e.id] {
+		if seen.has(e.id) {
 			continue
 		}
-		seen[e.id] = true
+		seen.add(e.id)
 		for _, s := range bitmaps {
 			if !s.has(e.id) {
 				continue next
 			}
 		}
 		batch = append(batch, e.id)
-		if len(batch) >= 256 || len(common) == 0 {
+		if len(batch) >= 256 || len(common) == 0 && len(verify) == 0 {
 			if err := check(); err != nil {
 				return nil, err
 			}
 		}
 	}
-	if it.err != nil {
-		return nil, it.err
+	if walkErr != nil {
+		return nil, walkErr
 	}
 	if err := check(); err != nil {
 		return nil, err
@@ -420,32 +511,135 @@ next:
 	return out, nil
 }
 
+// Verifying instead of intersecting (nameMatches): when the rarest word
+// has at most verifyMost entries and another at least verifyRatio times
+// as many. Checking a name costs about as much as reading a block of
+// entries warm, and a cold page (a user's row; eight blocks) costs more
+// than the work on it.
+var verifyMost, verifyRatio = 256, 8 // variables for the tests
+
 // prefixSets keeps, for one search, the users of each index range read
-// (up to intersectCap entries; capped when the range has more).
-type prefixSets map[string]struct {
-	ids    []int64
-	capped bool
+// (prefixIDSet), and the number of blocks starting in each range counted
+// (blocksFrom, under the key "#" + prefix).
+type prefixSets map[string]*prefixSet
+
+// blocksFrom counts the index blocks, over all runs, whose first key
+// starts with prefix: a lower bound of the range's entries (every block
+// holds its first entry) read from the index's keys alone.
+func (sets prefixSets) blocksFrom(ctx context.Context, q querier, prefix string) (int, error) {
+	if got := sets["#"+prefix]; got != nil {
+		return got.n, nil
+	}
+	var n int
+	if err := q.QueryRowContext(ctx, `SELECT count(*) FROM search_runs r CROSS JOIN search_blocks b
+		ON b.run = r.id AND b.first_key >= ? AND b.first_key < ?`, prefix, prefix+"\U0010FFFF").Scan(&n); err != nil {
+		return 0, fmt.Errorf("search index: %w", err)
+	}
+	sets["#"+prefix] = &prefixSet{n: n}
+	return n, nil
 }
 
-// idSet is a bitmap of user ids.
-type idSet []uint64
-
-func newIDSet(ids []int64) idSet {
-	var most int64
-	for _, id := range ids {
-		most = max(most, id)
+// keysHave keeps the ids, in their order, whose names have, for each of
+// words, a search key in one of its ranges (wordPrefixes): the users an
+// intersection with those words' ranges would keep, found from the names
+// the keys are made of (searchKeys).
+func (w *Workspace) keysHave(ctx context.Context, ids []int64, words []string, fuzzy bool) ([]int64, error) {
+	ph := strings.Repeat(",?", len(ids))[1:]
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
 	}
-	s := make(idSet, most/64+1)
-	for _, id := range ids {
-		if id >= 0 {
-			s[id/64] |= 1 << (id % 64)
+	rows, err := w.db.QueryContext(ctx, `SELECT id, full_name FROM users WHERE id IN (`+ph+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	keep := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		var name sql.NullString
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		keys := searchKeys(name.String, "", "", "")
+		ok := true
+		for _, t := range words {
+			found := false
+			for _, prefix := range wordPrefixes(t, fuzzy) {
+				for _, k := range keys {
+					if strings.HasPrefix(k, prefix) {
+						found = true
+						break
+					}
+				}
+			}
+			if !found {
+				ok = false
+				break
+			}
+		}
+		keep[id] = ok
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(slices.Clone(ids), func(id int64) bool { return !keep[id] }), nil
+}
+
+// idSet is a set of user ids: a bitmap over the dense ids an import
+// gives (from 1 up), a map for the others (a depersonalized record's
+// random id, far above them).
+type idSet struct {
+	bits []uint64
+	far  map[int64]bool
+}
+
+// denseIDs bounds the bitmap (16 MiB at most).
+const denseIDs = 1 << 27
+
+// newIDSet makes a set whose bitmap has room for ids below n.
+func newIDSet(n int64) idSet {
+	return idSet{bits: make([]uint64, min(max(n, 0), denseIDs)/64+1)}
+}
+
+func (s *idSet) add(id int64) {
+	if id < 0 || id >= denseIDs {
+		if s.far == nil {
+			s.far = map[int64]bool{}
+		}
+		s.far[id] = true
+		return
+	}
+	w := int(id / 64)
+	if w >= len(s.bits) {
+		s.bits = append(s.bits, make([]uint64, w+1-len(s.bits))...)
+	}
+	s.bits[w] |= 1 << (id % 64)
+}
+
+func (s *idSet) has(id int64) bool {
+	if id < 0 || id >= denseIDs {
+		return s.far[id]
+	}
+	return int(id/64) < len(s.bits) && s.bits[id/64]&(1<<(id%64)) != 0
+}
+
+// union returns a new set of the ids in s or t.
+func (s *idSet) union(t *idSet) *idSet {
+	a, b := s.bits, t.bits
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	out := &idSet{bits: slices.Clone(a)}
+	for i, x := range b {
+		out.bits[i] |= x
+	}
+	for _, far := range []map[int64]bool{s.far, t.far} {
+		for id := range far {
+			out.add(id)
 		}
 	}
-	return s
-}
-
-func (s idSet) has(id int64) bool {
-	return id >= 0 && id/64 < int64(len(s)) && s[id/64]&(1<<(id%64)) != 0
+	return out
 }
 
 // namesHave keeps the ids, in their order, whose names have a word

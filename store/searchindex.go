@@ -416,6 +416,204 @@ func eachInRun(ctx context.Context, q querier, r indexRun, prefix string, fn fun
 	}
 }
 
+// prefixSet is the users of the entries whose key starts with a prefix.
+type prefixSet struct {
+	n      int  // entries read (a user may have several)
+	capped bool // reading stopped at the most asked for: the range holds more
+	ids    idSet
+	// While the range has at most keepEntries entries, its entries too,
+	// so the word can be walked in key order without reading it again
+	// (keyOrder): keys are the distinct keys met, ents each entry as
+	// its key's place in keys << entryKeyShift | user id.
+	keys  []string
+	ents  []uint64
+	whole bool // ents holds every entry read
+}
+
+// keepEntries is the most entries a prefixSet keeps (256 KiB): a word
+// walked in key order is the rarest of a search's words, at a million
+// users rarely commoner than that (a four-letter beginning of a common
+// surname: 27,000); keeping the entries of the commoner words cost more
+// than it saved.
+var keepEntries = 1 << 15 // a variable for the tests
+
+const entryKeyShift = 40 // ids below 1<<40: those an import gives
+
+// prefixIDSet reads the users of the entries whose key starts with
+// prefix, up to most entries, and with keep the entries too (see
+// prefixSet). Where eachPrefixEntry makes an entry of each (a key
+// string, a slice to grow, a sort of the first page), this decodes the
+// ids alone, straight into a bitmap: a common three-letter beginning
+// («сер») has 100,000 entries and more at a million users, and decoding
+// them as entries was most of a two-word search.
+func prefixIDSet(ctx context.Context, q querier, prefix string, most int, keep bool) (*prefixSet, error) {
+	set := &prefixSet{whole: keep}
+	// Size the bitmap for the largest id the runs hold (it grows if a run
+	// does not say).
+	var top int64
+	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(max_id), 0) FROM search_runs WHERE max_id < ?`, denseIDs).Scan(&top); err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	set.ids = newIDSet(top + 1)
+	keyAt := map[string]uint64{}
+	var at uint64 // the current key's place in set.keys
+	add := func(key []byte, fresh bool, id int64) bool {
+		set.ids.add(id)
+		set.n++
+		if set.whole {
+			if fresh {
+				var ok bool
+				if at, ok = keyAt[string(key)]; !ok {
+					at = uint64(len(set.keys))
+					keyAt[string(key)] = at
+					set.keys = append(set.keys, string(key))
+				}
+			}
+			if set.n > keepEntries || id < 0 || id >= 1<<entryKeyShift || at >= 1<<(64-entryKeyShift) {
+				set.whole, set.keys, set.ents = false, nil, nil
+			} else {
+				set.ents = append(set.ents, at<<entryKeyShift|uint64(id))
+			}
+		}
+		return set.n < most
+	}
+	lo, hi := prefix, prefix+"\U0010FFFF"
+	var key []byte
+	var data sql.RawBytes
+	// One statement for all the runs (a rare word's range is a block or
+	// two a run, so a statement per run was mostly overhead): each run's
+	// blocks from lo on, and its last block before lo, which may hold the
+	// first matching entries.
+	rows, err := q.QueryContext(ctx, `SELECT b.run, b.first_key, b.first_id, b.data FROM search_runs r
+		CROSS JOIN search_blocks b ON b.run = r.id AND b.first_key >= ?1 AND b.first_key < ?2
+		UNION ALL SELECT b.run, b.first_key, b.first_id, b.data FROM search_runs r
+		CROSS JOIN search_blocks b ON b.id = (SELECT id FROM search_blocks
+			WHERE run = r.id AND first_key < ?1 ORDER BY first_key DESC, first_id DESC LIMIT 1)`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var run, id int64
+		var k string
+		if err := rows.Scan(&run, &k, &id, &data); err != nil {
+			return nil, fmt.Errorf("search index: %w", err)
+		}
+		if key, err = blockIDs(key, k, id, data, lo, hi, add); err != nil {
+			return nil, fmt.Errorf("search index run %d block %q: %w", run, k, err)
+		}
+		if set.n >= most {
+			set.capped, set.whole, set.keys, set.ents = true, false, nil, nil
+			return set, nil
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, fmt.Errorf("search index: %w", err)
+	}
+	return set, nil
+}
+
+// blockIDs calls fn with the entries of a block whose key is in [lo,
+// hi), as decodeBlock reads them, until fn returns false: the key (valid
+// until the next call), whether it differs from the previous call's
+// (always for a block's first entry in the range) and the user id. key is
+// scratch space, returned for the next block.
+func blockIDs(key []byte, firstKey string, firstID int64, data []byte, lo, hi string, fn func(key []byte, fresh bool, id int64) bool) ([]byte, error) {
+	key = append(key[:0], firstKey...)
+	in := firstKey >= lo && firstKey < hi
+	fresh := true
+	if in {
+		if !fn(key, true, firstID) {
+			return key, nil
+		}
+		fresh = false
+	}
+	prev := firstID
+	for len(data) > 0 {
+		shared, n := binary.Uvarint(data)
+		if n <= 0 || shared > uint64(len(key)) {
+			return key, errBadBlock
+		}
+		data = data[n:]
+		rest, n := binary.Uvarint(data)
+		if n <= 0 || rest > uint64(len(data)-n) {
+			return key, errBadBlock
+		}
+		data = data[n:]
+		same := rest == 0 && shared == uint64(len(key))
+		if !same {
+			key = append(key[:shared], data[:rest]...)
+			if string(key) >= hi {
+				return key, nil // keys ascend: the rest are past the range
+			}
+			in = string(key) >= lo
+			fresh = true
+		}
+		data = data[rest:]
+		id, n := binary.Uvarint(data)
+		if n <= 0 {
+			return key, errBadBlock
+		}
+		data = data[n:]
+		if same {
+			id += uint64(prev)
+		}
+		prev = int64(id)
+		if in {
+			if !fn(key, fresh, prev) {
+				return key, nil
+			}
+			fresh = false
+		}
+	}
+	return key, nil
+}
+
+// keyOrder returns the users of the sets' entries in the order of the
+// entries' keys, then ids — the order an indexIter over the sets'
+// prefixes gives, an entry kept by two runs once; ok is false when a set
+// did not keep its entries.
+func keyOrder(sets ...*prefixSet) (ids []int64, ok bool) {
+	if len(sets) == 0 {
+		return nil, false
+	}
+	var keys []string
+	n := 0
+	for _, s := range sets {
+		if !s.whole {
+			return nil, false
+		}
+		keys = append(keys, s.keys...)
+		n += len(s.ents)
+	}
+	slices.Sort(keys)
+	keys = slices.Compact(keys)
+	if len(keys) > 1<<(64-entryKeyShift) {
+		return nil, false
+	}
+	ents := make([]uint64, 0, n)
+	for _, s := range sets {
+		place := make([]uint64, len(s.keys))
+		for i, k := range s.keys {
+			j, _ := slices.BinarySearch(keys, k)
+			place[i] = uint64(j)
+		}
+		for _, e := range s.ents {
+			ents = append(ents, place[e>>entryKeyShift]<<entryKeyShift|e&(1<<entryKeyShift-1))
+		}
+	}
+	slices.Sort(ents)
+	ents = slices.Compact(ents)
+	ids = make([]int64, len(ents))
+	for i, e := range ents {
+		ids[i] = int64(e & (1<<entryKeyShift - 1))
+	}
+	return ids, true
+}
+
 // prefixCount counts the entries with a key starting with prefix, up to
 // most.
 func prefixCount(ctx context.Context, q querier, prefix string, most int) (int, error) {

@@ -145,6 +145,7 @@ func TestSearchIndexAgainstModel(t *testing.T) {
 			if cnt != n {
 				t.Fatalf("%s: prefix %q: count %d, want %d", step, p, cnt, n)
 			}
+			checkPrefixSet(t, step, db, p, all)
 		}
 		runs, err := indexRuns(ctx, db)
 		if err != nil {
@@ -269,5 +270,142 @@ func TestMigrationCarriesSearchIndex(t *testing.T) {
 	}
 	if n, _ := prefixCount(ctx, db, "", 100); n != 3 {
 		t.Errorf("%d entries left, want 3", n)
+	}
+}
+
+// checkPrefixSet: prefixIDSet reads the prefix's entries as the model
+// has them — their number, their users, and (keyOrder) the users in key
+// order as an indexIter walks them — and stops at the most asked for.
+func checkPrefixSet(t *testing.T, step string, q querier, p string, all []indexEntry) {
+	t.Helper()
+	ctx := context.Background()
+	var order []int64
+	users := map[int64]bool{}
+	for _, e := range all {
+		if strings.HasPrefix(e.key, p) {
+			order = append(order, e.id)
+			users[e.id] = true
+		}
+	}
+	set, err := prefixIDSet(ctx, q, p, 1<<30, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if set.n != len(order) || set.capped {
+		t.Fatalf("%s: prefix %q: set of %d entries (capped %v), want %d", step, p, set.n, set.capped, len(order))
+	}
+	for id := range users {
+		if !set.ids.has(id) {
+			t.Fatalf("%s: prefix %q: user %d missing from the set", step, p, id)
+		}
+	}
+	for _, id := range []int64{-1, 0, 2999, 3000, 1 << 40} {
+		if set.ids.has(id) != users[id] {
+			t.Fatalf("%s: prefix %q: user %d in the set: %v", step, p, id, !users[id])
+		}
+	}
+	if got, ok := keyOrder(set); len(order) <= keepEntries && (!ok || !slices.Equal(got, order)) {
+		t.Fatalf("%s: prefix %q: key order %v (ok %v), want %v", step, p, got, ok, order)
+	}
+	if set, err := prefixIDSet(ctx, q, p, 1<<30, false); err != nil || set.n != len(order) {
+		t.Fatalf("%s: prefix %q: without entries: %v, %v", step, p, set, err)
+	} else if _, ok := keyOrder(set); ok {
+		t.Fatalf("%s: prefix %q: a set without entries gave a key order", step, p)
+	}
+	if len(order) > 3 {
+		set, err := prefixIDSet(ctx, q, p, 3, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if set.n != 3 || !set.capped {
+			t.Fatalf("%s: prefix %q: %d entries read (capped %v), want 3 and capped", step, p, set.n, set.capped)
+		}
+		if _, ok := keyOrder(set); ok {
+			t.Fatalf("%s: prefix %q: a capped set gave a key order", step, p)
+		}
+	}
+}
+
+// TestKeyOrderOfTwoRanges: a fuzzy word is two ranges ('n' and 't');
+// keyOrder of both sets is the order an indexIter over both gives.
+func TestKeyOrderOfTwoRanges(t *testing.T) {
+	ctx := context.Background()
+	db, err := openDB(filepath.Join(t.TempDir(), "ix.db"), make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := migrate(ctx, db, len(migrations)); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(2))
+	keys := []string{"n аиг", "n аигерим", "t аигерим", "t аигул", "n аидос", "t аи", "n аб", "t аг"}
+	// Three runs, so an entry may be in two and the runs interleave.
+	for range 3 {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix := &indexEdit{}
+		for range 400 {
+			ix.insert(int64(1+rng.Intn(500)), []string{keys[rng.Intn(len(keys))]})
+		}
+		if err := ix.flush(ctx, tx); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	it, err := newIndexIter(ctx, db, "n аи", "t аи")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []int64
+	for {
+		e, ok := it.next()
+		if !ok {
+			break
+		}
+		want = append(want, e.id)
+	}
+	if it.err != nil || len(want) == 0 {
+		t.Fatal(it.err, len(want))
+	}
+	n, err := prefixIDSet(ctx, db, "n аи", 1<<30, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tt, err := prefixIDSet(ctx, db, "t аи", 1<<30, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := keyOrder(n, tt); !ok || !slices.Equal(got, want) {
+		t.Fatalf("key order %v (ok %v), want %v", got, ok, want)
+	}
+	if _, ok := keyOrder(); ok {
+		t.Fatal("no sets gave a key order")
+	}
+}
+
+// A damaged block read for its ids is an error too, never a panic.
+func TestBlockIDsDamaged(t *testing.T) {
+	es := []indexEntry{{"n әлібек", 5}, {"n әлібеков", 3}, {"n әлібекова", 4}, {"n әлібекова", 9}, {"n әлібекұлы", 1}, {"p 77011234567", 2}}
+	data := encodeBlock([]byte{}, es)
+	var got []int64
+	collect := func(_ []byte, _ bool, id int64) bool { got = append(got, id); return true }
+	if _, err := blockIDs(nil, es[0].key, es[0].id, data, "n әлібеков", "n әлібеков\U0010FFFF", collect); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, []int64{3, 4, 9}) {
+		t.Fatalf("ids %v, want [3 4 9]", got)
+	}
+	for cut := 1; cut < len(data); cut++ {
+		if _, err := blockIDs(nil, es[0].key, es[0].id, data[:cut], "n ", "o", collect); err != nil && !errors.Is(err, errBadBlock) {
+			t.Fatalf("cut at %d: %v", cut, err)
+		}
+	}
+	if _, err := blockIDs(nil, "n a", 1, []byte{0xff}, "n ", "o", collect); !errors.Is(err, errBadBlock) {
+		t.Fatalf("garbage read: %v", err)
 	}
 }
