@@ -37,7 +37,7 @@ func (w *Workspace) ImportConsents(ctx context.Context, r io.Reader, name string
 
 func (w *Workspace) importConsents(ctx context.Context, src rowSource[exportfile.Consent], name string, sum hash.Hash, opts ImportOptions) (*ImportResult, error) {
 	res := &ImportResult{File: name}
-	ci := &consentImporter{w: w, file: name, batch: &res.BatchID, ids: map[string]int64{}, editions: map[int]*editionInfo{}}
+	ci := &consentImporter{w: w, file: name, batch: &res.BatchID, res: res, ids: map[string]int64{}, editions: map[int]*editionInfo{}, ranges: !consentPerRow}
 	ci.ins = &consentInserter{w: w}
 	run := &importRun[exportfile.Consent]{w: w, kind: "consents", action: "import.consents", file: name, opts: opts, src: src, sum: sum, res: res,
 		chunk: 50000, prepare: ci.prepare, row: ci.row, finish: ci.finish, done: ci.ins.close, batches: "consent_import_batches", perm: PermConsentsWrite}
@@ -55,14 +55,26 @@ type consentImporter struct {
 	batch    *int64
 	ids      map[string]int64
 	editions map[int]*editionInfo
+	res      *ImportResult
 	find     *sql.Stmt
+	findFrom *sql.Stmt
 	ins      *consentInserter
 	seq      int64
 	// last is the previous row's account: exports are grouped by user,
 	// so most rows skip the map.
 	lastAcc string
 	lastID  int64
+	// ranges: an account not yet known is read with the next
+	// accountRange accounts in id order (one query for hundreds of users
+	// of an export in account order); after enough accounts out of order,
+	// one query per account. missed is the last account read that way.
+	ranges    bool
+	missed    string
+	disorders int
 }
+
+// accountRange is how many accounts one read of users brings.
+const accountRange = 512
 
 func (c *consentImporter) prepare(ctx context.Context, tx *sql.Tx) error {
 	if c.find != nil {
@@ -72,6 +84,17 @@ func (c *consentImporter) prepare(ctx context.Context, tx *sql.Tx) error {
 	if c.find, err = tx.PrepareContext(ctx, `SELECT id FROM users WHERE account_id = ?`); err != nil {
 		return err
 	}
+	if c.findFrom != nil {
+		c.findFrom.Close()
+	}
+	if c.findFrom, err = tx.PrepareContext(ctx, `SELECT account_id, id FROM users WHERE account_id >= ? ORDER BY account_id LIMIT `+
+		fmt.Sprint(accountRange)); err != nil {
+		return err
+	}
+	// Ids are read afresh in each chunk's transaction: between two chunks
+	// another program may have destroyed a user.
+	clear(c.ids)
+	c.lastAcc, c.lastID = "", 0
 	if c.seq, err = nextAuditSeq(ctx, tx); err != nil {
 		return err
 	}
@@ -81,11 +104,71 @@ func (c *consentImporter) prepare(ctx context.Context, tx *sql.Tx) error {
 }
 
 func (c *consentImporter) finish(ctx context.Context, tx *sql.Tx) error {
-	if c.find != nil {
-		c.find.Close()
-		c.find = nil
+	for _, st := range []*sql.Stmt{c.find, c.findFrom} {
+		if st != nil {
+			st.Close()
+		}
+	}
+	c.find, c.findFrom = nil, nil
+	if err := c.count(c.ins.drain(ctx, tx)); err != nil {
+		return fmt.Errorf("%s %w", c.file, err)
 	}
 	return c.ins.flush(ctx, tx)
+}
+
+// count adds a written batch's events to the result (rows are queued
+// with outcome "", see importRun).
+func (c *consentImporter) count(newN, sameN int, err error) error {
+	c.res.New += newN
+	c.res.Same += sameN
+	return err
+}
+
+// account returns the users id of accountID, 0 when there is none.
+func (c *consentImporter) account(ctx context.Context, accountID string) (int64, error) {
+	if uid, ok := c.ids[accountID]; ok {
+		return uid, nil
+	}
+	if len(c.ids) > 1<<16 {
+		clear(c.ids)
+	}
+	if c.ranges {
+		if accountID < c.missed {
+			if c.disorders++; c.disorders > 64 {
+				c.ranges = false
+			}
+		}
+		c.missed = accountID
+	}
+	if !c.ranges {
+		var uid int64
+		err := c.find.QueryRowContext(ctx, accountID).Scan(&uid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		c.ids[accountID] = uid
+		return uid, nil
+	}
+	rows, err := c.findFrom.QueryContext(ctx, accountID)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var acc string
+		var uid int64
+		if err := rows.Scan(&acc, &uid); err != nil {
+			return 0, err
+		}
+		c.ids[acc] = uid
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	return c.ids[accountID], nil
 }
 
 func (c *consentImporter) edition(ctx context.Context, tx *sql.Tx, n int) (*editionInfo, error) {
@@ -127,29 +210,22 @@ func (c *consentImporter) row(ctx context.Context, tx *sql.Tx, v exportfile.Cons
 	}
 	uid := c.lastID
 	if v.AccountID != c.lastAcc || uid == 0 {
-		var ok bool
-		if uid, ok = c.ids[v.AccountID]; !ok {
-			err := c.find.QueryRowContext(ctx, v.AccountID).Scan(&uid)
-			if errors.Is(err, sql.ErrNoRows) {
-				return "", rowErr("account_id", v.AccountID, "no user with this account id; import the users export first")
-			}
-			if err != nil {
-				return "", err
-			}
-			if len(c.ids) > 1<<16 {
-				clear(c.ids)
-			}
-			c.ids[v.AccountID] = uid
+		if uid, err = c.account(ctx, v.AccountID); err != nil {
+			return "", err
+		}
+		if uid == 0 {
+			return "", rowErr("account_id", v.AccountID, "no user with this account id; import the users export first")
 		}
 		c.lastAcc, c.lastID = v.AccountID, uid
 	}
-	ev := &ConsentEvent{Purpose: v.Purpose, Event: ConsentEventKind(v.Event), Edition: v.Edition, Language: v.Language, Channel: v.Channel,
-		At: v.Time, IP: v.IP, UserAgent: v.UserAgent, DocumentRef: v.DocumentRef, BatchID: *c.batch, AuditSeq: c.seq}
-	out, err := c.ins.insert(ctx, uid, ev)
-	if err != nil {
-		return "", fmt.Errorf("%s line %d: %w", c.file, v.Line, err)
+	e := pendingEvent{uid: uid, purpose: v.Purpose, event: v.Event, language: v.Language, channel: v.Channel, ip: v.IP,
+		userAgent: v.UserAgent, documentRef: v.DocumentRef, edition: v.Edition, at: nanos(v.Time), local: v.Time,
+		batch: sql.NullInt64{Int64: *c.batch, Valid: *c.batch != 0}, seq: c.seq, line: v.Line}
+	// Outcome "": the event is counted when its batch is written.
+	if err := c.count(c.ins.queue(ctx, tx, e)); err != nil {
+		return "", fmt.Errorf("%s %w", c.file, err)
 	}
-	return out, nil
+	return "", nil
 }
 
 // ConsentImportBatches lists consent import runs, newest first.

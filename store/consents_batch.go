@@ -1,0 +1,236 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// The import's write path in batches. An event costs the engine less
+// when consentBatchRows of them go in one multi-row INSERT than when each
+// is its own statement: a third of a single-row insert was the statement
+// itself (database/sql, the driver's cgo calls, the VM's start and
+// reset), not the b-tree. The current states of a chunk go the same way.
+
+// consentBatchRows is how many events (or state rows) one statement
+// inserts.
+const consentBatchRows = 16
+
+// consentRowModeRows is how many rows the import inserts one by one after
+// a batch met events already in the ledger (a re-import): there, every
+// batch would need its rows looked up again.
+const consentRowModeRows = 4096
+
+// consentPerRow makes the import take the one-statement-per-row path
+// everywhere (tests compare the two).
+var consentPerRow bool
+
+// pendingEvent is a validated event waiting for its batch.
+type pendingEvent struct {
+	uid                                int64
+	purpose, event, language, channel  string
+	ip, userAgent, documentRef, reason string
+	edition                            int
+	at                                 int64
+	local                              time.Time // At, for the day it is counted on
+	batch                              sql.NullInt64
+	seq                                int64
+	line                               int
+}
+
+func valuesList(n, cols int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
+}
+
+// consentInsertBatchSQL is consentInsertSQL for consentBatchRows events.
+var consentInsertBatchSQL = `INSERT INTO consent_events(user_id, purpose, event, edition, language, channel, at, ip, user_agent,
+	document_ref, reason, batch_id, audit_seq) VALUES ` + valuesList(consentBatchRows, 13) + `
+	ON CONFLICT(user_id, purpose, at, event, edition) DO NOTHING`
+
+// queue adds a validated event; it is written when the batch is full
+// (drain) or at the end of the chunk. It returns the numbers of new and
+// already known events written by this call.
+func (c *consentInserter) queue(ctx context.Context, tx *sql.Tx, e pendingEvent) (newN, sameN int, err error) {
+	c.pending = append(c.pending, e)
+	if len(c.pending) < consentBatchRows {
+		return 0, 0, nil
+	}
+	return c.drain(ctx, tx)
+}
+
+// drain writes the queued events.
+func (c *consentInserter) drain(ctx context.Context, tx *sql.Tx) (newN, sameN int, err error) {
+	defer func() { c.pending = c.pending[:0] }()
+	if len(c.pending) == consentBatchRows && c.rowMode <= 0 && !consentPerRow {
+		return c.writeBatch(ctx, tx)
+	}
+	for i := range c.pending {
+		e := &c.pending[i]
+		c.rowMode--
+		res, err := c.ins.ExecContext(ctx, e.uid, e.purpose, e.event, e.edition, e.language, e.channel, e.at, e.ip, e.userAgent,
+			e.documentRef, e.reason, e.batch, e.seq)
+		if err != nil {
+			return newN, sameN, fmt.Errorf("line %d: %w", e.line, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			sameN++
+			continue
+		}
+		id, _ := res.LastInsertId()
+		c.noteNew(e, id)
+		newN++
+	}
+	return newN, sameN, nil
+}
+
+// writeBatch inserts a full batch with one statement. When every event
+// was new and took the next ids in order (SQLite gives a new row the
+// largest id plus one, and inserts VALUES rows in order), their ids are
+// known without asking; otherwise each event's id is read by its natural
+// key, and an event is new when its id is above the ledger's largest
+// before the statement and not claimed by an earlier row of the batch
+// (the same event twice in a file).
+func (c *consentInserter) writeBatch(ctx context.Context, tx *sql.Tx) (newN, sameN int, err error) {
+	if c.insBatch == nil {
+		if c.insBatch, err = tx.PrepareContext(ctx, consentInsertBatchSQL); err != nil {
+			return 0, 0, err
+		}
+	}
+	args := c.args[:0]
+	for i := range c.pending {
+		e := &c.pending[i]
+		args = append(args, e.uid, e.purpose, e.event, e.edition, e.language, e.channel, e.at, e.ip, e.userAgent,
+			e.documentRef, e.reason, e.batch, e.seq)
+	}
+	c.args = args
+	first, last := c.pending[0].line, c.pending[len(c.pending)-1].line
+	res, err := c.insBatch.ExecContext(ctx, args...)
+	clear(c.args)
+	if err != nil {
+		return 0, 0, fmt.Errorf("lines %d-%d: %w", first, last, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, 0, err
+	}
+	lastID, err := res.LastInsertId()
+	if err != nil {
+		return 0, 0, err
+	}
+	before := c.maxID
+	if int(n) == len(c.pending) && lastID == before+n {
+		for i := range c.pending {
+			c.noteNew(&c.pending[i], before+1+int64(i))
+		}
+		return len(c.pending), 0, nil
+	}
+	if n < int64(len(c.pending)) {
+		c.rowMode = consentRowModeRows
+	}
+	if c.findID == nil {
+		if c.findID, err = tx.PrepareContext(ctx, `SELECT id FROM consent_events
+			WHERE user_id = ? AND purpose = ? AND at = ? AND event = ? AND edition = ?`); err != nil {
+			return 0, 0, err
+		}
+	}
+	claimed := make(map[int64]bool, n)
+	for i := range c.pending {
+		e := &c.pending[i]
+		var id int64
+		if err := c.findID.QueryRowContext(ctx, e.uid, e.purpose, e.at, e.event, e.edition).Scan(&id); err != nil {
+			return newN, sameN, fmt.Errorf("line %d: %w", e.line, err)
+		}
+		if id > before && !claimed[id] {
+			claimed[id] = true
+			c.noteNew(e, id)
+			newN++
+		} else {
+			sameN++
+		}
+	}
+	if newN != int(n) {
+		return newN, sameN, fmt.Errorf("lines %d-%d: %d events inserted, %d found new", first, last, n, newN)
+	}
+	return newN, sameN, nil
+}
+
+// noteNew moves the chunk's current states and day counts by a new event.
+func (c *consentInserter) noteNew(e *pendingEvent, id int64) {
+	if id > c.maxID {
+		c.maxID = id
+	}
+	k := stateKey{e.uid, e.purpose}
+	if cur, ok := c.latest[k]; !ok || e.at > cur.at || e.at == cur.at && id > cur.id {
+		c.latest[k] = stateRow{e.event, e.channel, e.language, e.edition, e.at, id}
+	}
+	y, m, d := e.local.In(c.loc).Date()
+	c.daily[dailyKey{y, int(m), d, e.edition, e.purpose, e.event, e.channel, e.language}]++
+}
+
+// stateRange reads the current states of users lo to hi that the chunk
+// touches (keys in c.latest): one range read instead of a probe per key,
+// and nothing at all to read in a first import.
+func (c *consentInserter) stateRange(ctx context.Context, tx *sql.Tx, lo, hi int64) (map[stateKey]stateRow, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT user_id, purpose, state, edition, channel, language, at, event_id FROM consent_state
+		WHERE user_id BETWEEN ? AND ?`, lo, hi)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	old := map[stateKey]stateRow{}
+	for rows.Next() {
+		var k stateKey
+		var r stateRow
+		if err := rows.Scan(&k.uid, &k.purpose, &r.event, &r.edition, &r.channel, &r.language, &r.at, &r.id); err != nil {
+			return nil, err
+		}
+		if _, ok := c.latest[k]; ok {
+			old[k] = r
+		}
+	}
+	return old, rows.Err()
+}
+
+// insertStates inserts state rows known to be new (read in the same
+// transaction), consentBatchRows a statement.
+func insertStates(ctx context.Context, tx *sql.Tx, keys []stateKey, rows []stateRow) error {
+	const cols = `INSERT INTO consent_state(user_id, purpose, state, edition, channel, language, at, event_id) VALUES `
+	var many, one *sql.Stmt
+	defer func() {
+		for _, st := range []*sql.Stmt{many, one} {
+			if st != nil {
+				st.Close()
+			}
+		}
+	}()
+	args := make([]any, 0, 8*consentBatchRows)
+	for i := 0; i < len(keys); {
+		k := consentBatchRows
+		if len(keys)-i < k {
+			k = 1
+		}
+		st := &many
+		if k == 1 {
+			st = &one
+		}
+		if *st == nil {
+			var err error
+			if *st, err = tx.PrepareContext(ctx, cols+valuesList(k, 8)); err != nil {
+				return err
+			}
+		}
+		args = args[:0]
+		for j := i; j < i+k; j++ {
+			r := &rows[j]
+			args = append(args, keys[j].uid, keys[j].purpose, r.event, r.edition, r.channel, r.language, r.at, r.id)
+		}
+		if _, err := (*st).ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("consent state: %w", err)
+		}
+		i += k
+	}
+	return nil
+}
