@@ -506,10 +506,15 @@ type consentInserter struct {
 	// one by one after a batch met known events.
 	pending  []pendingEvent
 	insBatch *sql.Stmt
-	findID   *sql.Stmt
-	args     []any
-	maxID    int64
-	rowMode  int
+	// insBatchFor is the batch and audit entry insBatch writes.
+	insBatchFor struct {
+		batch sql.NullInt64
+		seq   int64
+	}
+	findID  *sql.Stmt
+	args    []any
+	maxID   int64
+	rowMode int
 }
 
 type stateKey struct {
@@ -742,17 +747,8 @@ func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
 	if len(c.daily) == 0 {
 		return nil
 	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO consent_daily(day, edition, purpose, event, channel, language, n) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT(day, edition, purpose, event, channel, language) DO UPDATE SET n = n + excluded.n`)
-	if err != nil {
+	if err := writeDaily(ctx, tx, c.daily); err != nil {
 		return err
-	}
-	defer st.Close()
-	for k, n := range c.daily {
-		day := fmt.Sprintf("%04d-%02d-%02d", k.y, k.m, k.d)
-		if _, err := st.ExecContext(ctx, day, k.edition, k.purpose, k.event, k.channel, k.language, n); err != nil {
-			return err
-		}
 	}
 	clear(c.daily)
 	return nil

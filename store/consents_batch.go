@@ -4,8 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
-	"time"
 )
 
 // The import's write path in batches. An event costs the engine less
@@ -34,7 +35,7 @@ type pendingEvent struct {
 	ip, userAgent, documentRef, reason string
 	edition                            int
 	at                                 int64
-	local                              time.Time // At, for the day it is counted on
+	y, m, d                            int // the day it is counted on
 	batch                              sql.NullInt64
 	seq                                int64
 	line                               int
@@ -45,10 +46,20 @@ func valuesList(n, cols int) string {
 	return strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
 }
 
-// consentInsertBatchSQL is consentInsertSQL for consentBatchRows events.
-var consentInsertBatchSQL = `INSERT INTO consent_events(user_id, purpose, event, edition, language, channel, at, ip, user_agent,
-	document_ref, reason, batch_id, audit_seq) VALUES ` + valuesList(consentBatchRows, 13) + `
+// consentInsertBatchSQL is consentInsertSQL for consentBatchRows events
+// of one import chunk: its batch and audit entry, and the empty reason,
+// are written into the text, so that each event binds 10 values, not 13
+// (a bound value is a call into C).
+func consentInsertBatchSQL(batch sql.NullInt64, seq int64) string {
+	b := "NULL"
+	if batch.Valid {
+		b = strconv.FormatInt(batch.Int64, 10)
+	}
+	row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', " + b + ", " + strconv.FormatInt(seq, 10) + ")"
+	return `INSERT INTO consent_events(user_id, purpose, event, edition, language, channel, at, ip, user_agent,
+	document_ref, reason, batch_id, audit_seq) VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", consentBatchRows), ", ") + `
 	ON CONFLICT(user_id, purpose, at, event, edition) DO NOTHING`
+}
 
 // queue adds a validated event; it is written when the batch is full
 // (drain) or at the end of the chunk. It returns the numbers of new and
@@ -64,7 +75,7 @@ func (c *consentInserter) queue(ctx context.Context, tx *sql.Tx, e pendingEvent)
 // drain writes the queued events.
 func (c *consentInserter) drain(ctx context.Context, tx *sql.Tx) (newN, sameN int, err error) {
 	defer func() { c.pending = c.pending[:0] }()
-	if len(c.pending) == consentBatchRows && c.rowMode <= 0 && !consentPerRow {
+	if len(c.pending) == consentBatchRows && c.rowMode <= 0 && !consentPerRow && c.oneChunk() {
 		return c.writeBatch(ctx, tx)
 	}
 	for i := range c.pending {
@@ -86,6 +97,18 @@ func (c *consentInserter) drain(ctx context.Context, tx *sql.Tx) (newN, sameN in
 	return newN, sameN, nil
 }
 
+// oneChunk reports whether the queued events share their batch and audit
+// entry and have no reason, as an import chunk's do.
+func (c *consentInserter) oneChunk() bool {
+	e0 := &c.pending[0]
+	for i := range c.pending {
+		if e := &c.pending[i]; e.batch != e0.batch || e.seq != e0.seq || e.reason != "" {
+			return false
+		}
+	}
+	return true
+}
+
 // writeBatch inserts a full batch with one statement. When every event
 // was new and took the next ids in order (SQLite gives a new row the
 // largest id plus one, and inserts VALUES rows in order), their ids are
@@ -94,16 +117,21 @@ func (c *consentInserter) drain(ctx context.Context, tx *sql.Tx) (newN, sameN in
 // before the statement and not claimed by an earlier row of the batch
 // (the same event twice in a file).
 func (c *consentInserter) writeBatch(ctx context.Context, tx *sql.Tx) (newN, sameN int, err error) {
-	if c.insBatch == nil {
-		if c.insBatch, err = tx.PrepareContext(ctx, consentInsertBatchSQL); err != nil {
+	e0 := &c.pending[0]
+	if c.insBatch == nil || c.insBatchFor.batch != e0.batch || c.insBatchFor.seq != e0.seq {
+		if c.insBatch != nil {
+			c.insBatch.Close()
+		}
+		if c.insBatch, err = tx.PrepareContext(ctx, consentInsertBatchSQL(e0.batch, e0.seq)); err != nil {
+			c.insBatch = nil
 			return 0, 0, err
 		}
+		c.insBatchFor.batch, c.insBatchFor.seq = e0.batch, e0.seq
 	}
 	args := c.args[:0]
 	for i := range c.pending {
 		e := &c.pending[i]
-		args = append(args, e.uid, e.purpose, e.event, e.edition, e.language, e.channel, e.at, e.ip, e.userAgent,
-			e.documentRef, e.reason, e.batch, e.seq)
+		args = append(args, e.uid, e.purpose, e.event, e.edition, e.language, e.channel, e.at, e.ip, e.userAgent, e.documentRef)
 	}
 	c.args = args
 	first, last := c.pending[0].line, c.pending[len(c.pending)-1].line
@@ -166,8 +194,7 @@ func (c *consentInserter) noteNew(e *pendingEvent, id int64) {
 	if cur, ok := c.latest[k]; !ok || e.at > cur.at || e.at == cur.at && id > cur.id {
 		c.latest[k] = stateRow{e.event, e.channel, e.language, e.edition, e.at, id}
 	}
-	y, m, d := e.local.In(c.loc).Date()
-	c.daily[dailyKey{y, int(m), d, e.edition, e.purpose, e.event, e.channel, e.language}]++
+	c.daily[dailyKey{e.y, e.m, e.d, e.edition, e.purpose, e.event, e.channel, e.language}]++
 }
 
 // stateRange reads the current states of users lo to hi that the chunk
@@ -229,6 +256,75 @@ func insertStates(ctx context.Context, tx *sql.Tx, keys []stateKey, rows []state
 		}
 		if _, err := (*st).ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("consent state: %w", err)
+		}
+		i += k
+	}
+	return nil
+}
+
+// writeDaily adds the day counts to consent_daily in its key order,
+// consentBatchRows keys a statement (a chunk of a large import counts
+// thousands of days, editions, purposes, channels and languages).
+func writeDaily(ctx context.Context, tx *sql.Tx, daily map[dailyKey]int) error {
+	keys := make([]dailyKey, 0, len(daily))
+	for k := range daily {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := &keys[i], &keys[j]
+		switch {
+		case a.y != b.y:
+			return a.y < b.y
+		case a.m != b.m:
+			return a.m < b.m
+		case a.d != b.d:
+			return a.d < b.d
+		case a.edition != b.edition:
+			return a.edition < b.edition
+		case a.purpose != b.purpose:
+			return a.purpose < b.purpose
+		case a.event != b.event:
+			return a.event < b.event
+		case a.channel != b.channel:
+			return a.channel < b.channel
+		}
+		return a.language < b.language
+	})
+	const head = `INSERT INTO consent_daily(day, edition, purpose, event, channel, language, n) VALUES `
+	const tail = ` ON CONFLICT(day, edition, purpose, event, channel, language) DO UPDATE SET n = n + excluded.n`
+	var many, one *sql.Stmt
+	defer func() {
+		for _, st := range []*sql.Stmt{many, one} {
+			if st != nil {
+				st.Close()
+			}
+		}
+	}()
+	args := make([]any, 0, 7*consentBatchRows)
+	var day []byte
+	for i := 0; i < len(keys); {
+		k := consentBatchRows
+		if len(keys)-i < k || consentPerRow {
+			k = 1
+		}
+		st := &many
+		if k == 1 {
+			st = &one
+		}
+		if *st == nil {
+			var err error
+			if *st, err = tx.PrepareContext(ctx, head+valuesList(k, 7)+tail); err != nil {
+				return err
+			}
+		}
+		args = args[:0]
+		for j := i; j < i+k; j++ {
+			d := &keys[j]
+			day = fmt.Appendf(day[:0], "%04d-%02d-%02d", d.y, d.m, d.d)
+			args = append(args, string(day), d.edition, d.purpose, d.event, d.channel, d.language, daily[*d])
+		}
+		if _, err := (*st).ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("consent day counts: %w", err)
 		}
 		i += k
 	}

@@ -39,10 +39,36 @@ func (w *Workspace) importConsents(ctx context.Context, src rowSource[exportfile
 	res := &ImportResult{File: name}
 	ci := &consentImporter{w: w, file: name, batch: &res.BatchID, res: res, ids: map[string]int64{}, editions: map[int]*editionInfo{}, ranges: !consentPerRow}
 	ci.ins = &consentInserter{w: w}
-	run := &importRun[exportfile.Consent]{w: w, kind: "consents", action: "import.consents", file: name, opts: opts, src: src, sum: sum, res: res,
+	run := &importRun[consentRow]{w: w, kind: "consents", action: "import.consents", file: name, opts: opts,
+		src: datedConsents{src, w.Location()}, sum: sum, res: res,
 		chunk: 50000, prepare: ci.prepare, row: ci.row, finish: ci.finish, done: ci.ins.close, batches: "consent_import_batches", perm: PermConsentsWrite}
 	return run.run(ctx)
 }
+
+// consentRow is an event of the file with what the writer needs of its
+// time worked out on the goroutine that reads the file (see prefetch):
+// the writer is the import's bottleneck.
+type consentRow struct {
+	exportfile.Consent
+	at      int64 // nanos(Time)
+	y, m, d int   // the day it is counted on, workspace time zone
+}
+
+type datedConsents struct {
+	src rowSource[exportfile.Consent]
+	loc *time.Location
+}
+
+func (d datedConsents) Next() (consentRow, error) {
+	v, err := d.src.Next()
+	if err != nil {
+		return consentRow{Consent: v}, err
+	}
+	y, m, day := v.Time.In(d.loc).Date()
+	return consentRow{Consent: v, at: nanos(v.Time), y: y, m: int(m), d: day}, nil
+}
+
+func (d datedConsents) BytesRead() int64 { return d.src.BytesRead() }
 
 type editionInfo struct {
 	err      string // why the edition cannot be used, "" when it can
@@ -191,7 +217,7 @@ func (c *consentImporter) edition(ctx context.Context, tx *sql.Tx, n int) (*edit
 	return e, nil
 }
 
-func (c *consentImporter) row(ctx context.Context, tx *sql.Tx, v exportfile.Consent) (string, error) {
+func (c *consentImporter) row(ctx context.Context, tx *sql.Tx, v consentRow) (string, error) {
 	rowErr := func(col, value, reason string) error {
 		return &exportfile.RowError{File: c.file, Line: v.Line, Column: col, Value: value, Reason: reason}
 	}
@@ -219,7 +245,7 @@ func (c *consentImporter) row(ctx context.Context, tx *sql.Tx, v exportfile.Cons
 		c.lastAcc, c.lastID = v.AccountID, uid
 	}
 	e := pendingEvent{uid: uid, purpose: v.Purpose, event: v.Event, language: v.Language, channel: v.Channel, ip: v.IP,
-		userAgent: v.UserAgent, documentRef: v.DocumentRef, edition: v.Edition, at: nanos(v.Time), local: v.Time,
+		userAgent: v.UserAgent, documentRef: v.DocumentRef, edition: v.Edition, at: v.at, y: v.y, m: v.m, d: v.d,
 		batch: sql.NullInt64{Int64: *c.batch, Valid: *c.batch != 0}, seq: c.seq, line: v.Line}
 	// Outcome "": the event is counted when its batch is written.
 	if err := c.count(c.ins.queue(ctx, tx, e)); err != nil {
