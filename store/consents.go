@@ -676,18 +676,17 @@ func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
 		if lo, hi := keys[0].uid, keys[len(keys)-1].uid; hi-lo <= 4*int64(users)+1024 && !consentPerRow {
 			// The chunk's users are close together (an export in user
 			// order): their known states are one range read, and the new
-			// ones go in consentBatchRows a statement.
+			// ones one statement (insertStates).
 			old, err := c.stateRange(ctx, tx, lo, hi)
 			if err != nil {
 				return err
 			}
-			newKeys := make([]stateKey, 0, len(keys)-len(old))
 			newRows := make([]stateRow, 0, len(keys)-len(old))
 			for _, k := range keys {
 				r := c.latest[k]
 				o, ok := old[k]
 				if !ok {
-					newKeys, newRows = append(newKeys, k), append(newRows, r)
+					newRows = append(newRows, r)
 					counts[countKey{k.purpose, r.event, r.edition, r.channel, r.language}]++
 					continue
 				}
@@ -695,7 +694,7 @@ func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
 					return err
 				}
 			}
-			if err := insertStates(ctx, tx, newKeys, newRows); err != nil {
+			if err := insertStates(ctx, tx, newRows); err != nil {
 				return err
 			}
 		} else {

@@ -221,43 +221,37 @@ func (c *consentInserter) stateRange(ctx context.Context, tx *sql.Tx, lo, hi int
 	return old, rows.Err()
 }
 
-// insertStates inserts state rows known to be new (read in the same
-// transaction), consentBatchRows a statement.
-func insertStates(ctx context.Context, tx *sql.Tx, keys []stateKey, rows []stateRow) error {
-	const cols = `INSERT INTO consent_state(user_id, purpose, state, edition, channel, language, at, event_id) VALUES `
-	var many, one *sql.Stmt
-	defer func() {
-		for _, st := range []*sql.Stmt{many, one} {
-			if st != nil {
-				st.Close()
-			}
+// stateIDs is how many state rows one statement of insertStates inserts.
+const stateIDs = 64
+
+// insertStates inserts the state rows known to be new (read in the same
+// transaction) from the ledger rows they name: stateIDs rows a statement
+// that binds one value a row, the event's id, not eight.
+func insertStates(ctx context.Context, tx *sql.Tx, rows []stateRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, `INSERT INTO consent_state(user_id, purpose, state, edition, channel, language, at, event_id)
+		SELECT user_id, purpose, event, edition, channel, language, at, id FROM consent_events
+		WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?, ", stateIDs), ", ")+`)`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	args := make([]any, stateIDs)
+	for i := 0; i < len(rows); i += stateIDs {
+		group := rows[i:min(i+stateIDs, len(rows))]
+		for j := range args {
+			// The last group repeats its last id: the same set.
+			args[j] = group[min(j, len(group)-1)].id
 		}
-	}()
-	args := make([]any, 0, 8*consentBatchRows)
-	for i := 0; i < len(keys); {
-		k := consentBatchRows
-		if len(keys)-i < k {
-			k = 1
-		}
-		st := &many
-		if k == 1 {
-			st = &one
-		}
-		if *st == nil {
-			var err error
-			if *st, err = tx.PrepareContext(ctx, cols+valuesList(k, 8)); err != nil {
-				return err
-			}
-		}
-		args = args[:0]
-		for j := i; j < i+k; j++ {
-			r := &rows[j]
-			args = append(args, keys[j].uid, keys[j].purpose, r.event, r.edition, r.channel, r.language, r.at, r.id)
-		}
-		if _, err := (*st).ExecContext(ctx, args...); err != nil {
+		res, err := st.ExecContext(ctx, args...)
+		if err != nil {
 			return fmt.Errorf("consent state: %w", err)
 		}
-		i += k
+		if n, err := res.RowsAffected(); err != nil || n != int64(len(group)) {
+			return fmt.Errorf("consent state: %d rows inserted for %d events (%v)", n, len(group), err)
+		}
 	}
 	return nil
 }
