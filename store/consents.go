@@ -515,6 +515,11 @@ type consentInserter struct {
 	args    []any
 	maxID   int64
 	rowMode int
+	// counting, when not nil, is the goroutine that keeps latest and
+	// daily (startCounting); notes are the events not yet sent to it.
+	counting chan []noted
+	counted  chan struct{}
+	notes    []noted
 }
 
 type stateKey struct {
@@ -628,6 +633,7 @@ func (c *consentInserter) insert(ctx context.Context, uid int64, ev *ConsentEven
 // (migration 0012 dropped those; the delete trigger of a destruction
 // stays).
 func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
+	c.waitCounting()
 	if len(c.latest) > 0 {
 		counts := map[countKey]int{}
 		// In user order: the state table's pages are then visited once.

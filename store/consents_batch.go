@@ -185,16 +185,79 @@ func (c *consentInserter) writeBatch(ctx context.Context, tx *sql.Tx) (newN, sam
 	return newN, sameN, nil
 }
 
-// noteNew moves the chunk's current states and day counts by a new event.
+// noteNew moves the chunk's current states and day counts by a new event:
+// on the counting goroutine when the import started one (startCounting),
+// else at once.
 func (c *consentInserter) noteNew(e *pendingEvent, id int64) {
 	if id > c.maxID {
 		c.maxID = id
 	}
+	if c.counting == nil {
+		c.count(e, id)
+		return
+	}
+	c.notes = append(c.notes, noted{*e, id})
+	if len(c.notes) >= 512 {
+		c.counting <- c.notes
+		c.notes = make([]noted, 0, 512)
+	}
+}
+
+func (c *consentInserter) count(e *pendingEvent, id int64) {
 	k := stateKey{e.uid, e.purpose}
 	if cur, ok := c.latest[k]; !ok || e.at > cur.at || e.at == cur.at && id > cur.id {
 		c.latest[k] = stateRow{e.event, e.channel, e.language, e.edition, e.at, id}
 	}
 	c.daily[dailyKey{e.y, e.m, e.d, e.edition, e.purpose, e.event, e.channel, e.language}]++
+}
+
+// noted is a new event for the counting goroutine.
+type noted struct {
+	e  pendingEvent
+	id int64
+}
+
+// startCounting moves the map work of noteNew (c.latest, c.daily) to a
+// goroutine of its own, beside the one that parses the file: the writer
+// is the import's bottleneck. The maps are the goroutine's until
+// waitCounting, which flush calls before it reads them.
+func (c *consentInserter) startCounting() {
+	if c.counting != nil {
+		return
+	}
+	c.counting, c.counted = make(chan []noted, 16), make(chan struct{})
+	go func(in <-chan []noted, out chan<- struct{}) {
+		for b := range in {
+			if b == nil {
+				out <- struct{}{}
+				continue
+			}
+			for i := range b {
+				c.count(&b[i].e, b[i].id)
+			}
+		}
+	}(c.counting, c.counted)
+}
+
+// waitCounting returns when every event noted so far is counted.
+func (c *consentInserter) waitCounting() {
+	if c.counting == nil {
+		return
+	}
+	if len(c.notes) > 0 {
+		c.counting <- c.notes
+		c.notes = make([]noted, 0, 512)
+	}
+	c.counting <- nil
+	<-c.counted
+}
+
+// stopCounting ends the counting goroutine.
+func (c *consentInserter) stopCounting() {
+	if c.counting != nil {
+		close(c.counting)
+		c.counting, c.notes = nil, nil
+	}
 }
 
 // stateRange reads the current states of users lo to hi that the chunk

@@ -41,7 +41,7 @@ func (w *Workspace) importConsents(ctx context.Context, src rowSource[exportfile
 	ci.ins = &consentInserter{w: w}
 	run := &importRun[consentRow]{w: w, kind: "consents", action: "import.consents", file: name, opts: opts,
 		src: datedConsents{src, w.Location()}, sum: sum, res: res,
-		chunk: 50000, prepare: ci.prepare, row: ci.row, finish: ci.finish, done: ci.ins.close, batches: "consent_import_batches", perm: PermConsentsWrite}
+		chunk: 50000, prepare: ci.prepare, row: ci.row, finish: ci.finish, done: func() { ci.ins.close(); ci.ins.stopCounting() }, batches: "consent_import_batches", perm: PermConsentsWrite}
 	return run.run(ctx)
 }
 
@@ -126,7 +126,11 @@ func (c *consentImporter) prepare(ctx context.Context, tx *sql.Tx) error {
 	}
 	// A rolled-back chunk may have frozen catalogs that are gone now.
 	clear(c.editions)
-	return c.ins.prepare(ctx, tx)
+	if err := c.ins.prepare(ctx, tx); err != nil {
+		return err
+	}
+	c.ins.startCounting()
+	return nil
 }
 
 func (c *consentImporter) finish(ctx context.Context, tx *sql.Tx) error {
