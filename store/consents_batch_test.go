@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand"
 	"reflect"
@@ -199,5 +200,55 @@ func TestConsentImportBatchedEqualsPerRow(t *testing.T) {
 		if rep, err := got.w.Verify(ctx, VerifyOptions{}); err != nil || !rep.OK() {
 			t.Fatalf("chunk %d: verify: %v %+v", chunk, err, rep)
 		}
+	}
+}
+
+// TestConsentImportCancelledKeepsChunksWhole cancels a batched import
+// after its first chunks: what was committed is whole chunks, with states,
+// counts and day counts that follow the ledger, and importing the file
+// again completes it with the same tables as one uninterrupted run.
+func TestConsentImportCancelledKeepsChunksWhole(t *testing.T) {
+	const n = 400
+	first, _ := consentFiles(n)
+	w, _ := newWorkspace(t)
+	threeEditions(t, w)
+	addUsers(t, w, n)
+	ctx, cancel := context.WithCancel(context.Background())
+	chunks := 0
+	res, err := w.ImportConsents(ctx, strings.NewReader(first), "c.csv", exportfile.CSV, ImportOptions{ChunkRows: 300,
+		Progress: func(ImportProgress) {
+			if chunks++; chunks == 2 {
+				cancel()
+			}
+		}})
+	if !errors.Is(err, context.Canceled) || !res.Cancelled {
+		t.Fatalf("cancel: %+v %v", res, err)
+	}
+	tabs := consentTables(t, w)
+	if len(tabs["events"]) != res.New || res.New == 0 || res.New+res.Same+res.Rejected > 2*300+16 {
+		t.Fatalf("after cancel: %d events in the ledger, result %+v", len(tabs["events"]), res)
+	}
+	if !reflect.DeepEqual(tabs["state"], tabs["latest"]) || !reflect.DeepEqual(tabs["counts"], tabs["recount"]) || tabs["daysum"][0] != "1" {
+		t.Fatal("after cancel: states or counts do not follow the ledger")
+	}
+	again, err := w.ImportConsents(context.Background(), strings.NewReader(first), "c.csv", exportfile.CSV, ImportOptions{ChunkRows: 300})
+	if err != nil || again.Same < res.New {
+		t.Fatalf("re-import after cancel: %+v %v", again, err)
+	}
+	w2, _ := newWorkspace(t)
+	threeEditions(t, w2)
+	addUsers(t, w2, n)
+	one, err := w2.ImportConsents(context.Background(), strings.NewReader(first), "c.csv", exportfile.CSV, ImportOptions{ChunkRows: 300})
+	if err != nil || one.New != res.New+again.New || one.Rejected != again.Rejected {
+		t.Fatalf("one run %+v, cancelled %+v, then %+v, %v", one, res, again, err)
+	}
+	got, want := consentTables(t, w), consentTables(t, w2)
+	for _, name := range []string{"state", "counts", "daily"} {
+		if !reflect.DeepEqual(got[name], want[name]) {
+			t.Fatalf("%s after cancel and re-import differs from one run", name)
+		}
+	}
+	if rep, err := w.Verify(context.Background(), VerifyOptions{}); err != nil || !rep.OK() {
+		t.Fatalf("verify: %v %+v", err, rep)
 	}
 }
