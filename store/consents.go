@@ -500,6 +500,26 @@ type consentInserter struct {
 	// transaction: the current state is written once per key at flush,
 	// not once per event.
 	latest map[stateKey]stateRow
+	// The import's batches (consents_batch.go): queued events, the
+	// multi-row statement and its arguments, the ledger's largest id so
+	// far in this transaction, and how many rows are still to be inserted
+	// one by one after a batch met known events.
+	pending  []pendingEvent
+	insBatch *sql.Stmt
+	// insBatchFor is the batch and audit entry insBatch writes.
+	insBatchFor struct {
+		batch sql.NullInt64
+		seq   int64
+	}
+	findID  *sql.Stmt
+	args    []any
+	maxID   int64
+	rowMode int
+	// counting, when not nil, is the goroutine that keeps latest and
+	// daily (startCounting); notes are the events not yet sent to it.
+	counting chan []noted
+	counted  chan struct{}
+	notes    []noted
 }
 
 type stateKey struct {
@@ -553,10 +573,12 @@ type dailyKey struct {
 }
 
 func (c *consentInserter) close() {
-	if c.ins != nil {
-		c.ins.Close()
+	for _, st := range []*sql.Stmt{c.ins, c.insBatch, c.findID} {
+		if st != nil {
+			st.Close()
+		}
 	}
-	c.ins = nil
+	c.ins, c.insBatch, c.findID = nil, nil, nil
 }
 
 func (c *consentInserter) prepare(ctx context.Context, tx *sql.Tx) error {
@@ -564,6 +586,11 @@ func (c *consentInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	c.loc = c.w.Location()
 	c.daily = map[dailyKey]int{}
 	c.latest = map[stateKey]stateRow{}
+	c.pending = c.pending[:0]
+	c.rowMode = 0
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM consent_events`).Scan(&c.maxID); err != nil {
+		return err
+	}
 	var err error
 	c.ins, err = tx.PrepareContext(ctx, consentInsertSQL)
 	return err
@@ -589,6 +616,7 @@ func (c *consentInserter) insert(ctx context.Context, uid int64, ev *ConsentEven
 		return "same", nil
 	}
 	ev.ID, _ = res.LastInsertId()
+	c.maxID = max(c.maxID, ev.ID)
 	k := stateKey{uid, ev.Purpose}
 	if cur, ok := c.latest[k]; !ok || at > cur.at || at == cur.at && ev.ID > cur.id {
 		c.latest[k] = stateRow{string(ev.Event), ev.Channel, ev.Language, ev.Edition, at, ev.ID}
@@ -605,24 +633,8 @@ func (c *consentInserter) insert(ctx context.Context, uid int64, ev *ConsentEven
 // (migration 0012 dropped those; the delete trigger of a destruction
 // stays).
 func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
+	c.waitCounting()
 	if len(c.latest) > 0 {
-		// A key new to the state table is one insert (most keys of a
-		// first import); a known one is read, and replaced only by a
-		// later event (files arrive in any order).
-		ins, err := tx.PrepareContext(ctx, `INSERT INTO consent_state(user_id, purpose, state, edition, channel, language, at, event_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(user_id, purpose) DO NOTHING`)
-		if err != nil {
-			return err
-		}
-		defer ins.Close()
-		var get, upd *sql.Stmt
-		defer func() {
-			for _, st := range []*sql.Stmt{get, upd} {
-				if st != nil {
-					st.Close()
-				}
-			}
-		}()
 		counts := map[countKey]int{}
 		// In user order: the state table's pages are then visited once.
 		keys := make([]stateKey, 0, len(c.latest))
@@ -635,38 +647,102 @@ func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
 			}
 			return keys[i].purpose < keys[j].purpose
 		})
-		for _, k := range keys {
-			r := c.latest[k]
-			res, err := ins.ExecContext(ctx, k.uid, k.purpose, r.event, r.edition, r.channel, r.language, r.at, r.id)
-			if err != nil {
-				return err
+		users := 1
+		for i := 1; i < len(keys); i++ {
+			if keys[i].uid != keys[i-1].uid {
+				users++
 			}
-			if n, _ := res.RowsAffected(); n == 1 {
-				counts[countKey{k.purpose, r.event, r.edition, r.channel, r.language}]++
-				continue
+		}
+		var upd *sql.Stmt
+		defer func() {
+			if upd != nil {
+				upd.Close()
 			}
-			if get == nil {
-				if get, err = tx.PrepareContext(ctx, `SELECT state, edition, channel, language, at, event_id FROM consent_state
-					WHERE user_id = ? AND purpose = ?`); err != nil {
-					return err
-				}
+		}()
+		// replace moves a known key's state to r when r is later (files
+		// arrive in any order).
+		replace := func(k stateKey, r, old stateRow) error {
+			if !(r.at > old.at || r.at == old.at && r.id > old.id) {
+				return nil
+			}
+			if upd == nil {
+				var err error
 				if upd, err = tx.PrepareContext(ctx, `UPDATE consent_state SET state = ?, edition = ?, channel = ?, language = ?, at = ?, event_id = ?
 					WHERE user_id = ? AND purpose = ?`); err != nil {
 					return err
 				}
-			}
-			var old stateRow
-			if err := get.QueryRowContext(ctx, k.uid, k.purpose).Scan(&old.event, &old.edition, &old.channel, &old.language, &old.at, &old.id); err != nil {
-				return err
-			}
-			if !(r.at > old.at || r.at == old.at && r.id > old.id) {
-				continue
 			}
 			if _, err := upd.ExecContext(ctx, r.event, r.edition, r.channel, r.language, r.at, r.id, k.uid, k.purpose); err != nil {
 				return err
 			}
 			counts[countKey{k.purpose, old.event, old.edition, old.channel, old.language}]--
 			counts[countKey{k.purpose, r.event, r.edition, r.channel, r.language}]++
+			return nil
+		}
+		if lo, hi := keys[0].uid, keys[len(keys)-1].uid; hi-lo <= 4*int64(users)+1024 && !consentPerRow {
+			// The chunk's users are close together (an export in user
+			// order): their known states are one range read, and the new
+			// ones one statement (insertStates).
+			old, err := c.stateRange(ctx, tx, lo, hi)
+			if err != nil {
+				return err
+			}
+			newRows := make([]stateRow, 0, len(keys)-len(old))
+			for _, k := range keys {
+				r := c.latest[k]
+				o, ok := old[k]
+				if !ok {
+					newRows = append(newRows, r)
+					counts[countKey{k.purpose, r.event, r.edition, r.channel, r.language}]++
+					continue
+				}
+				if err := replace(k, r, o); err != nil {
+					return err
+				}
+			}
+			if err := insertStates(ctx, tx, newRows); err != nil {
+				return err
+			}
+		} else {
+			// Users spread over the table: a key new to the state table
+			// is one insert; a known one is read, and replaced only by a
+			// later event.
+			ins, err := tx.PrepareContext(ctx, `INSERT INTO consent_state(user_id, purpose, state, edition, channel, language, at, event_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(user_id, purpose) DO NOTHING`)
+			if err != nil {
+				return err
+			}
+			defer ins.Close()
+			var get *sql.Stmt
+			defer func() {
+				if get != nil {
+					get.Close()
+				}
+			}()
+			for _, k := range keys {
+				r := c.latest[k]
+				res, err := ins.ExecContext(ctx, k.uid, k.purpose, r.event, r.edition, r.channel, r.language, r.at, r.id)
+				if err != nil {
+					return err
+				}
+				if n, _ := res.RowsAffected(); n == 1 {
+					counts[countKey{k.purpose, r.event, r.edition, r.channel, r.language}]++
+					continue
+				}
+				if get == nil {
+					if get, err = tx.PrepareContext(ctx, `SELECT state, edition, channel, language, at, event_id FROM consent_state
+						WHERE user_id = ? AND purpose = ?`); err != nil {
+						return err
+					}
+				}
+				var old stateRow
+				if err := get.QueryRowContext(ctx, k.uid, k.purpose).Scan(&old.event, &old.edition, &old.channel, &old.language, &old.at, &old.id); err != nil {
+					return err
+				}
+				if err := replace(k, r, old); err != nil {
+					return err
+				}
+			}
 		}
 		clear(c.latest)
 		if err := addStateCounts(ctx, tx, counts); err != nil {
@@ -676,17 +752,8 @@ func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
 	if len(c.daily) == 0 {
 		return nil
 	}
-	st, err := tx.PrepareContext(ctx, `INSERT INTO consent_daily(day, edition, purpose, event, channel, language, n) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT(day, edition, purpose, event, channel, language) DO UPDATE SET n = n + excluded.n`)
-	if err != nil {
+	if err := writeDaily(ctx, tx, c.daily); err != nil {
 		return err
-	}
-	defer st.Close()
-	for k, n := range c.daily {
-		day := fmt.Sprintf("%04d-%02d-%02d", k.y, k.m, k.d)
-		if _, err := st.ExecContext(ctx, day, k.edition, k.purpose, k.event, k.channel, k.language, n); err != nil {
-			return err
-		}
 	}
 	clear(c.daily)
 	return nil

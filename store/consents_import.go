@@ -37,12 +37,38 @@ func (w *Workspace) ImportConsents(ctx context.Context, r io.Reader, name string
 
 func (w *Workspace) importConsents(ctx context.Context, src rowSource[exportfile.Consent], name string, sum hash.Hash, opts ImportOptions) (*ImportResult, error) {
 	res := &ImportResult{File: name}
-	ci := &consentImporter{w: w, file: name, batch: &res.BatchID, ids: map[string]int64{}, editions: map[int]*editionInfo{}}
+	ci := &consentImporter{w: w, file: name, batch: &res.BatchID, res: res, ids: map[string]int64{}, editions: map[int]*editionInfo{}, ranges: !consentPerRow}
 	ci.ins = &consentInserter{w: w}
-	run := &importRun[exportfile.Consent]{w: w, kind: "consents", action: "import.consents", file: name, opts: opts, src: src, sum: sum, res: res,
-		chunk: 50000, prepare: ci.prepare, row: ci.row, finish: ci.finish, done: ci.ins.close, batches: "consent_import_batches", perm: PermConsentsWrite}
+	run := &importRun[consentRow]{w: w, kind: "consents", action: "import.consents", file: name, opts: opts,
+		src: datedConsents{src, w.Location()}, sum: sum, res: res,
+		chunk: 50000, prepare: ci.prepare, row: ci.row, finish: ci.finish, done: func() { ci.ins.close(); ci.ins.stopCounting() }, batches: "consent_import_batches", perm: PermConsentsWrite}
 	return run.run(ctx)
 }
+
+// consentRow is an event of the file with what the writer needs of its
+// time worked out on the goroutine that reads the file (see prefetch):
+// the writer is the import's bottleneck.
+type consentRow struct {
+	exportfile.Consent
+	at      int64 // nanos(Time)
+	y, m, d int   // the day it is counted on, workspace time zone
+}
+
+type datedConsents struct {
+	src rowSource[exportfile.Consent]
+	loc *time.Location
+}
+
+func (d datedConsents) Next() (consentRow, error) {
+	v, err := d.src.Next()
+	if err != nil {
+		return consentRow{Consent: v}, err
+	}
+	y, m, day := v.Time.In(d.loc).Date()
+	return consentRow{Consent: v, at: nanos(v.Time), y: y, m: int(m), d: day}, nil
+}
+
+func (d datedConsents) BytesRead() int64 { return d.src.BytesRead() }
 
 type editionInfo struct {
 	err      string // why the edition cannot be used, "" when it can
@@ -55,14 +81,26 @@ type consentImporter struct {
 	batch    *int64
 	ids      map[string]int64
 	editions map[int]*editionInfo
+	res      *ImportResult
 	find     *sql.Stmt
+	findFrom *sql.Stmt
 	ins      *consentInserter
 	seq      int64
 	// last is the previous row's account: exports are grouped by user,
 	// so most rows skip the map.
 	lastAcc string
 	lastID  int64
+	// ranges: an account not yet known is read with the next
+	// accountRange accounts in id order (one query for hundreds of users
+	// of an export in account order); after enough accounts out of order,
+	// one query per account. missed is the last account read that way.
+	ranges    bool
+	missed    string
+	disorders int
 }
+
+// accountRange is how many accounts one read of users brings.
+const accountRange = 512
 
 func (c *consentImporter) prepare(ctx context.Context, tx *sql.Tx) error {
 	if c.find != nil {
@@ -72,20 +110,95 @@ func (c *consentImporter) prepare(ctx context.Context, tx *sql.Tx) error {
 	if c.find, err = tx.PrepareContext(ctx, `SELECT id FROM users WHERE account_id = ?`); err != nil {
 		return err
 	}
+	if c.findFrom != nil {
+		c.findFrom.Close()
+	}
+	if c.findFrom, err = tx.PrepareContext(ctx, `SELECT account_id, id FROM users WHERE account_id >= ? ORDER BY account_id LIMIT `+
+		fmt.Sprint(accountRange)); err != nil {
+		return err
+	}
+	// Ids are read afresh in each chunk's transaction: between two chunks
+	// another program may have destroyed a user.
+	clear(c.ids)
+	c.lastAcc, c.lastID = "", 0
 	if c.seq, err = nextAuditSeq(ctx, tx); err != nil {
 		return err
 	}
 	// A rolled-back chunk may have frozen catalogs that are gone now.
 	clear(c.editions)
-	return c.ins.prepare(ctx, tx)
+	if err := c.ins.prepare(ctx, tx); err != nil {
+		return err
+	}
+	c.ins.startCounting()
+	return nil
 }
 
 func (c *consentImporter) finish(ctx context.Context, tx *sql.Tx) error {
-	if c.find != nil {
-		c.find.Close()
-		c.find = nil
+	for _, st := range []*sql.Stmt{c.find, c.findFrom} {
+		if st != nil {
+			st.Close()
+		}
+	}
+	c.find, c.findFrom = nil, nil
+	if err := c.count(c.ins.drain(ctx, tx)); err != nil {
+		return fmt.Errorf("%s %w", c.file, err)
 	}
 	return c.ins.flush(ctx, tx)
+}
+
+// count adds a written batch's events to the result (rows are queued
+// with outcome "", see importRun).
+func (c *consentImporter) count(newN, sameN int, err error) error {
+	c.res.New += newN
+	c.res.Same += sameN
+	return err
+}
+
+// account returns the users id of accountID, 0 when there is none.
+func (c *consentImporter) account(ctx context.Context, accountID string) (int64, error) {
+	if uid, ok := c.ids[accountID]; ok {
+		return uid, nil
+	}
+	if len(c.ids) > 1<<16 {
+		clear(c.ids)
+	}
+	if c.ranges {
+		if accountID < c.missed {
+			if c.disorders++; c.disorders > 64 {
+				c.ranges = false
+			}
+		}
+		c.missed = accountID
+	}
+	if !c.ranges {
+		var uid int64
+		err := c.find.QueryRowContext(ctx, accountID).Scan(&uid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
+		}
+		if err != nil {
+			return 0, err
+		}
+		c.ids[accountID] = uid
+		return uid, nil
+	}
+	rows, err := c.findFrom.QueryContext(ctx, accountID)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var acc string
+		var uid int64
+		if err := rows.Scan(&acc, &uid); err != nil {
+			return 0, err
+		}
+		c.ids[acc] = uid
+	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	return c.ids[accountID], nil
 }
 
 func (c *consentImporter) edition(ctx context.Context, tx *sql.Tx, n int) (*editionInfo, error) {
@@ -108,7 +221,7 @@ func (c *consentImporter) edition(ctx context.Context, tx *sql.Tx, n int) (*edit
 	return e, nil
 }
 
-func (c *consentImporter) row(ctx context.Context, tx *sql.Tx, v exportfile.Consent) (string, error) {
+func (c *consentImporter) row(ctx context.Context, tx *sql.Tx, v consentRow) (string, error) {
 	rowErr := func(col, value, reason string) error {
 		return &exportfile.RowError{File: c.file, Line: v.Line, Column: col, Value: value, Reason: reason}
 	}
@@ -127,29 +240,22 @@ func (c *consentImporter) row(ctx context.Context, tx *sql.Tx, v exportfile.Cons
 	}
 	uid := c.lastID
 	if v.AccountID != c.lastAcc || uid == 0 {
-		var ok bool
-		if uid, ok = c.ids[v.AccountID]; !ok {
-			err := c.find.QueryRowContext(ctx, v.AccountID).Scan(&uid)
-			if errors.Is(err, sql.ErrNoRows) {
-				return "", rowErr("account_id", v.AccountID, "no user with this account id; import the users export first")
-			}
-			if err != nil {
-				return "", err
-			}
-			if len(c.ids) > 1<<16 {
-				clear(c.ids)
-			}
-			c.ids[v.AccountID] = uid
+		if uid, err = c.account(ctx, v.AccountID); err != nil {
+			return "", err
+		}
+		if uid == 0 {
+			return "", rowErr("account_id", v.AccountID, "no user with this account id; import the users export first")
 		}
 		c.lastAcc, c.lastID = v.AccountID, uid
 	}
-	ev := &ConsentEvent{Purpose: v.Purpose, Event: ConsentEventKind(v.Event), Edition: v.Edition, Language: v.Language, Channel: v.Channel,
-		At: v.Time, IP: v.IP, UserAgent: v.UserAgent, DocumentRef: v.DocumentRef, BatchID: *c.batch, AuditSeq: c.seq}
-	out, err := c.ins.insert(ctx, uid, ev)
-	if err != nil {
-		return "", fmt.Errorf("%s line %d: %w", c.file, v.Line, err)
+	e := pendingEvent{uid: uid, purpose: v.Purpose, event: v.Event, language: v.Language, channel: v.Channel, ip: v.IP,
+		userAgent: v.UserAgent, documentRef: v.DocumentRef, edition: v.Edition, at: v.at, y: v.y, m: v.m, d: v.d,
+		batch: sql.NullInt64{Int64: *c.batch, Valid: *c.batch != 0}, seq: c.seq, line: v.Line}
+	// Outcome "": the event is counted when its batch is written.
+	if err := c.count(c.ins.queue(ctx, tx, e)); err != nil {
+		return "", fmt.Errorf("%s %w", c.file, err)
 	}
-	return out, nil
+	return "", nil
 }
 
 // ConsentImportBatches lists consent import runs, newest first.

@@ -82,7 +82,9 @@ type importRun[T any] struct {
 	chunk  int // default ChunkRows
 	sum    hash.Hash
 	res    *ImportResult
-	// row stores one good row; it returns "new", "updated" or "same".
+	// row stores one good row; it returns "new", "updated" or "same", or
+	// "" for a row queued and counted in r.res by the importer itself
+	// when it writes it (at the latest in finish).
 	row func(ctx context.Context, tx *sql.Tx, v T) (string, error)
 	// prepare is called at the start of every chunk's transaction, finish
 	// at its end, before the commit.
@@ -210,6 +212,8 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 						return err
 					}
 					switch outcome {
+					case "":
+						// Queued: the importer counts it when it writes it.
 					case "new":
 						r.res.New++
 					case "updated":

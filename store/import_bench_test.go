@@ -3,6 +3,7 @@ package store
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"io"
 	"os"
@@ -141,6 +142,22 @@ func processCPU() time.Duration {
 // a key (the reference). User ids come from ws, as the import finds them.
 // It returns events per second of the inserts alone.
 func ConsentEventsFloor(ctx context.Context, ws *Workspace, path string, encrypted bool, dir string) (float64, error) {
+	return consentEventsFloor(ctx, ws, path, encrypted, dir, 1)
+}
+
+// ConsentBatchRows is how many events one statement of the import inserts.
+const ConsentBatchRows = consentBatchRows
+
+// ConsentEventsBatchFloor is ConsentEventsFloor with the import's
+// multi-row statement (consentBatchRows events a statement, the rest of a
+// chunk one by one), as the import now inserts: the floor under the
+// import's own way of inserting, where ConsentEventsFloor is the engine
+// with one statement per event.
+func ConsentEventsBatchFloor(ctx context.Context, ws *Workspace, path string, encrypted bool, dir string) (float64, error) {
+	return consentEventsFloor(ctx, ws, path, encrypted, dir, consentBatchRows)
+}
+
+func consentEventsFloor(ctx context.Context, ws *Workspace, path string, encrypted bool, dir string, per int) (float64, error) {
 	uids := map[string]int64{}
 	rows, err := ws.db.QueryContext(ctx, `SELECT account_id, id FROM users`)
 	if err != nil {
@@ -160,7 +177,7 @@ func ConsentEventsFloor(ctx context.Context, ws *Workspace, path string, encrypt
 	if encrypted {
 		key, _ = keyslot.NewKey()
 	}
-	db, err := openDB(filepath.Join(dir, "consent-floor-"+strconv.FormatBool(encrypted)+".db"), key)
+	db, err := openDB(filepath.Join(dir, "consent-floor-"+strconv.FormatBool(encrypted)+"-"+strconv.Itoa(per)+".db"), key)
 	if err != nil {
 		return 0, err
 	}
@@ -209,7 +226,25 @@ func ConsentEventsFloor(ctx context.Context, ws *Workspace, path string, encrypt
 		if err != nil {
 			return 0, err
 		}
-		for _, e := range chunk {
+		rest := chunk
+		if per > 1 {
+			many, err := tx.PrepareContext(ctx, consentInsertBatchSQL(sql.NullInt64{Int64: 1, Valid: true}, 1))
+			if err != nil {
+				return 0, err
+			}
+			args := make([]any, 0, 10*per)
+			for ; len(rest) >= per; rest = rest[per:] {
+				args = args[:0]
+				for _, e := range rest[:per] {
+					args = append(args, e.uid, e.purpose, e.event, e.edition, e.language, e.channel, e.at, e.ip, e.ua, e.docRef)
+				}
+				if _, err := many.ExecContext(ctx, args...); err != nil {
+					return 0, err
+				}
+			}
+			many.Close()
+		}
+		for _, e := range rest {
 			if _, err := st.ExecContext(ctx, e.uid, e.purpose, e.event, e.edition, e.language, e.channel, e.at, e.ip, e.ua, e.docRef, "", 1, 1); err != nil {
 				return 0, err
 			}
