@@ -79,7 +79,7 @@ func (w *Workspace) LoadDemo(ctx context.Context, n int, seed int64, progress fu
 		opts.Progress = func(p ImportProgress) { progress(p.Rows, n) }
 	}
 	run := &importRun[userRow]{w: w, kind: "demo", action: "import.demo", file: "demo", opts: opts, src: src, res: res,
-		prepare: prepare, row: row, finish: ui.flush, seal: ui.takeSealed, done: func() {
+		prepare: prepare, row: row, finish: ui.flush, seal: ui.takeSealed, sealKnown: ui.takeKnown, done: func() {
 			ui.close()
 			for _, s := range []*sql.Stmt{acc, pub} {
 				if s != nil {

@@ -13,14 +13,19 @@ import (
 const skeletonVersion = "1"
 
 // afterConnect brings data up to what this build expects: the search
-// index's skeleton keys for users imported before them, and a wipe a
-// destruction could not finish (see finishPendingWipe).
+// index's skeleton keys for users imported before them, the index of
+// the records list an import killed before its end left dropped, and a
+// wipe a destruction could not finish (see finishPendingWipe).
 func (w *Workspace) afterConnect(ctx context.Context) error {
 	if err := w.backfillSkeletons(ctx); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	if err := w.refreshNameKeys(ctx); err != nil {
 		return fmt.Errorf("records list sort keys: %w", err)
+	}
+	// An import killed while it had users_name dropped (deferindex.go).
+	if err := w.restoreDeferredIndexes(ctx); err != nil {
+		return fmt.Errorf("records list index: %w", err)
 	}
 	return w.finishPendingWipe(ctx)
 }
