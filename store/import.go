@@ -323,7 +323,7 @@ func (w *Workspace) importUsers(ctx context.Context, src rowSource[exportfile.Us
 		res.Cancelled = ctx.Err() != nil
 		return res, err
 	}
-	ui := &userInserter{w: w, tomb: tomb, batch: &res.BatchID, file: name}
+	ui := &userInserter{w: w, tomb: tomb, batch: &res.BatchID, file: name, batchUsers: true}
 	run := &importRun[userRow]{w: w, kind: kind, action: "import.users", file: name, opts: opts, src: keyedUsers{src}, sum: sum, res: res, chunk: 50000,
 		prepare: ui.prepare, row: ui.row, finish: ui.flush, seal: ui.takeSealed, sealKnown: ui.takeKnown}
 	if err := w.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM users`).Scan(&ui.usersBefore); err != nil {
@@ -402,6 +402,15 @@ type userInserter struct {
 	big         func() bool
 	usersBefore int64
 	chunks      int
+	// batchUsers: rows the account index shows to be new are queued and
+	// inserted userBatchRows to a statement (flushUsers); maxID is the
+	// largest users id, -1 when not known. LoadDemo, which needs each
+	// row's id at once, inserts row by row.
+	batchUsers bool
+	queue      []userRow
+	insMany    *sql.Stmt
+	idOf       *sql.Stmt
+	maxID      int64
 	// sealed are the chunk's updated users (seal.go), fresh its new ones
 	// with their content, sealed without reading them back.
 	sealed []string
@@ -479,7 +488,7 @@ func (u *userInserter) flushFields(ctx context.Context) error {
 }
 
 func (u *userInserter) close() {
-	for _, s := range []*sql.Stmt{u.ins, u.fld, u.fldMany, u.cur, u.extra} {
+	for _, s := range []*sql.Stmt{u.ins, u.insMany, u.idOf, u.fld, u.fldMany, u.cur, u.extra} {
 		if s != nil {
 			s.Close()
 		}
@@ -492,14 +501,20 @@ func (u *userInserter) close() {
 	}
 	u.scan.close()
 	u.scan = nil
-	u.ins, u.fld, u.fldMany, u.cur, u.extra, u.upd, u.audit = nil, nil, nil, nil, nil, nil, nil
+	u.ins, u.insMany, u.idOf, u.fld, u.fldMany, u.cur, u.extra, u.upd, u.audit = nil, nil, nil, nil, nil, nil, nil, nil, nil
 	u.fieldArgs = u.fieldArgs[:0]
+	clear(u.queue)
+	u.queue = u.queue[:0]
+	u.maxID = -1
 }
 
 func (u *userInserter) flush(ctx context.Context, tx *sql.Tx) error {
 	// No statement may be left reading when the chunk commits.
 	u.scan.close()
 	u.scan = nil
+	if err := u.flushUsers(context.WithoutCancel(ctx), tx); err != nil {
+		return err
+	}
 	if err := u.flushFields(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
@@ -535,8 +550,7 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	u.arena = u.arena[:0]
 	u.now = u.w.stamp()
 	var err error
-	if u.ins, err = tx.PrepareContext(ctx, `INSERT INTO users(account_id, full_name, iin, phone, email, birth_date, address, entity_bin, entity_name,
-		registered_at, batch_id, created_at, updated_at, name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO NOTHING`); err != nil {
+	if u.ins, err = tx.PrepareContext(ctx, userInsertSQL+userInsertValues+` ON CONFLICT(account_id) DO NOTHING`); err != nil {
 		return err
 	}
 	if u.fld, err = tx.PrepareContext(ctx, fieldInsertSQL+fieldUpsertSQL); err != nil {
@@ -562,6 +576,134 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	u.upd = map[string]*sql.Stmt{}
 	u.audit, err = prepareAuditStmts(ctx, tx)
 	return err
+}
+
+const (
+	userInsertSQL = `INSERT INTO users(account_id, full_name, iin, phone, email, birth_date, address, entity_bin, entity_name,
+		registered_at, batch_id, created_at, updated_at, name_key) VALUES `
+	userInsertValues = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	// userBatchRows rows of 14 values stay under SQLite's historical
+	// limit of 999 variables.
+	userBatchRows = 64
+)
+
+// absent reports whether acc is known not to be a user, from the forward
+// scan of the account index that a sorted file keeps cheap (see known);
+// false when only a query of its own could tell (the file went back).
+func (u *userInserter) absent(ctx context.Context, tx *sql.Tx, acc string) (bool, error) {
+	if _, wrote := u.written[acc]; wrote {
+		return false, nil
+	}
+	if u.scan == nil {
+		u.scan = &knownScan{sql: `SELECT account_id, ` + strings.TrimPrefix(u.extraSQL, "SELECT ") +
+			` FROM users WHERE account_id >= ? ORDER BY account_id`}
+		if err := u.scan.open(ctx, tx, acc); err != nil {
+			return false, err
+		}
+	} else if acc < u.scan.low {
+		return false, nil
+	}
+	hit, err := u.scan.seek(ctx, tx, acc)
+	return err == nil && !hit && acc >= u.scan.low, err
+}
+
+// flushUsers inserts the queued new users: full batches with one
+// statement each, the rest row by row. Rows get ids one above the
+// largest (SQLite's rowid rule), in order; when the ids do not come out
+// so, each row's id is read.
+func (u *userInserter) flushUsers(ctx context.Context, tx *sql.Tx) error {
+	if len(u.queue) == 0 {
+		return nil
+	}
+	q := u.queue
+	defer func() {
+		clear(u.queue)
+		u.queue = u.queue[:0]
+	}()
+	ids := make([]int64, 0, len(q))
+	if len(q) == userBatchRows {
+		if u.maxID < 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM users`).Scan(&u.maxID); err != nil {
+				return err
+			}
+		}
+		if u.insMany == nil {
+			var err error
+			if u.insMany, err = tx.PrepareContext(ctx, userInsertSQL+userInsertValues+strings.Repeat(", "+userInsertValues, userBatchRows-1)); err != nil {
+				return err
+			}
+		}
+		args := make([]any, 0, 14*len(q))
+		for i := range q {
+			v := &q[i]
+			args = append(args, v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email), nullable(v.BirthDate),
+				nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, u.now, u.now, v.nameKey)
+		}
+		res, err := u.insMany.ExecContext(ctx, args...)
+		if err != nil {
+			return fmt.Errorf("%s lines %d–%d: %w", u.file, q[0].Line, q[len(q)-1].Line, err)
+		}
+		last, _ := res.LastInsertId()
+		if n, _ := res.RowsAffected(); n != int64(len(q)) {
+			return fmt.Errorf("%s lines %d–%d: %d of %d users inserted", u.file, q[0].Line, q[len(q)-1].Line, n, len(q))
+		}
+		if last == u.maxID+int64(len(q)) {
+			for i := range q {
+				ids = append(ids, u.maxID+1+int64(i))
+			}
+		} else {
+			if u.idOf == nil {
+				if u.idOf, err = tx.PrepareContext(ctx, `SELECT id FROM users WHERE account_id = ?`); err != nil {
+					return err
+				}
+			}
+			for i := range q {
+				var id int64
+				if err := u.idOf.QueryRowContext(ctx, q[i].AccountID).Scan(&id); err != nil {
+					return fmt.Errorf("%s line %d: %w", u.file, q[i].Line, err)
+				}
+				ids = append(ids, id)
+			}
+		}
+		u.maxID = max(u.maxID, last)
+	} else {
+		for i := range q {
+			v := &q[i]
+			res, err := u.ins.ExecContext(ctx, v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email),
+				nullable(v.BirthDate), nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, u.now, u.now, v.nameKey)
+			if err != nil {
+				return fmt.Errorf("%s line %d: %w", u.file, v.Line, err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return fmt.Errorf("%s line %d: account %s is already a user", u.file, v.Line, v.AccountID)
+			}
+			id, _ := res.LastInsertId()
+			ids = append(ids, id)
+		}
+		u.maxID = -1
+	}
+	for i := range q {
+		if err := u.inserted(ctx, tx, &q[i], ids[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inserted records a new user: its seal content, search keys and extra
+// fields.
+func (u *userInserter) inserted(ctx context.Context, tx *sql.Tx, v *userRow, id int64) error {
+	u.written[v.AccountID] = len(u.fresh)
+	at := len(u.arena)
+	u.arena = appendUserSeal(u.arena, id, v.sealMid, u.now, v.sealTail)
+	u.fresh = append(u.fresh, sealedContent{"user:" + v.AccountID, u.arena[at:len(u.arena):len(u.arena)]})
+	u.ix.insert(id, v.keys)
+	for _, f := range v.Extra {
+		if err := u.addField(ctx, tx, id, f); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // complete runs in the import's last chunk: the indexes the import
@@ -784,6 +926,26 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 			Reason: "this account was depersonalized on " + day + "; its identifying data are not imported again"}
 	}
 	reason := func() string { return fmt.Sprintf("import of %s line %d", u.file, v.Line) }
+	// A new account that the forward scan of the account index shows
+	// absent waits for a batch insert.
+	if u.batchUsers && !u.expectKnown {
+		absent, err := u.absent(ctx, tx, v.AccountID)
+		if err != nil {
+			return "", err
+		}
+		if absent {
+			u.written[v.AccountID] = -1
+			u.queue = append(u.queue, v)
+			if len(u.queue) == userBatchRows {
+				return "new", u.flushUsers(ctx, tx)
+			}
+			return "new", nil
+		}
+	}
+	// Anything else sees the queued users in the table.
+	if err := u.flushUsers(ctx, tx); err != nil {
+		return "", err
+	}
 	// A re-import is mostly known accounts: after a known one, look the
 	// next up first rather than pay for an insert that does nothing.
 	if u.expectKnown {
@@ -803,17 +965,8 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		id, _ := res.LastInsertId()
-		u.written[v.AccountID] = len(u.fresh)
-		at := len(u.arena)
-		u.arena = appendUserSeal(u.arena, id, v.sealMid, u.now, v.sealTail)
-		u.fresh = append(u.fresh, sealedContent{"user:" + v.AccountID, u.arena[at:len(u.arena):len(u.arena)]})
-		u.ix.insert(id, v.keys)
-		for _, f := range v.Extra {
-			if err := u.addField(ctx, tx, id, f); err != nil {
-				return "", err
-			}
-		}
-		return "new", nil
+		u.maxID = -1
+		return "new", u.inserted(ctx, tx, &v, id)
 	}
 	u.expectKnown = true
 	outcome, err := u.merge(ctx, tx, v, reason())
@@ -832,7 +985,10 @@ func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, row userRow, reaso
 	v := row.User
 	cur := &User{}
 	var reg, state, packed, fields string
-	// The queued user_fields rows first: known reads them.
+	// The queued users and user_fields rows first: known reads them.
+	if err := u.flushUsers(ctx, tx); err != nil {
+		return "", err
+	}
 	if err := u.flushFields(ctx); err != nil {
 		return "", err
 	}
