@@ -138,4 +138,3 @@ func TestDeferredNameIndexRestored(t *testing.T) {
 		t.Fatalf("verify: %v %+v %v", err, rep.Broken, rep.Tampered)
 	}
 }
-

@@ -33,7 +33,7 @@ func (s *demoSource) BytesRead() int64 { return int64(s.i) }
 // users a transaction, each with its audit entry. progress gets (done, n).
 func (w *Workspace) LoadDemo(ctx context.Context, n int, seed int64, progress func(done, total int)) (*ImportResult, error) {
 	g := demo.New(seed)
-	src := keyedUsers{&demoSource{g: g, n: n}}
+	src := keyedUsers{&demoSource{g: g, n: n}, nil}
 	res := &ImportResult{File: "demo"}
 	tomb, err := w.tombstoneDigester(ctx)
 	if err != nil {

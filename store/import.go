@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"legco.kz/compliance/store/exportfile"
@@ -324,12 +325,22 @@ func (w *Workspace) importUsers(ctx context.Context, src rowSource[exportfile.Us
 		return res, err
 	}
 	ui := &userInserter{w: w, tomb: tomb, batch: &res.BatchID, file: name, batchUsers: true}
-	run := &importRun[userRow]{w: w, kind: kind, action: "import.users", file: name, opts: opts, src: keyedUsers{src}, sum: sum, res: res, chunk: 50000,
+	ui.inserting.Store(true)
+	run := &importRun[userRow]{w: w, kind: kind, action: "import.users", file: name, opts: opts, src: keyedUsers{src, &ui.inserting}, sum: sum, res: res, chunk: 50000,
 		prepare: ui.prepare, row: ui.row, finish: ui.flush, seal: ui.takeSealed, sealKnown: ui.takeKnown}
 	if err := w.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM users`).Scan(&ui.usersBefore); err != nil {
+		res.Cancelled = ctx.Err() != nil
 		return res, err
 	}
 	ui.big = func() bool { return bigImport(run.res, run.src.BytesRead(), run.opts.Size, ui.usersBefore) }
+	// A chunk's rows, for the buffers' first size (they keep it after).
+	ui.rowsHint = 50_000
+	if opts.ChunkRows > 0 {
+		ui.rowsHint = min(ui.rowsHint, opts.ChunkRows)
+	}
+	if opts.Size > 0 {
+		ui.rowsHint = min(ui.rowsHint, max(1024, int(opts.Size/100)))
+	}
 	run.last = ui.complete
 	run.done = func() {
 		ui.close()
@@ -352,14 +363,23 @@ type userRow struct {
 	sealMid, sealTail []byte
 }
 
-type keyedUsers struct{ src rowSource[exportfile.User] }
+type keyedUsers struct {
+	src rowSource[exportfile.User]
+	// inserting, when set, says whether the writer is adding users (or
+	// merging known ones, a re-import): the seal parts are worked out
+	// only for the first; the writer does it for a row that lacks them.
+	inserting *atomic.Bool
+}
 
 func (k keyedUsers) Next() (userRow, error) {
 	u, err := k.src.Next()
 	if err != nil {
 		return userRow{User: u}, err
 	}
-	mid, tail := userSealParts(&u)
+	var mid, tail []byte
+	if k.inserting == nil || k.inserting.Load() {
+		mid, tail = userSealParts(&u)
+	}
 	return userRow{u, searchKeys(u.FullName, u.IIN, u.Phone, u.Email), nameKeyArg(u.FullName), mid, tail}, nil
 }
 
@@ -392,8 +412,10 @@ type userInserter struct {
 	// user_fields.
 	fieldArgs []any
 	fldMany   *sql.Stmt
-	// expectKnown: the last row was a known account (a re-import).
+	// expectKnown: the last row was a known account (a re-import);
+	// inserting is its opposite, for the reader (keyedUsers).
 	expectKnown bool
+	inserting   atomic.Bool
 	ix          indexEdit
 	now         string // the chunk's time stamp
 	// big tells, from the rows so far, whether the import is large beside
@@ -407,6 +429,7 @@ type userInserter struct {
 	// largest users id, -1 when not known. LoadDemo, which needs each
 	// row's id at once, inserts row by row.
 	batchUsers bool
+	rowsHint   int
 	queue      []userRow
 	insMany    *sql.Stmt
 	idOf       *sql.Stmt
@@ -527,7 +550,7 @@ func (u *userInserter) flush(ctx context.Context, tx *sql.Tx) error {
 func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	u.close()
 	if u.ix.add == nil {
-		u.ix.add = make([]indexEntry, 0, 1<<16)
+		u.ix.add = make([]indexEntry, 0, max(1024, u.rowsHint)*7)
 	}
 	u.ix = indexEdit{add: u.ix.add[:0]} // a rolled-back chunk's keys must not leak into the next
 	u.chunks++
@@ -543,9 +566,9 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	u.sealed = u.sealed[:0]
-	u.fresh = nil
+	u.fresh = make([]sealedContent, 0, max(64, u.rowsHint))
 	if u.arena == nil {
-		u.arena = make([]byte, 0, 4<<20)
+		u.arena = make([]byte, 0, max(1024, u.rowsHint)*224)
 	}
 	u.arena = u.arena[:0]
 	u.now = u.w.stamp()
@@ -694,6 +717,9 @@ func (u *userInserter) flushUsers(ctx context.Context, tx *sql.Tx) error {
 // fields.
 func (u *userInserter) inserted(ctx context.Context, tx *sql.Tx, v *userRow, id int64) error {
 	u.written[v.AccountID] = len(u.fresh)
+	if v.sealMid == nil {
+		v.sealMid, v.sealTail = userSealParts(&v.User)
+	}
 	at := len(u.arena)
 	u.arena = appendUserSeal(u.arena, id, v.sealMid, u.now, v.sealTail)
 	u.fresh = append(u.fresh, sealedContent{"user:" + v.AccountID, u.arena[at:len(u.arena):len(u.arena)]})
@@ -957,6 +983,7 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 			return outcome, err
 		}
 		u.expectKnown = false
+		u.inserting.Store(true)
 	}
 	res, err := u.ins.ExecContext(ctx, v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email),
 		nullable(v.BirthDate), nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, u.now, u.now, v.nameKey)
@@ -969,6 +996,7 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 		return "new", u.inserted(ctx, tx, &v, id)
 	}
 	u.expectKnown = true
+	u.inserting.Store(false)
 	outcome, err := u.merge(ctx, tx, v, reason())
 	if outcome == "updated" {
 		u.updated(v.AccountID)
