@@ -19,9 +19,10 @@ import (
 // Between those chunks the workspace is consistent without the index:
 // the list falls back to sorting (userIDs), and meta 'deferred_indexes'
 // names what is missing, written in the transaction that dropped it. A
-// run that fails or is cancelled builds it at once (userInserter.close);
-// a killed one leaves the meta row, and the next open builds it
-// (afterConnect), as does the next large import's last chunk.
+// run that fails or is cancelled builds it before it returns; a killed
+// one leaves the meta row, and the next open builds it (afterConnect,
+// unless a holder file says an import may be running), as does the end
+// of the next users import.
 var deferrableIndexes = map[string]string{
 	"users_name": `CREATE INDEX IF NOT EXISTS users_name ON users (name_key, account_id)`,
 }

@@ -24,8 +24,14 @@ func (w *Workspace) afterConnect(ctx context.Context) error {
 		return fmt.Errorf("records list sort keys: %w", err)
 	}
 	// An import killed while it had users_name dropped (deferindex.go).
-	if err := w.restoreDeferredIndexes(ctx); err != nil {
-		return fmt.Errorf("records list index: %w", err)
+	// Not while a holder file says an import may be under way in another
+	// program (that import builds it at its end; a killed one's file goes
+	// with the next import, which builds it too), and a busy workspace
+	// only puts it off: the list sorts meanwhile.
+	if readHolder(w.path) == nil {
+		if err := w.restoreDeferredIndexes(ctx); err != nil && !isBusy(err) {
+			return fmt.Errorf("records list index: %w", err)
+		}
 	}
 	return w.finishPendingWipe(ctx)
 }
