@@ -475,7 +475,7 @@ func (u *userInserter) updated(acc string) {
 }
 
 // fieldBatchRows is how many user_fields rows one INSERT writes.
-const fieldBatchRows = 64
+const fieldBatchRows = 256
 
 const fieldInsertSQL = `INSERT INTO user_fields(user_id, name, value) VALUES (?, ?, ?)`
 const fieldUpsertSQL = ` ON CONFLICT(user_id, name) DO UPDATE SET value = excluded.value`
@@ -555,8 +555,10 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	u.ix = indexEdit{add: u.ix.add[:0]} // a rolled-back chunk's keys must not leak into the next
 	u.chunks++
 	// From the second chunk on, a large import into a small table drops
-	// users_name (before preparing statements: a schema change).
-	if u.chunks >= 2 && u.big != nil && u.big() {
+	// users_name (before preparing statements: a schema change); into an
+	// empty one from the first (the index is empty: nothing to lose, even
+	// for an import of one chunk, which builds it in the same transaction).
+	if u.big != nil && (u.chunks == 1 && u.usersBefore == 0 || u.chunks >= 2 && u.big()) {
 		if has, err := indexExists(ctx, tx, "users_name"); err != nil {
 			return err
 		} else if has {
