@@ -985,14 +985,32 @@ func userSealContent(dst []byte, id int64, v *exportfile.User, now string) []byt
 func userSealParts(v *exportfile.User) (mid, tail []byte) {
 	mid = make([]byte, 0, 64+len(v.AccountID)+len(v.FullName)+len(v.IIN)+len(v.Phone)+len(v.Email)+len(v.BirthDate)+
 		len(v.Address)+len(v.EntityBIN)+len(v.EntityName))
-	e := sealEncoder{&mid}
-	for _, x := range []any{v.AccountID, "active", timeText(v.RegisteredAt), v.FullName, nullable(v.IIN), nullable(v.Phone),
-		nullable(v.Email), nullable(v.BirthDate), nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName),
-		"active", int64(0)} {
-		e.Scan(x) // every value is nil, int64 or string: no error
+	// As sealEncoder encodes these values (a string, or NULL for an empty
+	// optional one), without boxing each in an interface.
+	mid = appendSealText(mid, v.AccountID)
+	mid = appendSealText(mid, "active")
+	if v.RegisteredAt.IsZero() {
+		mid = append(mid, 0)
+	} else {
+		mid = appendSealText(mid, v.RegisteredAt.UTC().Format(time.RFC3339)) // timeText
 	}
+	mid = appendSealText(mid, v.FullName)
+	for _, o := range [...]string{v.IIN, v.Phone, v.Email, v.BirthDate, v.Address, v.EntityBIN, v.EntityName} {
+		if o == "" {
+			mid = append(mid, 0) // nullable
+		} else {
+			mid = appendSealText(mid, o)
+		}
+	}
+	mid = appendSealText(mid, "active")
+	mid = binary.AppendVarint(append(mid, 1), 0) // blocked
 	sealEncoder{&tail}.Scan(extraConcat(v.Extra))
 	return mid, tail
+}
+
+// appendSealText is sealEncoder's encoding of a string.
+func appendSealText(dst []byte, s string) []byte {
+	return append(binary.AppendUvarint(append(dst, 3), uint64(len(s))), s...)
 }
 
 // appendUserSeal puts userSealContent together: id, mid, created_at,
@@ -1001,7 +1019,7 @@ func appendUserSeal(dst []byte, id int64, mid []byte, now string, tail []byte) [
 	// As sealEncoder encodes an int64 and a string, without boxing them.
 	dst = binary.AppendVarint(append(dst, 1), id)
 	dst = append(dst, mid...)
-	dst = append(binary.AppendUvarint(append(dst, 3), uint64(len(now))), now...)
+	dst = appendSealText(dst, now)
 	return append(dst, tail...)
 }
 
