@@ -325,13 +325,15 @@ func (w *Workspace) importUsers(ctx context.Context, src rowSource[exportfile.Us
 		return res, err
 	}
 	ui := &userInserter{w: w, tomb: tomb, batch: &res.BatchID, file: name, batchUsers: true}
-	ui.inserting.Store(true)
 	run := &importRun[userRow]{w: w, kind: kind, action: "import.users", file: name, opts: opts, src: keyedUsers{src, &ui.inserting}, sum: sum, res: res, chunk: 50000,
 		prepare: ui.prepare, row: ui.row, finish: ui.flush, seal: ui.takeSealed, sealKnown: ui.takeKnown}
 	if err := w.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM users`).Scan(&ui.usersBefore); err != nil {
 		res.Cancelled = ctx.Err() != nil
 		return res, err
 	}
+	// Into an empty table every row is added; otherwise it may well be a
+	// re-import, and the writer says so once it adds rows.
+	ui.inserting.Store(ui.usersBefore == 0)
 	ui.big = func() bool { return bigImport(run.res, run.src.BytesRead(), run.opts.Size, ui.usersBefore) }
 	// A chunk's rows, for the buffers' first size (they keep it after).
 	ui.rowsHint = 50_000
@@ -962,6 +964,9 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 			return "", err
 		}
 		if absent {
+			if !u.inserting.Load() {
+				u.inserting.Store(true)
+			}
 			u.written[v.AccountID] = -1
 			u.queue = append(u.queue, v)
 			if len(u.queue) == userBatchRows {
