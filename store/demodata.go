@@ -33,7 +33,7 @@ func (s *demoSource) BytesRead() int64 { return int64(s.i) }
 // users a transaction, each with its audit entry. progress gets (done, n).
 func (w *Workspace) LoadDemo(ctx context.Context, n int, seed int64, progress func(done, total int)) (*ImportResult, error) {
 	g := demo.New(seed)
-	src := keyedUsers{&demoSource{g: g, n: n}}
+	src := keyedUsers{&demoSource{g: g, n: n}, nil}
 	res := &ImportResult{File: "demo"}
 	tomb, err := w.tombstoneDigester(ctx)
 	if err != nil {
@@ -79,7 +79,7 @@ func (w *Workspace) LoadDemo(ctx context.Context, n int, seed int64, progress fu
 		opts.Progress = func(p ImportProgress) { progress(p.Rows, n) }
 	}
 	run := &importRun[userRow]{w: w, kind: "demo", action: "import.demo", file: "demo", opts: opts, src: src, res: res,
-		prepare: prepare, row: row, finish: ui.flush, seal: ui.takeSealed, done: func() {
+		prepare: prepare, row: row, finish: ui.flush, seal: ui.takeSealed, sealKnown: ui.takeKnown, done: func() {
 			ui.close()
 			for _, s := range []*sql.Stmt{acc, pub} {
 				if s != nil {

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"legco.kz/compliance/store/exportfile"
@@ -91,8 +92,13 @@ type importRun[T any] struct {
 	prepare func(ctx context.Context, tx *sql.Tx) error
 	finish  func(ctx context.Context, tx *sql.Tx) error
 	done    func()
-	// seal returns the objects the chunk changed, sealed with its entry.
-	seal func() []string
+	// seal returns the objects the chunk changed, sealed with its entry;
+	// sealKnown those it wrote with their content (no read needed).
+	seal      func() []string
+	sealKnown func() []sealedContent
+	// last is called in the final chunk's transaction (the file's end),
+	// after finish.
+	last func(ctx context.Context, tx *sql.Tx) error
 	// batches is the table of import runs; "" means import_batches.
 	batches string
 	// perm is the permission the import needs; "" means PermRecordsImport.
@@ -227,12 +233,20 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 						return err
 					}
 				}
+				if eof && r.last != nil {
+					if err := r.last(ctx, tx); err != nil {
+						return err
+					}
+				}
 				if r.opts.Strict && r.res.Rejected > 0 {
 					return fmt.Errorf("import %s: %d rows rejected; --strict keeps nothing (first: %v)", r.file, r.res.Rejected, r.res.Errors[0].WithoutValue())
 				}
 				c.Object = fmt.Sprintf("batch:%d", r.res.BatchID)
 				if r.seal != nil {
 					c.Seal = r.seal()
+				}
+				if r.sealKnown != nil {
+					c.sealKnown = r.sealKnown()
 				}
 				c.Details = map[string]any{"file": r.file, "chunk": chunk,
 					"new": r.res.New - before.New, "updated": r.res.Updated - before.Updated,
@@ -314,9 +328,32 @@ func (w *Workspace) importUsers(ctx context.Context, src rowSource[exportfile.Us
 		res.Cancelled = ctx.Err() != nil
 		return res, err
 	}
-	ui := &userInserter{w: w, tomb: tomb, batch: &res.BatchID, file: name}
-	run := &importRun[userRow]{w: w, kind: kind, action: "import.users", file: name, opts: opts, src: keyedUsers{src}, sum: sum, res: res, chunk: 50000,
-		prepare: ui.prepare, row: ui.row, finish: ui.flush, done: ui.close, seal: ui.takeSealed}
+	ui := &userInserter{w: w, tomb: tomb, batch: &res.BatchID, file: name, batchUsers: true}
+	run := &importRun[userRow]{w: w, kind: kind, action: "import.users", file: name, opts: opts, src: keyedUsers{src, &ui.inserting}, sum: sum, res: res, chunk: 50000,
+		prepare: ui.prepare, row: ui.row, finish: ui.flush, seal: ui.takeSealed, sealKnown: ui.takeKnown}
+	if err := w.db.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM users`).Scan(&ui.usersBefore); err != nil {
+		res.Cancelled = ctx.Err() != nil
+		return res, err
+	}
+	// Into an empty table every row is added; otherwise it may well be a
+	// re-import, and the writer says so once it adds rows.
+	ui.inserting.Store(ui.usersBefore == 0)
+	ui.big = func() bool { return bigImport(run.res, run.src.BytesRead(), run.opts.Size, ui.usersBefore) }
+	// A chunk's rows, for the buffers' first size (they keep it after).
+	ui.rowsHint = 50_000
+	if opts.ChunkRows > 0 {
+		ui.rowsHint = min(ui.rowsHint, opts.ChunkRows)
+	}
+	if opts.Size > 0 {
+		ui.rowsHint = min(ui.rowsHint, max(1024, int(opts.Size/100)))
+	}
+	run.last = ui.complete
+	run.done = func() {
+		ui.close()
+		// A run that ended early builds what it deferred now; should
+		// that fail too, the next open does (afterConnect).
+		_ = w.restoreDeferredIndexes(context.WithoutCancel(ctx))
+	}
 	return run.run(ctx)
 }
 
@@ -327,16 +364,29 @@ type userRow struct {
 	exportfile.User
 	keys    []string
 	nameKey any // the list's sort key (namekey.go), NULL for no name
+	// The parts of the row's sealed content that come from the file
+	// (userSealParts).
+	sealMid, sealTail []byte
 }
 
-type keyedUsers struct{ src rowSource[exportfile.User] }
+type keyedUsers struct {
+	src rowSource[exportfile.User]
+	// inserting, when set, says whether the writer is adding users (or
+	// merging known ones, a re-import): the seal parts are worked out
+	// only for the first; the writer does it for a row that lacks them.
+	inserting *atomic.Bool
+}
 
 func (k keyedUsers) Next() (userRow, error) {
 	u, err := k.src.Next()
 	if err != nil {
 		return userRow{User: u}, err
 	}
-	return userRow{u, searchKeys(u.FullName, u.IIN, u.Phone, u.Email), nameKeyArg(u.FullName)}, nil
+	var mid, tail []byte
+	if k.inserting == nil || k.inserting.Load() {
+		mid, tail = userSealParts(&u)
+	}
+	return userRow{u, searchKeys(u.FullName, u.IIN, u.Phone, u.Email), nameKeyArg(u.FullName), mid, tail}, nil
 }
 
 func (k keyedUsers) BytesRead() int64 { return k.src.BytesRead() }
@@ -362,13 +412,39 @@ type userInserter struct {
 	// changed, which scan may show as they were.
 	scan     *knownScan
 	extraSQL string
-	written  map[string]bool
-	// expectKnown: the last row was a known account (a re-import).
+	written  map[string]int // ≥ 0: inserted, its index in fresh
+	// fieldArgs are user_fields rows not yet written (fieldBatchRows at a
+	// time, by fldMany); flushFields writes them before anything reads
+	// user_fields.
+	fieldArgs []any
+	fldMany   *sql.Stmt
+	// expectKnown: the last row was a known account (a re-import);
+	// inserting is its opposite, for the reader (keyedUsers).
 	expectKnown bool
+	inserting   atomic.Bool
 	ix          indexEdit
 	now         string // the chunk's time stamp
-	// sealed are the chunk's new and updated users (seal.go).
+	// big tells, from the rows so far, whether the import is large beside
+	// the users table it started with (usersBefore, an upper bound on its
+	// size): then users_name is built at the end (deferindex.go).
+	big         func() bool
+	usersBefore int64
+	chunks      int
+	// batchUsers: rows the account index shows to be new are queued and
+	// inserted userBatchRows to a statement (flushUsers); maxID is the
+	// largest users id, -1 when not known. LoadDemo, which needs each
+	// row's id at once, inserts row by row.
+	batchUsers bool
+	rowsHint   int
+	queue      []userRow
+	insMany    *sql.Stmt
+	idOf       *sql.Stmt
+	maxID      int64
+	// sealed are the chunk's updated users (seal.go), fresh its new ones
+	// with their content, sealed without reading them back.
 	sealed []string
+	fresh  []sealedContent
+	arena  []byte // holds fresh's contents
 }
 
 func (u *userInserter) takeSealed() []string {
@@ -377,8 +453,71 @@ func (u *userInserter) takeSealed() []string {
 	return s
 }
 
+func (u *userInserter) takeKnown() []sealedContent {
+	out := u.fresh[:0]
+	for _, f := range u.fresh {
+		if f.object != "" {
+			out = append(out, f)
+		}
+	}
+	u.fresh = nil
+	return out
+}
+
+// touched notes that the chunk changed acc (see known).
+func (u *userInserter) touched(acc string) {
+	if _, ok := u.written[acc]; !ok {
+		u.written[acc] = -1
+	}
+}
+
+// updated notes that merge changed acc: its seal is made from the row as
+// it is at the chunk's end, not from what the chunk inserted.
+func (u *userInserter) updated(acc string) {
+	if i := u.written[acc]; i >= 0 && i < len(u.fresh) && u.fresh[i].object == "user:"+acc {
+		u.fresh[i] = sealedContent{}
+	}
+	u.sealed = append(u.sealed, "user:"+acc)
+}
+
+// fieldBatchRows is how many user_fields rows one INSERT writes.
+const fieldBatchRows = 256
+
+const fieldInsertSQL = `INSERT INTO user_fields(user_id, name, value) VALUES (?, ?, ?)`
+const fieldUpsertSQL = ` ON CONFLICT(user_id, name) DO UPDATE SET value = excluded.value`
+
+func (u *userInserter) addField(ctx context.Context, tx *sql.Tx, id int64, f exportfile.Field) error {
+	u.fieldArgs = append(u.fieldArgs, id, f.Name, f.Value)
+	if len(u.fieldArgs) < 3*fieldBatchRows {
+		return nil
+	}
+	if u.fldMany == nil {
+		var err error
+		q := fieldInsertSQL + strings.Repeat(`, (?, ?, ?)`, fieldBatchRows-1) + fieldUpsertSQL
+		if u.fldMany, err = tx.PrepareContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	_, err := u.fldMany.ExecContext(ctx, u.fieldArgs...)
+	clear(u.fieldArgs)
+	u.fieldArgs = u.fieldArgs[:0]
+	return err
+}
+
+// flushFields writes the queued user_fields rows, in order.
+func (u *userInserter) flushFields(ctx context.Context) error {
+	for i := 0; i < len(u.fieldArgs); i += 3 {
+		if _, err := u.fld.ExecContext(ctx, u.fieldArgs[i:i+3]...); err != nil {
+			return err
+		}
+	}
+	clear(u.fieldArgs)
+	u.fieldArgs = u.fieldArgs[:0]
+	return nil
+}
+
 func (u *userInserter) close() {
-	for _, s := range []*sql.Stmt{u.ins, u.fld, u.cur, u.extra} {
+	for _, s := range []*sql.Stmt{u.ins, u.insMany, u.idOf, u.fld, u.fldMany, u.cur, u.extra} {
 		if s != nil {
 			s.Close()
 		}
@@ -391,13 +530,23 @@ func (u *userInserter) close() {
 	}
 	u.scan.close()
 	u.scan = nil
-	u.ins, u.fld, u.cur, u.extra, u.upd, u.audit = nil, nil, nil, nil, nil, nil
+	u.ins, u.insMany, u.idOf, u.fld, u.fldMany, u.cur, u.extra, u.upd, u.audit = nil, nil, nil, nil, nil, nil, nil, nil, nil
+	u.fieldArgs = u.fieldArgs[:0]
+	clear(u.queue)
+	u.queue = u.queue[:0]
+	u.maxID = -1
 }
 
 func (u *userInserter) flush(ctx context.Context, tx *sql.Tx) error {
 	// No statement may be left reading when the chunk commits.
 	u.scan.close()
 	u.scan = nil
+	if err := u.flushUsers(context.WithoutCancel(ctx), tx); err != nil {
+		return err
+	}
+	if err := u.flushFields(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
 	if err := u.ix.applyRemovals(ctx, tx); err != nil {
 		return err
 	}
@@ -406,16 +555,36 @@ func (u *userInserter) flush(ctx context.Context, tx *sql.Tx) error {
 
 func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	u.close()
-	u.ix = indexEdit{} // a rolled-back chunk's keys must not leak into the next
+	if u.ix.add == nil {
+		u.ix.add = make([]indexEntry, 0, max(1024, u.rowsHint)*7)
+	}
+	u.ix = indexEdit{add: u.ix.add[:0]} // a rolled-back chunk's keys must not leak into the next
+	u.chunks++
+	// From the second chunk on, a large import into a small table drops
+	// users_name (before preparing statements: a schema change); into an
+	// empty one from the first (the index is empty: nothing to lose, even
+	// for an import of one chunk, which builds it in the same transaction).
+	if u.big != nil && (u.chunks == 1 && u.usersBefore == 0 || u.chunks >= 2 && u.big()) {
+		if has, err := indexExists(ctx, tx, "users_name"); err != nil {
+			return err
+		} else if has {
+			if err := deferIndex(ctx, tx, "users_name"); err != nil {
+				return err
+			}
+		}
+	}
 	u.sealed = u.sealed[:0]
+	u.fresh = make([]sealedContent, 0, max(64, u.rowsHint))
+	if u.arena == nil {
+		u.arena = make([]byte, 0, max(1024, u.rowsHint)*224)
+	}
+	u.arena = u.arena[:0]
 	u.now = u.w.stamp()
 	var err error
-	if u.ins, err = tx.PrepareContext(ctx, `INSERT INTO users(account_id, full_name, iin, phone, email, birth_date, address, entity_bin, entity_name,
-		registered_at, batch_id, created_at, updated_at, name_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(account_id) DO NOTHING`); err != nil {
+	if u.ins, err = tx.PrepareContext(ctx, userInsertSQL+userInsertValues+` ON CONFLICT(account_id) DO NOTHING`); err != nil {
 		return err
 	}
-	if u.fld, err = tx.PrepareContext(ctx, `INSERT INTO user_fields(user_id, name, value) VALUES (?, ?, ?)
-		ON CONFLICT(user_id, name) DO UPDATE SET value = excluded.value`); err != nil {
+	if u.fld, err = tx.PrepareContext(ctx, fieldInsertSQL+fieldUpsertSQL); err != nil {
 		return err
 	}
 	// A known user's values come as one text of length-prefixed values
@@ -423,7 +592,7 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	// costs the driver several cgo calls per query, and this query runs
 	// for every row of a re-import.
 	cur := `SELECT id, ` + packedColumns(mergeColumns...)
-	u.written = map[string]bool{}
+	u.written = make(map[string]int, len(u.written))
 	if u.cur, err = tx.PrepareContext(ctx, cur+` FROM users WHERE account_id = ?`); err != nil {
 		return err
 	}
@@ -440,6 +609,167 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	return err
 }
 
+const (
+	userInsertSQL = `INSERT INTO users(account_id, full_name, iin, phone, email, birth_date, address, entity_bin, entity_name,
+		registered_at, batch_id, created_at, updated_at, name_key) VALUES `
+	userInsertValues = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	// userBatchRows rows of 14 values stay under SQLite's historical
+	// limit of 999 variables.
+	userBatchRows = 64
+)
+
+// absent reports whether acc is known not to be a user, from the forward
+// scan of the account index that a sorted file keeps cheap (see known);
+// false when only a query of its own could tell (the file went back).
+func (u *userInserter) absent(ctx context.Context, tx *sql.Tx, acc string) (bool, error) {
+	if _, wrote := u.written[acc]; wrote {
+		return false, nil
+	}
+	if u.scan == nil {
+		u.scan = &knownScan{sql: `SELECT account_id, ` + strings.TrimPrefix(u.extraSQL, "SELECT ") +
+			` FROM users WHERE account_id >= ? ORDER BY account_id`}
+		if err := u.scan.open(ctx, tx, acc); err != nil {
+			return false, err
+		}
+	} else if acc < u.scan.low {
+		return false, nil
+	}
+	hit, err := u.scan.seek(ctx, tx, acc)
+	return err == nil && !hit && acc >= u.scan.low, err
+}
+
+// flushUsers inserts the queued new users: full batches with one
+// statement each, the rest row by row. Rows get ids one above the
+// largest (SQLite's rowid rule), in order; when the ids do not come out
+// so, each row's id is read.
+func (u *userInserter) flushUsers(ctx context.Context, tx *sql.Tx) error {
+	if len(u.queue) == 0 {
+		return nil
+	}
+	q := u.queue
+	defer func() {
+		clear(u.queue)
+		u.queue = u.queue[:0]
+	}()
+	ids := make([]int64, 0, len(q))
+	if len(q) == userBatchRows {
+		if u.maxID < 0 {
+			if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM users`).Scan(&u.maxID); err != nil {
+				return err
+			}
+		}
+		if u.insMany == nil {
+			var err error
+			if u.insMany, err = tx.PrepareContext(ctx, userInsertSQL+userInsertValues+strings.Repeat(", "+userInsertValues, userBatchRows-1)); err != nil {
+				return err
+			}
+		}
+		args := make([]any, 0, 14*len(q))
+		for i := range q {
+			v := &q[i]
+			args = append(args, v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email), nullable(v.BirthDate),
+				nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, u.now, u.now, v.nameKey)
+		}
+		res, err := u.insMany.ExecContext(ctx, args...)
+		if err != nil {
+			return fmt.Errorf("%s lines %d–%d: %w", u.file, q[0].Line, q[len(q)-1].Line, err)
+		}
+		last, _ := res.LastInsertId()
+		if n, _ := res.RowsAffected(); n != int64(len(q)) {
+			return fmt.Errorf("%s lines %d–%d: %d of %d users inserted", u.file, q[0].Line, q[len(q)-1].Line, n, len(q))
+		}
+		if last == u.maxID+int64(len(q)) {
+			for i := range q {
+				ids = append(ids, u.maxID+1+int64(i))
+			}
+		} else {
+			if u.idOf == nil {
+				if u.idOf, err = tx.PrepareContext(ctx, `SELECT id FROM users WHERE account_id = ?`); err != nil {
+					return err
+				}
+			}
+			for i := range q {
+				var id int64
+				if err := u.idOf.QueryRowContext(ctx, q[i].AccountID).Scan(&id); err != nil {
+					return fmt.Errorf("%s line %d: %w", u.file, q[i].Line, err)
+				}
+				ids = append(ids, id)
+			}
+		}
+		u.maxID = max(u.maxID, last)
+	} else {
+		for i := range q {
+			v := &q[i]
+			res, err := u.ins.ExecContext(ctx, v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email),
+				nullable(v.BirthDate), nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, u.now, u.now, v.nameKey)
+			if err != nil {
+				return fmt.Errorf("%s line %d: %w", u.file, v.Line, err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return fmt.Errorf("%s line %d: account %s is already a user", u.file, v.Line, v.AccountID)
+			}
+			id, _ := res.LastInsertId()
+			ids = append(ids, id)
+		}
+		u.maxID = -1
+	}
+	for i := range q {
+		if err := u.inserted(ctx, tx, &q[i], ids[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inserted records a new user: its seal content, search keys and extra
+// fields.
+func (u *userInserter) inserted(ctx context.Context, tx *sql.Tx, v *userRow, id int64) error {
+	u.written[v.AccountID] = len(u.fresh)
+	if v.sealMid == nil {
+		v.sealMid, v.sealTail = userSealParts(&v.User)
+	}
+	at := len(u.arena)
+	u.arena = appendUserSeal(u.arena, id, v.sealMid, u.now, v.sealTail)
+	u.fresh = append(u.fresh, sealedContent{"user:" + v.AccountID, u.arena[at:len(u.arena):len(u.arena)]})
+	u.ix.insert(id, v.keys)
+	for _, f := range v.Extra {
+		if err := u.addField(ctx, tx, id, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// complete runs in the import's last chunk: the indexes the import
+// dropped are built again in its transaction.
+func (u *userInserter) complete(ctx context.Context, tx *sql.Tx) error {
+	return buildDeferredIndexes(context.WithoutCancel(ctx), tx)
+}
+
+// bigImportMin is the fewest rows still to come for which dropping
+// users_name and building it at the end pays (a variable for tests).
+var bigImportMin int64 = 50_000
+
+// bigImport tells whether an import whose good rows so far are res's,
+// having read bytes of size (0: unknown), is large beside a users table
+// of before rows and mostly adds users: the rows still to come (estimated
+// from the bytes; at least one more chunk when the size is unknown) must
+// be at least bigImportMin and a quarter of the table at the end (a
+// random insert into users_name costs several times what the sorted build
+// spends on a row).
+func bigImport(res *ImportResult, bytes, size int64, before int64) bool {
+	rows := int64(res.New + res.Updated + res.Same)
+	if rows == 0 || int64(res.New)*10 < rows*9 {
+		return false // a re-import: most rows are known
+	}
+	total := rows + bigImportMin
+	if size > 0 && bytes > 0 {
+		total = max(rows, rows*size/bytes)
+	}
+	rest := total - rows
+	return rest >= bigImportMin && 4*rest >= before+total
+}
+
 // known returns a known account's id and packed values (and extra
 // fields when extra), or sql.ErrNoRows. A re-import's file is usually in
 // account order, as the users table's account-id index is: one query
@@ -448,7 +778,7 @@ func (u *userInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 // cannot answer (the file went backwards), are read with the prepared
 // point query.
 func (u *userInserter) known(ctx context.Context, tx *sql.Tx, acc string, extra bool) (int64, string, string, error) {
-	if !u.written[acc] {
+	if _, wrote := u.written[acc]; !wrote {
 		if u.scan == nil || acc < u.scan.low {
 			// The scan always reads the extra fields: rows of one file
 			// differ in having any, and switching would reopen it.
@@ -630,17 +960,41 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 			Reason: "this account was depersonalized on " + day + "; its identifying data are not imported again"}
 	}
 	reason := func() string { return fmt.Sprintf("import of %s line %d", u.file, v.Line) }
+	// A new account that the forward scan of the account index shows
+	// absent waits for a batch insert.
+	if u.batchUsers && !u.expectKnown {
+		absent, err := u.absent(ctx, tx, v.AccountID)
+		if err != nil {
+			return "", err
+		}
+		if absent {
+			if !u.inserting.Load() {
+				u.inserting.Store(true)
+			}
+			u.written[v.AccountID] = -1
+			u.queue = append(u.queue, v)
+			if len(u.queue) == userBatchRows {
+				return "new", u.flushUsers(ctx, tx)
+			}
+			return "new", nil
+		}
+	}
+	// Anything else sees the queued users in the table.
+	if err := u.flushUsers(ctx, tx); err != nil {
+		return "", err
+	}
 	// A re-import is mostly known accounts: after a known one, look the
 	// next up first rather than pay for an insert that does nothing.
 	if u.expectKnown {
 		outcome, err := u.merge(ctx, tx, v, reason())
 		if !errors.Is(err, sql.ErrNoRows) {
 			if outcome == "updated" {
-				u.sealed = append(u.sealed, "user:"+v.AccountID)
+				u.updated(v.AccountID)
 			}
 			return outcome, err
 		}
 		u.expectKnown = false
+		u.inserting.Store(true)
 	}
 	res, err := u.ins.ExecContext(ctx, v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email),
 		nullable(v.BirthDate), nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, u.now, u.now, v.nameKey)
@@ -648,21 +1002,15 @@ func (u *userInserter) row(ctx context.Context, tx *sql.Tx, v userRow) (string, 
 		return "", fmt.Errorf("%s line %d: %w", u.file, v.Line, err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
-		u.written[v.AccountID] = true
 		id, _ := res.LastInsertId()
-		u.ix.insert(id, v.keys)
-		for _, f := range v.Extra {
-			if _, err := u.fld.ExecContext(ctx, id, f.Name, f.Value); err != nil {
-				return "", err
-			}
-		}
-		u.sealed = append(u.sealed, "user:"+v.AccountID)
-		return "new", nil
+		u.maxID = -1
+		return "new", u.inserted(ctx, tx, &v, id)
 	}
 	u.expectKnown = true
+	u.inserting.Store(false)
 	outcome, err := u.merge(ctx, tx, v, reason())
 	if outcome == "updated" {
-		u.sealed = append(u.sealed, "user:"+v.AccountID)
+		u.updated(v.AccountID)
 	}
 	return outcome, err
 }
@@ -676,6 +1024,13 @@ func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, row userRow, reaso
 	v := row.User
 	cur := &User{}
 	var reg, state, packed, fields string
+	// The queued users and user_fields rows first: known reads them.
+	if err := u.flushUsers(ctx, tx); err != nil {
+		return "", err
+	}
+	if err := u.flushFields(ctx); err != nil {
+		return "", err
+	}
 	var err error
 	cur.ID, packed, fields, err = u.known(ctx, tx, v.AccountID, len(v.Extra) > 0)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -726,7 +1081,7 @@ func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, row userRow, reaso
 	for _, f := range v.Extra {
 		if a := cur.Value(f.Name); a != f.Value {
 			old[f.Name], changed[f.Name] = a, f.Value
-			u.written[v.AccountID] = true
+			u.touched(v.AccountID)
 			if err := setField(ctx, tx, &u.ix, cur.ID, f.Name, f.Value); err != nil {
 				return "", err
 			}
@@ -748,7 +1103,7 @@ func (u *userInserter) merge(ctx context.Context, tx *sql.Tx, row userRow, reaso
 	if _, err := upd.ExecContext(ctx, args...); err != nil {
 		return "", err
 	}
-	u.written[v.AccountID] = true
+	u.touched(v.AccountID)
 	was := searchKeys(cur.FullName, cur.IIN, cur.Phone, cur.Email)
 	now := searchKeys(v.FullName, v.IIN, v.Phone, v.Email)
 	u.ix.removeLater(cur.ID, without(was, now))

@@ -272,7 +272,11 @@ func (w *Workspace) userIDs(ctx context.Context, f UserFilter) ([]int64, error) 
 	}
 	if where == "" {
 		if q, ok := walk[f.Order]; ok {
-			return w.queryIDs(ctx, q)
+			ids, err := w.queryIDs(ctx, q)
+			if isNoNameIndex(err, f.Order) {
+				return w.queryIDs(ctx, byNameSorted)
+			}
+			return ids, err
 		}
 		// The (batch_id, id) index holds every id in a few megabytes.
 		// Read the index, sort after.
@@ -303,6 +307,9 @@ func (w *Workspace) userIDs(ctx context.Context, f UserFilter) ([]int64, error) 
 		return w.queryIDs(ctx, `SELECT id FROM users`+where+order, args...)
 	}
 	rows, err := w.db.QueryContext(ctx, walk[f.Order])
+	if isNoNameIndex(err, f.Order) {
+		rows, err = w.db.QueryContext(ctx, byNameSorted)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -318,6 +325,14 @@ func (w *Workspace) userIDs(ctx context.Context, f UserFilter) ([]int64, error) 
 		}
 	}
 	return out, rows.Err()
+}
+
+// While a large import runs, users_name may be missing until its last
+// chunk (deferindex.go): the name order is then sorted.
+const byNameSorted = `SELECT id FROM users ORDER BY name_key, account_id`
+
+func isNoNameIndex(err error, o UserOrder) bool {
+	return err != nil && o == OrderByName && strings.Contains(err.Error(), "no such index: users_name")
 }
 
 // UsersByID loads summaries for ids, in the order given; ids with no row

@@ -13,14 +13,25 @@ import (
 const skeletonVersion = "1"
 
 // afterConnect brings data up to what this build expects: the search
-// index's skeleton keys for users imported before them, and a wipe a
-// destruction could not finish (see finishPendingWipe).
+// index's skeleton keys for users imported before them, the index of
+// the records list an import killed before its end left dropped, and a
+// wipe a destruction could not finish (see finishPendingWipe).
 func (w *Workspace) afterConnect(ctx context.Context) error {
 	if err := w.backfillSkeletons(ctx); err != nil {
 		return fmt.Errorf("search index: %w", err)
 	}
 	if err := w.refreshNameKeys(ctx); err != nil {
 		return fmt.Errorf("records list sort keys: %w", err)
+	}
+	// An import killed while it had users_name dropped (deferindex.go).
+	// Not while a holder file says an import may be under way in another
+	// program (that import builds it at its end; a killed one's file goes
+	// with the next import, which builds it too), and a busy workspace
+	// only puts it off: the list sorts meanwhile.
+	if readHolder(w.path) == nil {
+		if err := w.restoreDeferredIndexes(ctx); err != nil && !isBusy(err) {
+			return fmt.Errorf("records list index: %w", err)
+		}
 	}
 	return w.finishPendingWipe(ctx)
 }

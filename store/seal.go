@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"legco.kz/compliance/store/exportfile"
 )
 
 // A Sealer tells the store how to read the current content of the
@@ -475,14 +477,14 @@ func (w *Workspace) sealObjects(ctx context.Context, tx *sql.Tx, seq int64, obje
 		return err
 	}
 	m := newSealMAC(k)
-	up, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO seals(object, seq, mac) VALUES (?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer up.Close()
 	// The driver watches a cancellable context with a goroutine per
 	// statement, which would cost more than the read (as in import.go).
 	ctx = context.WithoutCancel(ctx)
+	up, err := newSealWriter(ctx, tx)
+	if err != nil {
+		return err
+	}
+	defer up.close()
 	reads := map[string]*sql.Stmt{}
 	defer func() {
 		for _, st := range reads {
@@ -515,11 +517,11 @@ func (w *Workspace) sealObjects(ctx context.Context, tx *sql.Tx, seq int64, obje
 		if buf, err = recordContent(ctx, st, s, object, buf[:0]); err != nil {
 			return fmt.Errorf("seal %s: %w", object, err)
 		}
-		if _, err := up.ExecContext(ctx, object, seq, m.of(object, seq, buf)); err != nil {
+		if err := up.add(object, seq, m.of(object, seq, buf)); err != nil {
 			return fmt.Errorf("seal %s: %w", object, err)
 		}
 	}
-	return nil
+	return up.flush()
 }
 
 // Tampering is one finding of the record pass of `audit verify`.
@@ -790,7 +792,7 @@ const sealBulkMin = 256
 // first, on the index; reading a row in a scan costs several times less
 // than a query of its own); it returns the objects it sealed. The content is
 // encoded exactly as recordContent does (same columns, same encoder).
-func sealInBulk(ctx context.Context, tx *sql.Tx, seq int64, m *sealMAC, up *sql.Stmt, objects []string) (map[string]bool, error) {
+func sealInBulk(ctx context.Context, tx *sql.Tx, seq int64, m *sealMAC, up *sealWriter, objects []string) (map[string]bool, error) {
 	if len(objects) < sealBulkMin {
 		return nil, nil
 	}
@@ -829,7 +831,7 @@ func sealInBulk(ctx context.Context, tx *sql.Tx, seq int64, m *sealMAC, up *sql.
 		}
 		seal := func(id string, content []byte) error {
 			object := prefix + id
-			if _, err := up.ExecContext(ctx, object, seq, m.of(object, seq, content)); err != nil {
+			if err := up.add(object, seq, m.of(object, seq, content)); err != nil {
 				return fmt.Errorf("seal %s: %w", object, err)
 			}
 			done[object] = true
@@ -855,4 +857,195 @@ func sealInBulk(ctx context.Context, tx *sql.Tx, seq int64, m *sealMAC, up *sql.
 		}
 	}
 	return done, nil
+}
+
+// sealedContent is a record a change wrote itself in its transaction,
+// with its content encoded as the sealer's query reads it back (an
+// import's new users, see userSealContent): sealing it needs no read.
+type sealedContent struct {
+	object  string
+	content []byte
+}
+
+// sealBatchRows is how many seals one INSERT writes: a statement's
+// round trip through database/sql and the driver costs several times
+// what SQLite spends on a row.
+const sealBatchRows = 128
+
+// sealWriter writes seals in batches of sealBatchRows (in the order
+// given; INSERT OR REPLACE, so a later seal of the same object wins, as
+// row by row).
+type sealWriter struct {
+	ctx       context.Context
+	tx        *sql.Tx
+	one, many *sql.Stmt
+	args      []any
+}
+
+func newSealWriter(ctx context.Context, tx *sql.Tx) (*sealWriter, error) {
+	one, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO seals(object, seq, mac) VALUES (?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	return &sealWriter{ctx: ctx, tx: tx, one: one}, nil
+}
+
+// add queues a seal; mac is copied.
+func (s *sealWriter) add(object string, seq int64, mac []byte) error {
+	s.args = append(s.args, object, seq, append([]byte(nil), mac...))
+	if len(s.args) < 3*sealBatchRows {
+		return nil
+	}
+	if s.many == nil {
+		var err error
+		q := `INSERT OR REPLACE INTO seals(object, seq, mac) VALUES (?, ?, ?)` + strings.Repeat(`, (?, ?, ?)`, sealBatchRows-1)
+		if s.many, err = s.tx.PrepareContext(s.ctx, q); err != nil {
+			return err
+		}
+	}
+	_, err := s.many.ExecContext(s.ctx, s.args...)
+	s.args = s.args[:0]
+	return err
+}
+
+// flush writes the queued seals.
+func (s *sealWriter) flush() error {
+	for i := 0; i < len(s.args); i += 3 {
+		if _, err := s.one.ExecContext(s.ctx, s.args[i:i+3]...); err != nil {
+			return err
+		}
+	}
+	s.args = s.args[:0]
+	return nil
+}
+
+func (s *sealWriter) close() {
+	s.one.Close()
+	if s.many != nil {
+		s.many.Close()
+	}
+}
+
+// sealKnown seals records whose content the change wrote itself (see
+// sealedContent) with audit entry seq. The MACs of a large set are worked
+// out on two goroutines (they are independent), then written in order.
+func (w *Workspace) sealKnown(ctx context.Context, tx *sql.Tx, seq int64, recs []sealedContent) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	k, err := w.sealKey(ctx)
+	if errors.Is(err, errNoSealRoot) {
+		return nil // the workspace's first change: initSeals follows it
+	}
+	if err != nil {
+		return err
+	}
+	macs := make([]byte, sealMACSize*len(recs))
+	work := func(lo, hi int) {
+		m := newSealMAC(k)
+		for i := lo; i < hi; i++ {
+			copy(macs[i*sealMACSize:], m.of(recs[i].object, seq, recs[i].content))
+		}
+	}
+	if half := len(recs) / 2; len(recs) >= 4096 {
+		var wg sync.WaitGroup
+		wg.Go(func() { work(0, half) })
+		work(half, len(recs))
+		wg.Wait()
+	} else {
+		work(0, len(recs))
+	}
+	sw, err := newSealWriter(context.WithoutCancel(ctx), tx)
+	if err != nil {
+		return err
+	}
+	defer sw.close()
+	for i, r := range recs {
+		if err := sw.add(r.object, seq, macs[i*sealMACSize:(i+1)*sealMACSize]); err != nil {
+			return fmt.Errorf("seal %s: %w", r.object, err)
+		}
+	}
+	return sw.flush()
+}
+
+// userSealContent is the sealed content of a user row as ImportUsers
+// inserts it (id from the insert, the columns' defaults for what the
+// file does not set, created_at now, the extra fields as user_fields
+// keeps them: one per name, the last value winning), encoded exactly as
+// the "user:" sealer's query reads it back. Keep it in step with that
+// sealer's Columns; TestUserSealContent compares the two.
+func userSealContent(dst []byte, id int64, v *exportfile.User, now string) []byte {
+	mid, tail := userSealParts(v)
+	return appendUserSeal(dst, id, mid, now, tail)
+}
+
+// userSealParts are the parts of userSealContent that come from the
+// file alone (worked out on the import's reader goroutine): the columns
+// from account_id to blocked, and the extra fields.
+func userSealParts(v *exportfile.User) (mid, tail []byte) {
+	mid = make([]byte, 0, 64+len(v.AccountID)+len(v.FullName)+len(v.IIN)+len(v.Phone)+len(v.Email)+len(v.BirthDate)+
+		len(v.Address)+len(v.EntityBIN)+len(v.EntityName))
+	// As sealEncoder encodes these values (a string, or NULL for an empty
+	// optional one), without boxing each in an interface.
+	mid = appendSealText(mid, v.AccountID)
+	mid = appendSealText(mid, "active")
+	if v.RegisteredAt.IsZero() {
+		mid = append(mid, 0)
+	} else {
+		mid = appendSealText(mid, v.RegisteredAt.UTC().Format(time.RFC3339)) // timeText
+	}
+	mid = appendSealText(mid, v.FullName)
+	for _, o := range [...]string{v.IIN, v.Phone, v.Email, v.BirthDate, v.Address, v.EntityBIN, v.EntityName} {
+		if o == "" {
+			mid = append(mid, 0) // nullable
+		} else {
+			mid = appendSealText(mid, o)
+		}
+	}
+	mid = appendSealText(mid, "active")
+	mid = binary.AppendVarint(append(mid, 1), 0) // blocked
+	sealEncoder{&tail}.Scan(extraConcat(v.Extra))
+	return mid, tail
+}
+
+// appendSealText is sealEncoder's encoding of a string.
+func appendSealText(dst []byte, s string) []byte {
+	return append(binary.AppendUvarint(append(dst, 3), uint64(len(s))), s...)
+}
+
+// appendUserSeal puts userSealContent together: id, mid, created_at,
+// tail.
+func appendUserSeal(dst []byte, id int64, mid []byte, now string, tail []byte) []byte {
+	// As sealEncoder encodes an int64 and a string, without boxing them.
+	dst = binary.AppendVarint(append(dst, 1), id)
+	dst = append(dst, mid...)
+	dst = appendSealText(dst, now)
+	return append(dst, tail...)
+}
+
+// extraConcat is group_concat(name || '=' || value, char(30)) over the
+// user_fields rows that inserting fs makes, in their key (name) order;
+// nil (NULL) for none.
+func extraConcat(fs []exportfile.Field) any {
+	switch len(fs) {
+	case 0:
+		return nil
+	case 1:
+		return fs[0].Name + "=" + fs[0].Value
+	}
+	sorted := slices.Clone(fs)
+	slices.SortStableFunc(sorted, func(a, b exportfile.Field) int { return strings.Compare(a.Name, b.Name) })
+	var b strings.Builder
+	for i, f := range sorted {
+		if i+1 < len(sorted) && sorted[i+1].Name == f.Name {
+			continue // a later value of the same name replaced this one
+		}
+		if b.Len() > 0 {
+			b.WriteByte(30)
+		}
+		b.WriteString(f.Name)
+		b.WriteByte('=')
+		b.WriteString(f.Value)
+	}
+	return b.String()
 }

@@ -155,11 +155,40 @@ func sharedPrefix(a, b string) int {
 	return n
 }
 
-// sortEntries sorts entries and drops repeats.
+// sortEntries sorts entries and drops repeats. Many entries (an import
+// chunk's) are sorted in two halves on two goroutines, then merged: the
+// writer of an import waits for this sort, and the other core is free.
 func sortEntries(es []indexEntry) []indexEntry {
-	slices.SortFunc(es, compareEntries)
+	if len(es) < parallelSortMin {
+		slices.SortFunc(es, compareEntries)
+	} else {
+		half := len(es) / 2
+		a, b := es[:half], es[half:]
+		var wg sync.WaitGroup
+		wg.Go(func() { slices.SortFunc(a, compareEntries) })
+		slices.SortFunc(b, compareEntries)
+		wg.Wait()
+		a = slices.Clone(a) // es receives the merge
+		i, j, k := 0, 0, 0
+		for i < len(a) && j < len(b) {
+			if compareEntries(b[j], a[i]) < 0 {
+				es[k] = b[j]
+				j++
+			} else {
+				es[k] = a[i]
+				i++
+			}
+			k++
+		}
+		k += copy(es[k:], a[i:])
+		// What is left of b is already in place: es[k:] is b[j:].
+	}
 	return slices.CompactFunc(es, func(a, b indexEntry) bool { return a.key == b.key && a.id == b.id })
 }
+
+// parallelSortMin is the fewest entries sortEntries sorts on two
+// goroutines.
+const parallelSortMin = 1 << 15
 
 type indexRun struct {
 	id      int64

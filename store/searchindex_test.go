@@ -409,3 +409,20 @@ func TestBlockIDsDamaged(t *testing.T) {
 		t.Fatalf("garbage read: %v", err)
 	}
 }
+
+// sortEntries' two-goroutine sort gives what one sort gives.
+func TestSortEntriesParallel(t *testing.T) {
+	for _, n := range []int{parallelSortMin - 1, parallelSortMin, 3*parallelSortMin + 7} {
+		es := make([]indexEntry, n)
+		for i := range es {
+			x := (i * 7919) % 5003
+			es[i] = indexEntry{fmt.Sprintf("n %d", x%1000), int64(x % 17)}
+		}
+		want := slices.Clone(es)
+		slices.SortFunc(want, compareEntries)
+		want = slices.Compact(want)
+		if got := sortEntries(es); !slices.Equal(got, want) {
+			t.Fatalf("n=%d: sorted entries differ", n)
+		}
+	}
+}

@@ -365,6 +365,9 @@ type Change struct {
 	// (Object included): after a depersonalization no table may keep the
 	// former account id; the record is gone, so nothing is left to seal.
 	Forget []string
+	// sealKnown are records the change wrote itself, with their content
+	// (an import's new users): sealed with the entry without a read.
+	sealKnown []sealedContent
 }
 
 // Personal is personal data an audit entry keeps, filed under its subject
@@ -419,6 +422,9 @@ func (w *Workspace) change(ctx context.Context, c Change, fn func(tx *sql.Tx, c 
 		}
 	}
 	if err := w.sealObjects(ctx, tx, e.Seq, sealed); err != nil {
+		return err
+	}
+	if err := w.sealKnown(ctx, tx, e.Seq, c.sealKnown); err != nil {
 		return err
 	}
 	if err := w.sealObjects(ctx, tx, 0, c.SealUnlinked); err != nil {
