@@ -47,8 +47,15 @@ func TestImportDefersNameIndex(t *testing.T) {
 	opts := ImportOptions{ChunkRows: 200, Progress: func(ImportProgress) {
 		has, _ := nameIndexState(t, w)
 		during = append(during, has)
-		if _, err := w.UserIDs(ctx, UserFilter{Order: OrderByName}); err != nil {
+		all, err := w.UserIDs(ctx, UserFilter{Order: OrderByName})
+		if err != nil {
 			listErr = err
+		}
+		// The list's first page too (it walks users_name when there is one).
+		if first, err := w.FirstUserIDs(ctx, UserFilter{Order: OrderByName}, 50); err != nil {
+			listErr = err
+		} else if !slices.Equal(first, all[:min(50, len(all))]) {
+			listErr = fmt.Errorf("first page %v is not the list's beginning", first)
 		}
 	}}
 	res, err := w.ImportUsers(ctx, strings.NewReader(deferCSV(0, 1000)), "d.csv", exportfile.CSV, opts)

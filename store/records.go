@@ -249,6 +249,9 @@ func (w *Workspace) FirstUserIDs(ctx context.Context, f UserFilter, n int) ([]in
 		}
 	case f.Order == OrderByName:
 		ids, err = w.queryIDs(ctx, `SELECT id FROM users INDEXED BY users_name ORDER BY name_key, account_id LIMIT ?`, n)
+		if isNoNameIndex(err, f.Order) {
+			ids, err = w.queryIDs(ctx, byNameSorted+` LIMIT ?`, n)
+		}
 	case f.Order == OrderByAccountID:
 		ids, err = w.queryIDs(ctx, `SELECT id FROM users INDEXED BY sqlite_autoindex_users_1 ORDER BY account_id LIMIT ?`, n)
 	default:
