@@ -18,6 +18,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -255,7 +257,41 @@ func (f *File) aad(staff string) []byte {
 }
 
 func kek(passphrase []byte, salt []byte, p Params) []byte {
+	warmKDFMemory(int(p.MemoryKiB) << 10)
 	return argon2.IDKey(passphrase, salt, p.Time, p.MemoryKiB, p.Threads, 32)
+}
+
+// warmKDFMemory maps the memory Argon2id is about to use. A derivation
+// with DefaultParams took 2.1 s in a fresh process on the 2-core VM and
+// 0.29 s in one that had used that much memory before: most of a cold
+// derivation is the kernel handing over 128 MiB of new pages while
+// Argon2 fills its blocks. Touching the same amount first, a page at a
+// time on two goroutines, and freeing it takes 0.26 s; Argon2's blocks
+// then come from those pages. Every CLI command and the app's unlock
+// derive a key once, cold: `settings show` on a million-user workspace
+// went from 2.1 s to 0.65 s, the app's unlock from 3.1 s to 1.4 s
+// (make rss), its peak memory unchanged.
+// The pages hold nothing secret; Argon2 overwrites them.
+func warmKDFMemory(n int) {
+	if n < 16<<20 {
+		return // test parameters: nothing to gain
+	}
+	b := make([]byte, n+1<<20)
+	var wg sync.WaitGroup
+	half := len(b) / 2
+	for k := range 2 {
+		wg.Add(1)
+		go func(p []byte) {
+			defer wg.Done()
+			for i := 0; i < len(p); i += 4096 {
+				p[i] = 1
+			}
+		}(b[k*half : (k+1)*half])
+	}
+	wg.Wait()
+	runtime.KeepAlive(b)
+	b = nil
+	runtime.GC() // so that Argon2's allocation reuses the pages just touched
 }
 
 func seal(kekey, plain, aad []byte) (nonce, sealed []byte, err error) {
