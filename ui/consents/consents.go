@@ -276,8 +276,8 @@ func dayText(t time.Time, loc *time.Location) string {
 		return "—"
 	}
 	// The UI language's one date format (shell.DateLayout), in the
-	// workspace time zone, as on every other screen.
-	return t.In(loc).Format(shell.DateLayout() + " 15:04")
+	// workspace time zone with its offset, as on every other screen.
+	return t.In(loc).Format(shell.DateLayout() + " 15:04 -07:00")
 }
 
 // StateName is a consent state in words.

@@ -99,9 +99,11 @@ func newUserView(env *shell.Env, filter func() store.ConsentFilter) *UserView {
 	return v
 }
 
+// The times (with their zone) keep their width; the other columns give
+// way on a narrow window and grow in proportion on a wide one.
 var (
-	stateCols = &shell.Columns{Widths: []float32{200, 95, 128, 70, 80}}
-	eventCols = &shell.Columns{Widths: []float32{128, 130, 90, 70, 90, 60}}
+	stateCols = &shell.Columns{Widths: []float32{200, 95, 190, 90, 120}, Keep: []bool{false, false, true}}
+	eventCols = &shell.Columns{Widths: []float32{190, 130, 90, 90, 120, 100}, Keep: []bool{true}}
 )
 
 func (v *UserView) setEnabled(on bool) {
