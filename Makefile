@@ -87,8 +87,11 @@ bench: deps
 rss: build
 	bash .ci/rss.sh $(BIN)
 
+# bench-1m: every Million benchmark, then the users import of issue #8
+# with its floor (BenchmarkUsersRowFloor) in the same run.
 bench-1m: deps
 	LEGCO_BENCH_USERS=1000000 $(GO) test $(GOTAGS) -run '^$$' -bench 'Million' -benchtime 1x -timeout 2h -count=1 ./store/
+	LEGCO_BENCH_USERS=1000000 $(GO) test $(GOTAGS) -run '^$$' -bench 'UsersImport$$|UsersRowFloor' -benchtime 1x -timeout 2h -count=1 ./store/
 	LEGCO_BENCH_USERS=1000000 $(GO) test $(GOTAGS) -run '^$$' -bench 'PackMillion' -benchtime 1x -timeout 2h -count=1 ./reports/auditpack/
 
 # Installable packages (README, "Install"): the Linux tarball made with
