@@ -247,13 +247,11 @@ func (w *Workspace) FirstUserIDs(ctx context.Context, f UserFilter, n int) ([]in
 		if len(ids) > n {
 			ids = ids[:n]
 		}
-	case f.Order == OrderByName:
-		ids, err = w.queryIDs(ctx, `SELECT id FROM users INDEXED BY users_name ORDER BY name_key, account_id LIMIT ?`, n)
+	case orderWalks[f.Order] != "":
+		ids, err = w.queryIDs(ctx, orderWalks[f.Order]+` LIMIT ?`, n)
 		if isNoNameIndex(err, f.Order) {
 			ids, err = w.queryIDs(ctx, byNameSorted+` LIMIT ?`, n)
 		}
-	case f.Order == OrderByAccountID:
-		ids, err = w.queryIDs(ctx, `SELECT id FROM users INDEXED BY sqlite_autoindex_users_1 ORDER BY account_id LIMIT ?`, n)
 	default:
 		ids, err = w.queryIDs(ctx, `SELECT id FROM users ORDER BY id LIMIT ?`, n)
 	}
@@ -267,12 +265,16 @@ func (w *Workspace) FirstUserIDs(ctx context.Context, f UserFilter, n int) ([]in
 // variable so that tests can take the other way with a few users).
 var filteredSortMax = 20_000
 
+// orderWalks read every id in an order by walking one index that holds
+// the id, never the table.
+var orderWalks = map[UserOrder]string{
+	OrderByName:      `SELECT id FROM users INDEXED BY users_name ORDER BY name_key, account_id`,
+	OrderByAccountID: `SELECT id FROM users INDEXED BY sqlite_autoindex_users_1 ORDER BY account_id`,
+}
+
 func (w *Workspace) userIDs(ctx context.Context, f UserFilter) ([]int64, error) {
 	where, args := f.where()
-	walk := map[UserOrder]string{
-		OrderByName:      `SELECT id FROM users INDEXED BY users_name ORDER BY name_key, account_id`,
-		OrderByAccountID: `SELECT id FROM users INDEXED BY sqlite_autoindex_users_1 ORDER BY account_id`,
-	}
+	walk := orderWalks
 	if where == "" {
 		if q, ok := walk[f.Order]; ok {
 			ids, err := w.queryIDs(ctx, q)

@@ -87,7 +87,8 @@ func newStatusBar(env *shell.Env) *statusBar {
 	s.bar = container.NewBorder(nil, nil, s.left, s.Lock, center)
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHeaderBackground))
 	s.content = container.NewBorder(widget.NewSeparator(), nil, nil, nil,
-		container.New(&adaptiveBar{s: s}, bg, s.bar))
+		// The bar goes narrow or wide as the window is resized.
+		container.New(&shell.WidthWatch{OnWidth: func(w float32) { s.setNarrow(w < s.wantedWidth()) }}, bg, s.bar))
 	return s
 }
 
@@ -141,26 +142,6 @@ func (s *statusBar) showHead() {
 		return
 	}
 	s.Head.SetText(lang.L("Audit head: {{.Head}}", map[string]any{"Head": s.head.Short()}))
-}
-
-// adaptiveBar stacks the bar on its background and switches it between
-// wide and narrow as the window is resized.
-type adaptiveBar struct{ s *statusBar }
-
-func (a *adaptiveBar) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	a.s.setNarrow(size.Width < a.s.wantedWidth())
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
-}
-
-func (a *adaptiveBar) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var m fyne.Size
-	for _, o := range objs {
-		m = m.Max(o.MinSize())
-	}
-	return m
 }
 
 func vsep() fyne.CanvasObject {

@@ -26,16 +26,13 @@ type PackForm struct {
 	Zip, Personal    *widget.Check
 }
 
-// parseDate accepts "" (open end) or a date (shell.ParseDate).
-func parseDate(s string) (time.Time, error) { return shell.ParseOptionalDate(s) }
-
 // PackOptions reads the form.
 func (f *PackForm) PackOptions() (auditpack.Options, error) {
-	from, err := parseDate(f.From.Text)
+	from, err := shell.ParseOptionalDate(f.From.Text)
 	if err != nil {
 		return auditpack.Options{}, err
 	}
-	to, err := parseDate(f.To.Text)
+	to, err := shell.ParseOptionalDate(f.To.Text)
 	if err != nil {
 		return auditpack.Options{}, err
 	}
@@ -71,7 +68,7 @@ func (s *Screen) askPack() *PackForm {
 		Personal: widget.NewCheck(lang.L("Include users' names (personal data)"), nil)}
 	f.From.SetPlaceHolder(lang.L("{{.Format}} (empty: from the first entry)", map[string]any{"Format": shell.DateHint()}))
 	f.To.SetPlaceHolder(lang.L("{{.Format}} (empty: up to now)", map[string]any{"Format": shell.DateHint()}))
-	f.From.Validator = func(v string) error { _, err := parseDate(v); return err }
+	f.From.Validator = func(v string) error { _, err := shell.ParseOptionalDate(v); return err }
 	f.To.Validator = f.From.Validator
 	f.Folder.SetText(s.defaultPackPath())
 	f.Folder.Validator = func(v string) error {

@@ -171,9 +171,6 @@ func (s *Screen) deleteDraft() {
 	}, s.env.Window)
 }
 
-// parseDate reads a date in the UI language's format (shell.ParseDate).
-func parseDate(v string) (time.Time, error) { return shell.ParseDate(v) }
-
 func (s *Screen) publish() {
 	e, ok := s.Selected()
 	if !ok || e.Status != store.EditionDraft {
@@ -186,15 +183,15 @@ func (s *Screen) publish() {
 	today := shell.FormatDay(s.env.WS.Today())
 	updated := widget.NewEntry()
 	updated.SetText(today)
-	updated.Validator = func(v string) error { _, err := parseDate(v); return err }
+	updated.Validator = func(v string) error { _, err := shell.ParseDate(v); return err }
 	effective := widget.NewEntry()
 	effective.SetText(today)
 	effective.Validator = func(v string) error {
-		t, err := parseDate(v)
+		t, err := shell.ParseDate(v)
 		if err != nil {
 			return err
 		}
-		if u, err := parseDate(updated.Text); err == nil && t.Before(u) {
+		if u, err := shell.ParseDate(updated.Text); err == nil && t.Before(u) {
 			return shell.UserError(lang.L("The edition cannot take effect before its «last updated» date."))
 		}
 		return nil
@@ -248,8 +245,8 @@ func (s *Screen) publish() {
 		if !ok {
 			return
 		}
-		up, _ := parseDate(updated.Text)
-		eff, _ := parseDate(effective.Text)
+		up, _ := shell.ParseDate(updated.Text)
+		eff, _ := shell.ParseDate(effective.Text)
 		why := strings.TrimSpace(reason.Text)
 		confirm := lang.L("Publish edition № {{.N}} with the «last updated» date {{.Updated}}, in effect from {{.Effective}}? This cannot be undone.",
 			map[string]any{"N": e.Number, "Updated": formatDate(up), "Effective": formatDate(eff)})

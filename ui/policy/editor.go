@@ -126,7 +126,7 @@ func NewEditor(env *shell.Env) *Editor {
 	// grows to show its whole text, like a focused one.
 	ed.List.OnSelected = func(id widget.ListItemID) { ed.setActive(id) }
 	header := columnHeader()
-	listArea := container.New(&widthWatch{onWidth: ed.widthChanged}, ed.List)
+	listArea := container.New(&shell.WidthWatch{OnWidth: ed.widthChanged}, ed.List)
 	editor := container.NewBorder(container.NewVBox(toolbar, container.NewStack(ed.Banner, ed.Hint), header), nil, nil, nil, listArea)
 
 	ed.Parity = NewParityPanel(ed.revealProblem)

@@ -246,7 +246,7 @@ func TestDraftEditDiffPublish(t *testing.T) {
 	}
 	f.tap(t, s.PublishButton)
 	// The workspace's today (Asia/Almaty), in the UI language's format.
-	today := s.env.WS.Today().Format(DateFormat)
+	today := shell.FormatDay(s.env.WS.Today())
 	e := uitest.FindIn[*widget.Entry](f.dialog())
 	if len(e) < 2 || e[0].Text != today || e[1].Text != today {
 		t.Fatalf("date defaults: %v", e)

@@ -15,32 +15,6 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-// widthWatch stretches its one object and reports width changes (the
-// editor's row heights depend on the width).
-type widthWatch struct {
-	last    float32
-	onWidth func(w float32)
-}
-
-func (l *widthWatch) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	if size.Width != l.last && size.Width > 0 {
-		l.last = size.Width
-		l.onWidth(size.Width)
-	}
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
-	}
-}
-
-func (l *widthWatch) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objs {
-		s = s.Max(o.MinSize())
-	}
-	return s
-}
-
 // canvasRect is a rectangle in a theme colour ("" = transparent).
 func canvasRect(c fyne.ThemeColorName) *canvas.Rectangle {
 	if c == "" {

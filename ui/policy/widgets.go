@@ -17,10 +17,6 @@ import (
 	"legco.kz/compliance/ui/shell"
 )
 
-// DateFormat is how dates are shown and typed (DD.MM.YYYY, as in the
-// policy itself).
-const DateFormat = "02.01.2006"
-
 // formatDate prints a calendar date in the UI language's one date format
 // (shell.DateLayout), or "—" for none. Instants (created, published) go
 // through shell.FormatTime, in the workspace's time zone.

@@ -19,20 +19,10 @@ const (
 	ChooseFolder
 )
 
-// LocalizeFileDialog gives a file dialog a title in the UI language
-// («Сохранить файл», «Файлды сақтау»): Fyne glues "Save" and "File"
-// into «Сохранить Файл», which no language's word order fits. Call it
-// before Show; ShowFileDialog does, and translates the place names too.
-func LocalizeFileDialog(fd *dialog.FileDialog, save bool) {
-	if save {
-		fd.SetTitleText(lang.L("Save file"))
-		return
-	}
-	fd.SetTitleText(lang.L("Open file"))
-}
-
-// ShowFileDialog shows a file dialog of win with its title and its
-// places («Домашняя папка», «Құжаттар», …) in the UI language.
+// ShowFileDialog shows a file dialog of win with its title («Сохранить
+// файл», «Файлды сақтау»: Fyne glues "Save" and "File" into «Сохранить
+// Файл», which no language's word order fits) and its places
+// («Домашняя папка», «Құжаттар», …) in the UI language.
 func ShowFileDialog(fd *dialog.FileDialog, kind FileDialogKind, win fyne.Window) {
 	switch kind {
 	case SaveFile:
