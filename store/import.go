@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"legco.kz/compliance/store/exportfile"
 )
@@ -634,13 +635,36 @@ var userInsertManySQL = func() string {
 		}
 		n := 3 + r*userBatchArgs
 		b.WriteString("(")
-		for i := range userBatchArgs - 1 {
-			fmt.Fprintf(&b, "?%d, ", n+i)
+		// The texts come as blobs (textArg) made text again.
+		for i := range userBatchArgs - 2 {
+			fmt.Fprintf(&b, "CAST(?%d AS TEXT), ", n+i)
 		}
-		fmt.Fprintf(&b, "?1, ?2, ?2, ?%d)", n+userBatchArgs-1)
+		fmt.Fprintf(&b, "?%d, ?1, ?2, ?2, ?%d)", n+userBatchArgs-2, n+userBatchArgs-1)
 	}
 	return b.String()
 }()
+
+// textArg is s as a statement argument for a CAST(? AS TEXT) (NULL for
+// ""): its bytes, without a copy. The driver copies every string it
+// binds into a new []byte first (one allocation per value, most of what
+// binding a batch of users cost), and binds a []byte as it is; SQLite
+// copies the bytes either way (SQLITE_TRANSIENT), so s is only read
+// during the call, and the CAST makes the value the same text a bound
+// string gives.
+func textArg(s string) any {
+	if s == "" {
+		return nil
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+// textArgEmpty is textArg with "" as an empty text, not NULL.
+func textArgEmpty(s string) any {
+	if s == "" {
+		return []byte{}
+	}
+	return textArg(s)
+}
 
 // absent reports whether acc is known not to be a user, from the forward
 // scan of the account index that a sorted file keeps cheap (see known);
@@ -692,8 +716,8 @@ func (u *userInserter) flushUsers(ctx context.Context, tx *sql.Tx) error {
 		args = append(args, *u.batch, u.now)
 		for i := range q {
 			v := &q[i]
-			args = append(args, v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email), nullable(v.BirthDate),
-				nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), v.nameKey)
+			args = append(args, textArgEmpty(v.AccountID), textArgEmpty(v.FullName), textArg(v.IIN), textArg(v.Phone), textArg(v.Email), textArg(v.BirthDate),
+				textArg(v.Address), textArg(v.EntityBIN), textArg(v.EntityName), timeText(v.RegisteredAt), v.nameKey)
 		}
 		res, err := u.insMany.ExecContext(ctx, args...)
 		if err != nil {
