@@ -156,71 +156,39 @@ func sharedPrefix(a, b string) int {
 }
 
 // sortEntries sorts entries and drops repeats. Many entries (an import
-// chunk's) are sorted by their keys' places: the distinct keys are
-// numbered and sorted once, then every entry goes to its key's place
-// (a counting sort), ids in each key sorted (they come ascending from an
-// import, so that is a check). A chunk's name words repeat thousands of
-// times: comparing entry with entry compared the same words over and
-// over and was most of what the writer spent on the index.
+// chunk's) are sorted in two halves on two goroutines, then merged: the
+// writer of an import waits for this sort, and the other core is free.
 func sortEntries(es []indexEntry) []indexEntry {
-	if len(es) < placeSortMin {
+	if len(es) < parallelSortMin {
 		slices.SortFunc(es, compareEntries)
 	} else {
-		placeSort(es)
+		half := len(es) / 2
+		a, b := es[:half], es[half:]
+		var wg sync.WaitGroup
+		wg.Go(func() { slices.SortFunc(a, compareEntries) })
+		slices.SortFunc(b, compareEntries)
+		wg.Wait()
+		a = slices.Clone(a) // es receives the merge
+		i, j, k := 0, 0, 0
+		for i < len(a) && j < len(b) {
+			if compareEntries(b[j], a[i]) < 0 {
+				es[k] = b[j]
+				j++
+			} else {
+				es[k] = a[i]
+				i++
+			}
+			k++
+		}
+		k += copy(es[k:], a[i:])
+		// What is left of b is already in place: es[k:] is b[j:].
 	}
 	return slices.CompactFunc(es, func(a, b indexEntry) bool { return a.key == b.key && a.id == b.id })
 }
 
-// placeSortMin is the fewest entries sortEntries sorts by key places.
-const placeSortMin = 1 << 12
-
-func placeSort(es []indexEntry) {
-	number := make(map[string]int32, len(es)/2)
-	keys := make([]string, 0, len(es)/2)
-	of := make([]int32, len(es)) // the number of each entry's key
-	for i := range es {
-		n, ok := number[es[i].key]
-		if !ok {
-			n = int32(len(keys))
-			number[es[i].key] = n
-			keys = append(keys, es[i].key)
-		}
-		of[i] = n
-	}
-	number = nil
-	order := make([]int32, len(keys))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(keys[a], keys[b]) })
-	place := make([]int32, len(keys)) // key number → its place in order
-	for p, n := range order {
-		place[n] = int32(p)
-	}
-	end := make([]int32, len(keys)+1) // where each place's entries start, then end
-	for _, n := range of {
-		end[place[n]+1]++
-	}
-	for p := 1; p < len(end); p++ {
-		end[p] += end[p-1]
-	}
-	out := make([]indexEntry, len(es))
-	for i, e := range es {
-		p := place[of[i]]
-		out[end[p]] = e
-		end[p]++
-	}
-	byID := func(a, b indexEntry) int { return cmp.Compare(a.id, b.id) }
-	lo := 0
-	for p := range keys {
-		g := out[lo:end[p]]
-		if !slices.IsSortedFunc(g, byID) {
-			slices.SortFunc(g, byID)
-		}
-		lo = int(end[p])
-	}
-	copy(es, out)
-}
+// parallelSortMin is the fewest entries sortEntries sorts on two
+// goroutines.
+const parallelSortMin = 1 << 15
 
 type indexRun struct {
 	id      int64
