@@ -190,6 +190,18 @@ func appendWordKeysCached(dst []byte, name string, keep bool) ([]byte, bool) {
 	for i, more := 0, true; more; i++ {
 		var w string
 		w, name, more = strings.Cut(name, " ")
+		if i > 0 {
+			dst = append(dst, wordKeys.space...)
+		}
+		// A word in the cache passed the checks below when it was put
+		// there.
+		wordKeys.RLock()
+		k, ok := wordKeys.m[w]
+		wordKeys.RUnlock()
+		if ok {
+			dst = append(dst, k...)
+			continue
+		}
 		if w == "" || len(w) > wordKeyMaxLen {
 			return dst[:start], false
 		}
@@ -197,16 +209,6 @@ func appendWordKeysCached(dst []byte, name string, keep bool) ([]byte, bool) {
 			if !nameKeyWord(r) {
 				return dst[:start], false
 			}
-		}
-		if i > 0 {
-			dst = append(dst, wordKeys.space...)
-		}
-		wordKeys.RLock()
-		k, ok := wordKeys.m[w]
-		wordKeys.RUnlock()
-		if ok {
-			dst = append(dst, k...)
-			continue
 		}
 		at := len(dst)
 		dst = appendCollationKey(dst, w)
