@@ -351,6 +351,7 @@ func (w *Workspace) importUsers(ctx context.Context, src rowSource[exportfile.Us
 	run.last = ui.complete
 	run.done = func() {
 		ui.close()
+		dropWordCaches()
 		// A run that ended early builds what it deferred now; should
 		// that fail too, the next open does (afterConnect).
 		_ = w.restoreDeferredIndexes(context.WithoutCancel(ctx))

@@ -133,8 +133,9 @@ func appendCollationKey(dst []byte, s string) []byte {
 // ever fails; TestNameKeyWords compares the two ways on many names.
 const (
 	// wordKeyCacheMax bounds the cache (a word and its key, about a
-	// hundred bytes): words past it are keyed without being kept.
-	wordKeyCacheMax = 1 << 16
+	// hundred bytes: 1.6 MB at most, dropped at the end of an import by
+	// dropWordCaches): words past it are keyed without being kept.
+	wordKeyCacheMax = 1 << 14
 	// wordKeyMaxLen: longer "words" are not cached.
 	wordKeyMaxLen = 64
 )
@@ -304,4 +305,16 @@ func (w *Workspace) refreshNameKeys(ctx context.Context) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// dropWordCaches empties the caches of word keys (name keys and search
+// keys), which an import fills: a long-running app should not keep an
+// import's words.
+func dropWordCaches() {
+	wordKeys.Lock()
+	wordKeys.m = nil
+	wordKeys.Unlock()
+	tokenKeyCache.Lock()
+	tokenKeyCache.m = nil
+	tokenKeyCache.Unlock()
 }

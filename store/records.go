@@ -519,13 +519,14 @@ func makeTokenKeys(t string) tokenKeys {
 // tokenKeyCache keeps the keys of the words seen: an import of a million
 // users has a few thousand name words, and the skeleton and the two
 // strings of each were a good part of the import reader's work. Bounded
-// (tokenKeyCacheMax words, then words are keyed without being kept).
+// (tokenKeyCacheMax words, about 2 MB, then words are keyed without
+// being kept) and dropped at the end of an import (dropWordCaches).
 var tokenKeyCache struct {
 	sync.RWMutex
 	m map[string]tokenKeys
 }
 
-const tokenKeyCacheMax = 1 << 16
+const tokenKeyCacheMax = 1 << 14
 
 func tokenKeysOf(t string) tokenKeys {
 	tokenKeyCache.RLock()
