@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"legco.kz/compliance/store/exportfile"
 )
@@ -350,6 +351,7 @@ func (w *Workspace) importUsers(ctx context.Context, src rowSource[exportfile.Us
 	run.last = ui.complete
 	run.done = func() {
 		ui.close()
+		dropWordCaches()
 		// A run that ended early builds what it deferred now; should
 		// that fail too, the next open does (afterConnect).
 		_ = w.restoreDeferredIndexes(context.WithoutCancel(ctx))
@@ -613,10 +615,57 @@ const (
 	userInsertSQL = `INSERT INTO users(account_id, full_name, iin, phone, email, birth_date, address, entity_bin, entity_name,
 		registered_at, batch_id, created_at, updated_at, name_key) VALUES `
 	userInsertValues = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-	// userBatchRows rows of 14 values stay under SQLite's historical
-	// limit of 999 variables.
-	userBatchRows = 64
+	// userBatchRows rows of userBatchArgs values each, after the two the
+	// rows share (batch id and time stamp, bound once: a bound value
+	// costs the driver an allocation and a cgo call, and a batch's rows
+	// were most of what the writer spent binding), stay under SQLite's
+	// historical limit of 999 variables.
+	userBatchRows = 90
+	userBatchArgs = 11
 )
+
+// userInsertManySQL inserts userBatchRows users: ?1 is the batch id and
+// ?2 the time stamp of every row (created_at and updated_at), then each
+// row's userBatchArgs values in flushUsers' order.
+var userInsertManySQL = func() string {
+	var b strings.Builder
+	b.WriteString(userInsertSQL)
+	for r := range userBatchRows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		n := 3 + r*userBatchArgs
+		b.WriteString("(")
+		// The texts come as blobs (textArg) made text again.
+		for i := range userBatchArgs - 2 {
+			fmt.Fprintf(&b, "CAST(?%d AS TEXT), ", n+i)
+		}
+		fmt.Fprintf(&b, "?%d, ?1, ?2, ?2, ?%d)", n+userBatchArgs-2, n+userBatchArgs-1)
+	}
+	return b.String()
+}()
+
+// textArg is s as a statement argument for a CAST(? AS TEXT) (NULL for
+// ""): its bytes, without a copy. The driver copies every string it
+// binds into a new []byte first (one allocation per value, most of what
+// binding a batch of users cost), and binds a []byte as it is; SQLite
+// copies the bytes either way (SQLITE_TRANSIENT), so s is only read
+// during the call, and the CAST makes the value the same text a bound
+// string gives.
+func textArg(s string) any {
+	if s == "" {
+		return nil
+	}
+	return unsafe.Slice(unsafe.StringData(s), len(s))
+}
+
+// textArgEmpty is textArg with "" as an empty text, not NULL.
+func textArgEmpty(s string) any {
+	if s == "" {
+		return []byte{}
+	}
+	return textArg(s)
+}
 
 // absent reports whether acc is known not to be a user, from the forward
 // scan of the account index that a sorted file keeps cheap (see known);
@@ -660,15 +709,16 @@ func (u *userInserter) flushUsers(ctx context.Context, tx *sql.Tx) error {
 		}
 		if u.insMany == nil {
 			var err error
-			if u.insMany, err = tx.PrepareContext(ctx, userInsertSQL+userInsertValues+strings.Repeat(", "+userInsertValues, userBatchRows-1)); err != nil {
+			if u.insMany, err = tx.PrepareContext(ctx, userInsertManySQL); err != nil {
 				return err
 			}
 		}
-		args := make([]any, 0, 14*len(q))
+		args := make([]any, 0, 2+userBatchArgs*len(q))
+		args = append(args, *u.batch, u.now)
 		for i := range q {
 			v := &q[i]
-			args = append(args, v.AccountID, v.FullName, nullable(v.IIN), nullable(v.Phone), nullable(v.Email), nullable(v.BirthDate),
-				nullable(v.Address), nullable(v.EntityBIN), nullable(v.EntityName), timeText(v.RegisteredAt), *u.batch, u.now, u.now, v.nameKey)
+			args = append(args, textArgEmpty(v.AccountID), textArgEmpty(v.FullName), textArg(v.IIN), textArg(v.Phone), textArg(v.Email), textArg(v.BirthDate),
+				textArg(v.Address), textArg(v.EntityBIN), textArg(v.EntityName), timeText(v.RegisteredAt), v.nameKey)
 		}
 		res, err := u.insMany.ExecContext(ctx, args...)
 		if err != nil {

@@ -338,3 +338,31 @@ func TestReimportInAnyOrder(t *testing.T) {
 		t.Fatalf("verify: %v %+v %v", err, rep.Broken, rep.Tampered)
 	}
 }
+
+// The batch insert binds its texts as bytes made text again (textArg):
+// every column holds what a bound string gives, text or NULL, never a
+// blob, and an empty optional value is NULL.
+func TestBatchInsertStoresText(t *testing.T) {
+	ctx := context.Background()
+	w, _ := newWorkspace(t)
+	data := usersCSV(t, 300, func(i int, u *exportfile.User) {
+		if i%2 == 0 {
+			u.Phone, u.Address = "", ""
+		}
+	})
+	if res, err := w.ImportUsers(ctx, bytes.NewReader(data), "u.csv", exportfile.CSV, ImportOptions{}); err != nil || res.New != 300 {
+		t.Fatalf("import: %v %+v", err, res)
+	}
+	var blobs, nulls, texts int
+	if err := w.db.QueryRowContext(ctx, `SELECT
+		sum((typeof(account_id) = 'blob') + (typeof(full_name) = 'blob') + (typeof(iin) = 'blob') + (typeof(phone) = 'blob') + (typeof(email) = 'blob')
+			+ (typeof(birth_date) = 'blob') + (typeof(address) = 'blob') + (typeof(entity_bin) = 'blob') + (typeof(entity_name) = 'blob')),
+		sum((phone IS NULL) + (address IS NULL) - 10*(coalesce(phone, 'x') = '') - 10*(coalesce(address, 'x') = '')),
+		sum((typeof(account_id) = 'text') + (typeof(full_name) = 'text'))
+		FROM users`).Scan(&blobs, &nulls, &texts); err != nil {
+		t.Fatal(err)
+	}
+	if blobs != 0 || nulls < 300 || texts != 600 {
+		t.Fatalf("%d blobs, %d NULLs (want 300 or more, no empty texts), %d texts (want 600)", blobs, nulls, texts)
+	}
+}

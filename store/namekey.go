@@ -1,12 +1,14 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -97,14 +99,132 @@ func appendNameKey(dst []byte, fullName string) []byte {
 		}
 	}
 	if strings.ContainsAny(name, "ёЁ") {
-		name = strings.NewReplacer("ё", "е", "Ё", "Е").Replace(name)
+		name = yoAsYe.Replace(name)
 	}
-	k := nameKeyPool.Get().(*nameKeyer)
 	dst = append(dst, group)
-	dst = append(dst, k.c.KeyFromString(&k.buf, name)...)
+	if out, ok := appendWordKeys(dst, name); ok {
+		return out
+	}
+	return appendCollationKey(dst, name)
+}
+
+var yoAsYe = strings.NewReplacer("ё", "е", "Ё", "Е")
+
+// appendCollationKey appends the collation key of s (no script byte).
+func appendCollationKey(dst []byte, s string) []byte {
+	k := nameKeyPool.Get().(*nameKeyer)
+	dst = append(dst, k.c.KeyFromString(&k.buf, s)...)
 	k.buf.Reset()
 	nameKeyPool.Put(k)
 	return dst
+}
+
+// The collator is most of an import's cost of a name key (and most of
+// the memory it allocates): a million names are a few thousand words
+// over and over. The key of a name of plain words (nameKeyWord) joined
+// by single spaces is the keys of its words joined by the key of a
+// space: with case and accents ignored the key is the primary weights
+// of the name's collation elements, and no contraction or expansion of
+// the Kazakh table spans a space or joins such letters, so each word
+// gives the weights it gives alone. appendWordKeys builds the key that
+// way from a cache of word keys; any other name goes to the collator
+// whole. wordKeysExact checks the rule once against the collator (on
+// the fingerprint names and a few more) and turns the cache off if it
+// ever fails; TestNameKeyWords compares the two ways on many names.
+const (
+	// wordKeyCacheMax bounds the cache (a word and its key, about a
+	// hundred bytes: 1.6 MB at most, dropped at the end of an import by
+	// dropWordCaches): words past it are keyed without being kept.
+	wordKeyCacheMax = 1 << 14
+	// wordKeyMaxLen: longer "words" are not cached.
+	wordKeyMaxLen = 64
+)
+
+var wordKeys struct {
+	sync.RWMutex
+	m     map[string][]byte
+	space []byte
+}
+
+var wordKeysExact = sync.OnceValue(func() bool {
+	wordKeys.space = appendCollationKey(nil, " ")
+	for _, s := range append(slices.Clone(nameKeySample), "Медведев Семен Александрович", "Шәріпов Ерлан Болатович",
+		"Бекмұхамбетова Гүлнар Алибековна", "Ким Ir-Sen", "Д'Артаньян О'Нил", "Anna-Maria Żółć", "Иван 2-й") {
+		s = yoAsYe.Replace(strings.TrimSpace(kz.NFC(s)))
+		if whole := appendCollationKey(nil, s); len(whole) > 0 {
+			got, ok := appendWordKeysCached(nil, s, false)
+			if ok && !bytes.Equal(got, whole) {
+				return false
+			}
+		}
+	}
+	return true
+})
+
+// nameKeyWord reports whether r may be part of a cached word: letters
+// of the Cyrillic and Latin blocks that stand alone (no combining mark
+// follows in NFC text made of them), digits, hyphen and apostrophe.
+func nameKeyWord(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '\'':
+		return true
+	case r >= 0x0400 && r <= 0x052F:
+		return unicode.IsLetter(r) // not the combining marks U+0483–U+0489
+	case r >= 0x00C0 && r <= 0x024F:
+		return unicode.IsLetter(r)
+	}
+	return false
+}
+
+// appendWordKeys appends the key of name (trimmed, NFC, ё as е) word
+// by word from the cache; false when name is not plain words (dst is
+// then unchanged) or the rule does not hold.
+func appendWordKeys(dst []byte, name string) ([]byte, bool) {
+	if !wordKeysExact() {
+		return dst, false
+	}
+	return appendWordKeysCached(dst, name, true)
+}
+
+func appendWordKeysCached(dst []byte, name string, keep bool) ([]byte, bool) {
+	start := len(dst)
+	for i, more := 0, true; more; i++ {
+		var w string
+		w, name, more = strings.Cut(name, " ")
+		if i > 0 {
+			dst = append(dst, wordKeys.space...)
+		}
+		// A word in the cache passed the checks below when it was put
+		// there.
+		wordKeys.RLock()
+		k, ok := wordKeys.m[w]
+		wordKeys.RUnlock()
+		if ok {
+			dst = append(dst, k...)
+			continue
+		}
+		if w == "" || len(w) > wordKeyMaxLen {
+			return dst[:start], false
+		}
+		for _, r := range w {
+			if !nameKeyWord(r) {
+				return dst[:start], false
+			}
+		}
+		at := len(dst)
+		dst = appendCollationKey(dst, w)
+		if keep {
+			wordKeys.Lock()
+			if wordKeys.m == nil {
+				wordKeys.m = map[string][]byte{}
+			}
+			if len(wordKeys.m) < wordKeyCacheMax {
+				wordKeys.m[strings.Clone(w)] = slices.Clone(dst[at:])
+			}
+			wordKeys.Unlock()
+		}
+	}
+	return dst, true
 }
 
 // nameKeySQL is the SQL function legco_name_key(full_name): the
@@ -185,4 +305,16 @@ func (w *Workspace) refreshNameKeys(ctx context.Context) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// dropWordCaches empties the caches of word keys (name keys and search
+// keys), which an import fills: a long-running app should not keep an
+// import's words.
+func dropWordCaches() {
+	wordKeys.Lock()
+	wordKeys.m = nil
+	wordKeys.Unlock()
+	tokenKeyCache.Lock()
+	tokenKeyCache.m = nil
+	tokenKeyCache.Unlock()
 }

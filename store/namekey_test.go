@@ -8,8 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"legco.kz/compliance/store/demo"
 	"legco.kz/compliance/store/exportfile"
 	"legco.kz/compliance/store/keyslot"
+	"legco.kz/compliance/store/kz"
 )
 
 // Alphabetical order of the stored key: Kazakh letters after their
@@ -367,5 +369,42 @@ func TestSearchHitsInNameOrder(t *testing.T) {
 	want := []string{"Азамат Оспанов", "Әлия Оспанова", "Қайратұлы Оспан", "Мұратұлы Оспан", "Іліяс Оспанұлы"}
 	if !slices.Equal(got, want) {
 		t.Errorf("hits %q\nwant %q", got, want)
+	}
+}
+
+// The word-by-word key (appendWordKeys, from the cache) is the
+// collator's key of the whole name, for every name it takes.
+func TestNameKeyWords(t *testing.T) {
+	if !wordKeysExact() {
+		t.Fatal("the word keys do not add up to the collator's key: the cache is off")
+	}
+	names := []string{"Медведев Семён Александрович", "Шәріпов Ерлан Болатович", "Ким Ir-Sen", "Д'Артаньян",
+		"Anna-Maria Żółć", "Иван 2-й", "Ödön Éva", "Іліяс Ұлан Үмбетов", "Һәкім Ңх Ғалым Қайратұлы", "a b c", "ЁЛКИН ПЁТР"}
+	g := demo.New(7)
+	for i := range 5000 {
+		names = append(names, g.User(i).FullName)
+	}
+	taken := 0
+	for _, n := range names {
+		name := yoAsYe.Replace(strings.TrimSpace(kz.NFC(n)))
+		whole := appendCollationKey(nil, name)
+		for range 2 { // from the collator, then from the cache
+			got, ok := appendWordKeys([]byte{9}, name)
+			if !ok {
+				continue
+			}
+			taken++
+			if !bytes.Equal(got[1:], whole) {
+				t.Fatalf("%q: word keys % x, collator % x", n, got[1:], whole)
+			}
+		}
+	}
+	if taken != 2*len(names) {
+		t.Errorf("only %d of %d names keyed by words", taken/2, len(names))
+	}
+	for _, n := range []string{"A  B", "А\u0301за", "x\ty", "Ли·на"} {
+		if _, ok := appendWordKeys(nil, n); ok {
+			t.Errorf("%q keyed by words", n)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"legco.kz/compliance/store/exportfile"
@@ -478,13 +479,13 @@ func (w *Workspace) AccessLog(ctx context.Context, userID, before int64, limit i
 
 // searchKeys are a user's keys in the search index (searchindex.go).
 func searchKeys(fullName, iin, phone, email string) []string {
-	var keys []string
-	for _, t := range nameTokens(fullName) {
-		keys = append(keys, "n "+t)
-		// The spelling under which the typings of the word meet, when it
-		// is not the word itself (see kz.Skeleton and Search).
-		if s := kz.Skeleton(t); s != t && s != "" {
-			keys = append(keys, "t "+s)
+	tokens := nameTokens(fullName)
+	keys := make([]string, 0, 2*len(tokens)+3)
+	for _, t := range tokens {
+		wk := tokenKeysOf(t)
+		keys = append(keys, wk.n)
+		if wk.t != "" {
+			keys = append(keys, wk.t)
 		}
 	}
 	if iin != "" {
@@ -496,7 +497,54 @@ func searchKeys(fullName, iin, phone, email string) []string {
 	if email != "" {
 		keys = append(keys, "e "+strings.ToLower(email))
 	}
+	if len(keys) == 0 {
+		return nil // as before the cache
+	}
 	return keys
+}
+
+// tokenKeys are the search keys of one name word: "n word" and, when
+// the word's skeleton is not the word itself, "t skeleton" (the spelling
+// under which the typings of the word meet; see kz.Skeleton and Search).
+type tokenKeys struct{ n, t string }
+
+func makeTokenKeys(t string) tokenKeys {
+	wk := tokenKeys{n: "n " + t}
+	if s := kz.Skeleton(t); s != t && s != "" {
+		wk.t = "t " + s
+	}
+	return wk
+}
+
+// tokenKeyCache keeps the keys of the words seen: an import of a million
+// users has a few thousand name words, and the skeleton and the two
+// strings of each were a good part of the import reader's work. Bounded
+// (tokenKeyCacheMax words, about 2 MB, then words are keyed without
+// being kept) and dropped at the end of an import (dropWordCaches).
+var tokenKeyCache struct {
+	sync.RWMutex
+	m map[string]tokenKeys
+}
+
+const tokenKeyCacheMax = 1 << 14
+
+func tokenKeysOf(t string) tokenKeys {
+	tokenKeyCache.RLock()
+	wk, ok := tokenKeyCache.m[t]
+	tokenKeyCache.RUnlock()
+	if ok {
+		return wk
+	}
+	wk = makeTokenKeys(t)
+	tokenKeyCache.Lock()
+	if tokenKeyCache.m == nil {
+		tokenKeyCache.m = map[string]tokenKeys{}
+	}
+	if len(tokenKeyCache.m) < tokenKeyCacheMax {
+		tokenKeyCache.m[strings.Clone(t)] = wk
+	}
+	tokenKeyCache.Unlock()
+	return wk
 }
 
 // userKeys reads the values a user's search keys come from.

@@ -869,8 +869,11 @@ type sealedContent struct {
 
 // sealBatchRows is how many seals one INSERT writes: a statement's
 // round trip through database/sql and the driver costs several times
-// what SQLite spends on a row.
-const sealBatchRows = 128
+// what SQLite spends on a row. The rows of a batch share their seq
+// (bound once as ?1: a bound value costs the driver an allocation and a
+// cgo call), which leaves room under SQLite's historical limit of 999
+// variables for 256 rows of an object and a MAC.
+const sealBatchRows = 256
 
 // sealWriter writes seals in batches of sealBatchRows (in the order
 // given; INSERT OR REPLACE, so a later seal of the same object wins, as
@@ -879,7 +882,10 @@ type sealWriter struct {
 	ctx       context.Context
 	tx        *sql.Tx
 	one, many *sql.Stmt
-	args      []any
+	// args are the queued seals' object and MAC, after their seq (args[0]).
+	args []any
+	seq  int64
+	macs []byte // the queued MACs' bytes
 }
 
 func newSealWriter(ctx context.Context, tx *sql.Tx) (*sealWriter, error) {
@@ -892,29 +898,55 @@ func newSealWriter(ctx context.Context, tx *sql.Tx) (*sealWriter, error) {
 
 // add queues a seal; mac is copied.
 func (s *sealWriter) add(object string, seq int64, mac []byte) error {
-	s.args = append(s.args, object, seq, append([]byte(nil), mac...))
-	if len(s.args) < 3*sealBatchRows {
+	if len(s.args) > 0 && seq != s.seq {
+		if err := s.flush(); err != nil {
+			return err
+		}
+	}
+	if len(s.args) == 0 {
+		s.seq = seq
+		s.args = append(s.args, seq)
+		if s.macs == nil {
+			s.macs = make([]byte, 0, sealBatchRows*sealMACSize)
+		}
+		s.macs = s.macs[:0]
+	}
+	at := len(s.macs)
+	s.macs = append(s.macs, mac...)
+	s.args = append(s.args, object, s.macs[at:len(s.macs):len(s.macs)])
+	if len(s.args) < 1+2*sealBatchRows {
 		return nil
 	}
 	if s.many == nil {
 		var err error
-		q := `INSERT OR REPLACE INTO seals(object, seq, mac) VALUES (?, ?, ?)` + strings.Repeat(`, (?, ?, ?)`, sealBatchRows-1)
-		if s.many, err = s.tx.PrepareContext(s.ctx, q); err != nil {
+		var q strings.Builder
+		q.WriteString(`INSERT OR REPLACE INTO seals(object, seq, mac) VALUES `)
+		for r := range sealBatchRows {
+			if r > 0 {
+				q.WriteString(", ")
+			}
+			fmt.Fprintf(&q, "(?%d, ?1, ?%d)", 2+2*r, 3+2*r)
+		}
+		if s.many, err = s.tx.PrepareContext(s.ctx, q.String()); err != nil {
 			return err
 		}
 	}
+	// The driver copies the values it binds (SQLITE_TRANSIENT): macs
+	// can be reused once the statement ran.
 	_, err := s.many.ExecContext(s.ctx, s.args...)
+	clear(s.args)
 	s.args = s.args[:0]
 	return err
 }
 
 // flush writes the queued seals.
 func (s *sealWriter) flush() error {
-	for i := 0; i < len(s.args); i += 3 {
-		if _, err := s.one.ExecContext(s.ctx, s.args[i:i+3]...); err != nil {
+	for i := 1; i+1 < len(s.args); i += 2 {
+		if _, err := s.one.ExecContext(s.ctx, s.args[i], s.seq, s.args[i+1]); err != nil {
 			return err
 		}
 	}
+	clear(s.args)
 	s.args = s.args[:0]
 	return nil
 }
