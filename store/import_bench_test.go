@@ -114,6 +114,12 @@ func BenchmarkUsersImport(b *testing.B) {
 	floor := usersRowFloor(b, g, min(n, 200_000))
 	b.ReportMetric(floor, "floor-rows/s")
 	b.ReportMetric(rate/floor, "import/floor")
+	// The same with the rows issues #9 and #14 added to every user (its
+	// seal, its name key and the name index): the floor under the import's
+	// obligatory writing today (usersRecordFloor).
+	recFloor := usersRecordFloor(b, g, min(n, 200_000))
+	b.ReportMetric(recFloor, "record-floor-rows/s")
+	b.ReportMetric(rate/recFloor, "import/record-floor")
 	rep, err := w.Verify(ctx, VerifyOptions{})
 	if err != nil || !rep.OK() {
 		b.Fatalf("verify: %v %+v", err, rep)
