@@ -38,10 +38,23 @@ func (w *Workspace) ImportConsents(ctx context.Context, r io.Reader, name string
 func (w *Workspace) importConsents(ctx context.Context, src rowSource[exportfile.Consent], name string, sum hash.Hash, opts ImportOptions) (*ImportResult, error) {
 	res := &ImportResult{File: name}
 	ci := &consentImporter{w: w, file: name, batch: &res.BatchID, res: res, ids: map[string]int64{}, editions: map[int]*editionInfo{}, ranges: !consentPerRow}
-	ci.ins = &consentInserter{w: w}
+	ci.ins = &consentInserter{w: w, deferDaily: true}
+	ci.daily = &dailyTotals{w: w, batch: &res.BatchID}
+	// An import killed before it wrote its day counts is counted first,
+	// unless a holder file says it may still be running (consents_daily.go).
+	if readHolder(w.path) == nil {
+		if err := w.countUncounted(ctx); err != nil && !isBusy(err) {
+			return res, fmt.Errorf("consent day counts: %w", err)
+		}
+	}
 	run := &importRun[consentRow]{w: w, kind: "consents", action: "import.consents", file: name, opts: opts,
 		src: datedConsents{src, w.Location()}, sum: sum, res: res,
-		chunk: 50000, prepare: ci.prepare, row: ci.row, finish: ci.finish, done: func() { ci.ins.close(); ci.ins.stopCounting() }, batches: "consent_import_batches", perm: PermConsentsWrite}
+		chunk: 50000, prepare: ci.prepare, row: ci.row, finish: ci.finish, last: ci.daily.last, committed: ci.daily.committed,
+		done: func() {
+			ci.ins.close()
+			ci.ins.stopCounting()
+			ci.daily.done(context.WithoutCancel(ctx))
+		}, batches: "consent_import_batches", perm: PermConsentsWrite}
 	return run.run(ctx)
 }
 
@@ -85,6 +98,7 @@ type consentImporter struct {
 	find     *sql.Stmt
 	findFrom *sql.Stmt
 	ins      *consentInserter
+	daily    *dailyTotals
 	seq      int64
 	// last is the previous row's account: exports are grouped by user,
 	// so most rows skip the map.
@@ -143,7 +157,10 @@ func (c *consentImporter) finish(ctx context.Context, tx *sql.Tx) error {
 	if err := c.count(c.ins.drain(ctx, tx)); err != nil {
 		return fmt.Errorf("%s %w", c.file, err)
 	}
-	return c.ins.flush(ctx, tx)
+	if err := c.ins.flush(ctx, tx); err != nil {
+		return err
+	}
+	return c.daily.take(ctx, tx, c.ins)
 }
 
 // count adds a written batch's events to the result (rows are queued
