@@ -192,29 +192,35 @@ func (c *consentInserter) noteNew(e *pendingEvent, id int64) {
 	if id > c.maxID {
 		c.maxID = id
 	}
+	n := noted{e.uid, e.purpose, e.event, e.channel, e.language, e.edition, e.at, e.y, e.m, e.d, id}
 	if c.counting == nil {
-		c.count(e, id)
+		c.count(&n)
 		return
 	}
-	c.notes = append(c.notes, noted{*e, id})
+	c.notes = append(c.notes, n)
 	if len(c.notes) >= 512 {
 		c.counting <- c.notes
 		c.notes = make([]noted, 0, 512)
 	}
 }
 
-func (c *consentInserter) count(e *pendingEvent, id int64) {
+func (c *consentInserter) count(e *noted) {
 	k := stateKey{e.uid, e.purpose}
-	if cur, ok := c.latest[k]; !ok || e.at > cur.at || e.at == cur.at && id > cur.id {
-		c.latest[k] = stateRow{e.event, e.channel, e.language, e.edition, e.at, id}
+	if cur, ok := c.latest[k]; !ok || e.at > cur.at || e.at == cur.at && e.id > cur.id {
+		c.latest[k] = stateRow{e.event, e.channel, e.language, e.edition, e.at, e.id}
 	}
 	c.daily[dailyKey{e.y, e.m, e.d, e.edition, e.purpose, e.event, e.channel, e.language}]++
 }
 
-// noted is a new event for the counting goroutine.
+// noted is a new event for the counting goroutine: what count needs of
+// it (half of a pendingEvent, which every imported event was copied as).
 type noted struct {
-	e  pendingEvent
-	id int64
+	uid                               int64
+	purpose, event, channel, language string
+	edition                           int
+	at                                int64
+	y, m, d                           int
+	id                                int64
 }
 
 // startCounting moves the map work of noteNew (c.latest, c.daily) to a
@@ -233,7 +239,7 @@ func (c *consentInserter) startCounting() {
 				continue
 			}
 			for i := range b {
-				c.count(&b[i].e, b[i].id)
+				c.count(&b[i])
 			}
 		}
 	}(c.counting, c.counted)
