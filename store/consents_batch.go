@@ -329,12 +329,23 @@ func insertStates(ctx context.Context, tx *sql.Tx, rows []stateRow) error {
 // consentBatchRows keys a statement (a chunk of a large import counts
 // thousands of days, editions, purposes, channels and languages).
 func writeDaily(ctx context.Context, tx *sql.Tx, daily map[dailyKey]int) error {
-	keys := make([]dailyKey, 0, len(daily))
-	for k := range daily {
-		keys = append(keys, k)
+	rows := make([]dailyCount, 0, len(daily))
+	for k, n := range daily {
+		rows = append(rows, dailyCount{k, n})
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := &keys[i], &keys[j]
+	return writeDailyRows(ctx, tx, rows)
+}
+
+// dailyCount is a day count to add to consent_daily.
+type dailyCount struct {
+	k dailyKey
+	n int
+}
+
+// writeDailyRows is writeDaily for counts in a slice (sorted here).
+func writeDailyRows(ctx context.Context, tx *sql.Tx, rows []dailyCount) error {
+	sort.Slice(rows, func(i, j int) bool {
+		a, b := &rows[i].k, &rows[j].k
 		switch {
 		case a.y != b.y:
 			return a.y < b.y
@@ -365,9 +376,9 @@ func writeDaily(ctx context.Context, tx *sql.Tx, daily map[dailyKey]int) error {
 	}()
 	args := make([]any, 0, 7*consentBatchRows)
 	var day []byte
-	for i := 0; i < len(keys); {
+	for i := 0; i < len(rows); {
 		k := consentBatchRows
-		if len(keys)-i < k || consentPerRow {
+		if len(rows)-i < k || consentPerRow {
 			k = 1
 		}
 		st := &many
@@ -382,9 +393,9 @@ func writeDaily(ctx context.Context, tx *sql.Tx, daily map[dailyKey]int) error {
 		}
 		args = args[:0]
 		for j := i; j < i+k; j++ {
-			d := &keys[j]
+			d := &rows[j].k
 			day = fmt.Appendf(day[:0], "%04d-%02d-%02d", d.y, d.m, d.d)
-			args = append(args, string(day), d.edition, d.purpose, d.event, d.channel, d.language, daily[*d])
+			args = append(args, string(day), d.edition, d.purpose, d.event, d.channel, d.language, rows[j].n)
 		}
 		if _, err := (*st).ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("consent day counts: %w", err)

@@ -105,25 +105,42 @@ func (d *dailyTotals) compact(k dailyKey) dayKey {
 	return dayKey{int32(k.y*10000 + k.m*100 + k.d), int32(k.edition), d.intern(k.purpose), d.intern(k.event), d.intern(k.channel), d.intern(k.language)}
 }
 
-// totals is total with dailyKeys, added to into (made when nil).
-func (d *dailyTotals) totals(into map[dailyKey]int) map[dailyKey]int {
-	if into == nil {
-		into = make(map[dailyKey]int, len(d.total))
+// rows is total as rows for writeDailyRows, with the chunk's counts
+// when withChunk, without changing total; no map of the whole import's
+// dailyKeys is made (the import's memory peaks at its end).
+func (d *dailyTotals) rows(withChunk bool) []dailyCount {
+	var extra map[dayKey]int
+	if withChunk && len(d.chunk) > 0 {
+		extra = make(map[dayKey]int, len(d.chunk))
+		for k, n := range d.chunk {
+			extra[d.compact(k)] += n
+		}
 	}
+	rows := make([]dailyCount, 0, len(d.total)+len(extra))
 	for k, n := range d.total {
-		into[dailyKey{int(k.ymd / 10000), int(k.ymd / 100 % 100), int(k.ymd % 100), int(k.edition),
-			d.strs[k.purpose], d.strs[k.event], d.strs[k.channel], d.strs[k.language]}] += n
+		if m, ok := extra[k]; ok {
+			n += m
+			delete(extra, k)
+		}
+		rows = append(rows, dailyCount{d.expand(k), n})
 	}
-	return into
+	for k, n := range extra {
+		rows = append(rows, dailyCount{d.expand(k), n})
+	}
+	return rows
+}
+
+func (d *dailyTotals) expand(k dayKey) dailyKey {
+	return dailyKey{int(k.ymd / 10000), int(k.ymd / 100 % 100), int(k.ymd % 100), int(k.edition),
+		d.strs[k.purpose], d.strs[k.event], d.strs[k.channel], d.strs[k.language]}
 }
 
 // last writes the import's counts, the last chunk's with them, in the
 // last chunk's transaction. total stays as it is until the commit (done
 // needs it if the transaction rolls back).
 func (d *dailyTotals) last(ctx context.Context, tx *sql.Tx) error {
-	all := d.totals(d.chunk)
-	if len(all) > 0 {
-		if err := writeDaily(ctx, tx, all); err != nil {
+	if rows := d.rows(true); len(rows) > 0 {
+		if err := writeDailyRows(ctx, tx, rows); err != nil {
 			return err
 		}
 	}
@@ -149,7 +166,7 @@ func (d *dailyTotals) done(ctx context.Context) {
 		return
 	}
 	defer tx.Rollback()
-	if err := writeDaily(ctx, tx, d.totals(nil)); err != nil {
+	if err := writeDailyRows(ctx, tx, d.rows(false)); err != nil {
 		return
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM consent_uncounted WHERE batch_id = ?`, *d.batch); err != nil {
