@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"strings"
 	"time"
 
 	"legco.kz/compliance/store/exportfile"
@@ -48,7 +49,7 @@ func (w *Workspace) importConsents(ctx context.Context, src rowSource[exportfile
 		}
 	}
 	run := &importRun[consentRow]{w: w, kind: "consents", action: "import.consents", file: name, opts: opts,
-		src: datedConsents{src, w.Location()}, sum: sum, res: res,
+		src: datedConsents{src, w.Location(), map[string]string{}}, sum: sum, res: res,
 		chunk: 50000, prepare: ci.prepare, row: ci.row, finish: ci.finish, last: ci.daily.last, committed: ci.daily.committed,
 		done: func() {
 			ci.ins.close()
@@ -70,6 +71,26 @@ type consentRow struct {
 type datedConsents struct {
 	src rowSource[exportfile.Consent]
 	loc *time.Location
+	// seen interns the purpose, event, language and channel (a few
+	// values): the CSV reader makes a record's fields slices of one
+	// string, and the day counts and current states of a chunk, which
+	// keep these four, would otherwise keep every such line alive.
+	seen map[string]string
+}
+
+// maxInterned bounds seen: a file of bad rows may name any purpose.
+const maxInterned = 1024
+
+func (d datedConsents) intern(s string) string {
+	if v, ok := d.seen[s]; ok {
+		return v
+	}
+	if len(d.seen) >= maxInterned {
+		return s
+	}
+	v := strings.Clone(s)
+	d.seen[v] = v
+	return v
 }
 
 func (d datedConsents) Next() (consentRow, error) {
@@ -77,6 +98,7 @@ func (d datedConsents) Next() (consentRow, error) {
 	if err != nil {
 		return consentRow{Consent: v}, err
 	}
+	v.Purpose, v.Event, v.Language, v.Channel = d.intern(v.Purpose), d.intern(v.Event), d.intern(v.Language), d.intern(v.Channel)
 	y, m, day := v.Time.In(d.loc).Date()
 	return consentRow{Consent: v, at: nanos(v.Time), y: y, m: int(m), d: day}, nil
 }
