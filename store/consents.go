@@ -520,6 +520,9 @@ type consentInserter struct {
 	counting chan []noted
 	counted  chan struct{}
 	notes    []noted
+	// deferDaily: flush leaves the day counts in daily for the import,
+	// which writes them once at its end (consentImporter.takeDaily).
+	deferDaily bool
 }
 
 type stateKey struct {
@@ -749,7 +752,9 @@ func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
 			return err
 		}
 	}
-	if len(c.daily) == 0 {
+	if len(c.daily) == 0 || c.deferDaily {
+		// An import takes the chunk's day counts (c.daily) itself and
+		// writes them at its end (consents_daily.go).
 		return nil
 	}
 	if err := writeDaily(ctx, tx, c.daily); err != nil {

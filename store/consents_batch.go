@@ -192,29 +192,35 @@ func (c *consentInserter) noteNew(e *pendingEvent, id int64) {
 	if id > c.maxID {
 		c.maxID = id
 	}
+	n := noted{e.uid, e.purpose, e.event, e.channel, e.language, e.edition, e.at, e.y, e.m, e.d, id}
 	if c.counting == nil {
-		c.count(e, id)
+		c.count(&n)
 		return
 	}
-	c.notes = append(c.notes, noted{*e, id})
+	c.notes = append(c.notes, n)
 	if len(c.notes) >= 512 {
 		c.counting <- c.notes
 		c.notes = make([]noted, 0, 512)
 	}
 }
 
-func (c *consentInserter) count(e *pendingEvent, id int64) {
+func (c *consentInserter) count(e *noted) {
 	k := stateKey{e.uid, e.purpose}
-	if cur, ok := c.latest[k]; !ok || e.at > cur.at || e.at == cur.at && id > cur.id {
-		c.latest[k] = stateRow{e.event, e.channel, e.language, e.edition, e.at, id}
+	if cur, ok := c.latest[k]; !ok || e.at > cur.at || e.at == cur.at && e.id > cur.id {
+		c.latest[k] = stateRow{e.event, e.channel, e.language, e.edition, e.at, e.id}
 	}
 	c.daily[dailyKey{e.y, e.m, e.d, e.edition, e.purpose, e.event, e.channel, e.language}]++
 }
 
-// noted is a new event for the counting goroutine.
+// noted is a new event for the counting goroutine: what count needs of
+// it (half of a pendingEvent, which every imported event was copied as).
 type noted struct {
-	e  pendingEvent
-	id int64
+	uid                               int64
+	purpose, event, channel, language string
+	edition                           int
+	at                                int64
+	y, m, d                           int
+	id                                int64
 }
 
 // startCounting moves the map work of noteNew (c.latest, c.daily) to a
@@ -233,7 +239,7 @@ func (c *consentInserter) startCounting() {
 				continue
 			}
 			for i := range b {
-				c.count(&b[i].e, b[i].id)
+				c.count(&b[i])
 			}
 		}
 	}(c.counting, c.counted)
@@ -323,12 +329,23 @@ func insertStates(ctx context.Context, tx *sql.Tx, rows []stateRow) error {
 // consentBatchRows keys a statement (a chunk of a large import counts
 // thousands of days, editions, purposes, channels and languages).
 func writeDaily(ctx context.Context, tx *sql.Tx, daily map[dailyKey]int) error {
-	keys := make([]dailyKey, 0, len(daily))
-	for k := range daily {
-		keys = append(keys, k)
+	rows := make([]dailyCount, 0, len(daily))
+	for k, n := range daily {
+		rows = append(rows, dailyCount{k, n})
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := &keys[i], &keys[j]
+	return writeDailyRows(ctx, tx, rows)
+}
+
+// dailyCount is a day count to add to consent_daily.
+type dailyCount struct {
+	k dailyKey
+	n int
+}
+
+// writeDailyRows is writeDaily for counts in a slice (sorted here).
+func writeDailyRows(ctx context.Context, tx *sql.Tx, rows []dailyCount) error {
+	sort.Slice(rows, func(i, j int) bool {
+		a, b := &rows[i].k, &rows[j].k
 		switch {
 		case a.y != b.y:
 			return a.y < b.y
@@ -359,9 +376,9 @@ func writeDaily(ctx context.Context, tx *sql.Tx, daily map[dailyKey]int) error {
 	}()
 	args := make([]any, 0, 7*consentBatchRows)
 	var day []byte
-	for i := 0; i < len(keys); {
+	for i := 0; i < len(rows); {
 		k := consentBatchRows
-		if len(keys)-i < k || consentPerRow {
+		if len(rows)-i < k || consentPerRow {
 			k = 1
 		}
 		st := &many
@@ -376,9 +393,9 @@ func writeDaily(ctx context.Context, tx *sql.Tx, daily map[dailyKey]int) error {
 		}
 		args = args[:0]
 		for j := i; j < i+k; j++ {
-			d := &keys[j]
+			d := &rows[j].k
 			day = fmt.Appendf(day[:0], "%04d-%02d-%02d", d.y, d.m, d.d)
-			args = append(args, string(day), d.edition, d.purpose, d.event, d.channel, d.language, daily[*d])
+			args = append(args, string(day), d.edition, d.purpose, d.event, d.channel, d.language, rows[j].n)
 		}
 		if _, err := (*st).ExecContext(ctx, args...); err != nil {
 			return fmt.Errorf("consent day counts: %w", err)

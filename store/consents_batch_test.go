@@ -252,3 +252,93 @@ func TestConsentImportCancelledKeepsChunksWhole(t *testing.T) {
 		t.Fatalf("verify: %v %+v", err, rep)
 	}
 }
+
+// TestConsentImportKilledCountsDays: an import that ends after some
+// chunks without writing its day counts (killed) leaves its batch listed
+// in consent_uncounted; the report counts its events from the ledger
+// meanwhile, and the next open counts them into consent_daily, so that
+// finishing the import gives the tables of one uninterrupted run.
+func TestConsentImportKilledCountsDays(t *testing.T) {
+	const n = 400
+	first, _ := consentFiles(n)
+	w, path := newWorkspace(t)
+	threeEditions(t, w)
+	addUsers(t, w, n)
+	ctx, cancel := context.WithCancel(context.Background())
+	chunks := 0
+	consentDailyKilled = true
+	_, err := w.ImportConsents(ctx, strings.NewReader(first), "c.csv", exportfile.CSV, ImportOptions{ChunkRows: 300,
+		Progress: func(ImportProgress) {
+			if chunks++; chunks == 2 {
+				cancel()
+			}
+		}})
+	consentDailyKilled = false
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancel: %v", err)
+	}
+	var listed, events, counted int
+	w.db.QueryRow(`SELECT count(*) FROM consent_uncounted`).Scan(&listed)
+	w.db.QueryRow(`SELECT count(*) FROM consent_events`).Scan(&events)
+	w.db.QueryRow(`SELECT coalesce(sum(n), 0) FROM consent_daily`).Scan(&counted)
+	if listed != 1 || events == 0 || counted >= events {
+		t.Fatalf("killed import: %d listed, %d events, %d counted", listed, events, counted)
+	}
+	filters := []ConsentFilter{{}, {Purpose: PurposePolicy}, {Edition: 1, Channel: "web"},
+		{From: time.Date(2024, 1, 11, 0, 0, 0, 0, time.UTC), To: time.Date(2024, 2, 10, 0, 0, 0, 0, time.UTC)}}
+	report := func(w *Workspace) [][]ConsentReportRow {
+		var out [][]ConsentReportRow
+		for _, f := range filters {
+			d, err := w.ConsentReport(context.Background(), f, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, d.Rows)
+		}
+		return out
+	}
+	total := func(w *Workspace) int {
+		d, err := w.ConsentReport(context.Background(), ConsentFilter{}, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, r := range d.Rows {
+			n += r.Total.Given + r.Total.Withdrawn + r.Total.Expired
+		}
+		return n
+	}
+	if got := total(w); got != events {
+		t.Fatalf("report while the import's days are not counted: %d events, want %d", got, events)
+	}
+	before := report(w)
+	w.Close()
+	w, err = Open(context.Background(), path, "Админ", []byte("correct horse"), testOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.db.QueryRow(`SELECT count(*) FROM consent_uncounted`).Scan(&listed)
+	w.db.QueryRow(`SELECT coalesce(sum(n), 0) FROM consent_daily`).Scan(&counted)
+	if listed != 0 || counted != events {
+		t.Fatalf("after open: %d listed, %d counted of %d events", listed, counted, events)
+	}
+	if after := report(w); !reflect.DeepEqual(after, before) {
+		t.Fatalf("report from the ledger and from the counted days differ:\n%v\n%v", before, after)
+	}
+	if _, err := w.ImportConsents(context.Background(), strings.NewReader(first), "c.csv", exportfile.CSV, ImportOptions{ChunkRows: 300}); err != nil {
+		t.Fatal(err)
+	}
+	w2, _ := newWorkspace(t)
+	threeEditions(t, w2)
+	addUsers(t, w2, n)
+	if _, err := w2.ImportConsents(context.Background(), strings.NewReader(first), "c.csv", exportfile.CSV, ImportOptions{ChunkRows: 300}); err != nil {
+		t.Fatal(err)
+	}
+	got, want := consentTables(t, w), consentTables(t, w2)
+	for _, name := range []string{"state", "counts", "daily"} {
+		if !reflect.DeepEqual(got[name], want[name]) {
+			t.Fatalf("%s after a killed import, open and re-import differs from one run", name)
+		}
+	}
+}

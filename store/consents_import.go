@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"strings"
 	"time"
 
 	"legco.kz/compliance/store/exportfile"
@@ -38,10 +39,23 @@ func (w *Workspace) ImportConsents(ctx context.Context, r io.Reader, name string
 func (w *Workspace) importConsents(ctx context.Context, src rowSource[exportfile.Consent], name string, sum hash.Hash, opts ImportOptions) (*ImportResult, error) {
 	res := &ImportResult{File: name}
 	ci := &consentImporter{w: w, file: name, batch: &res.BatchID, res: res, ids: map[string]int64{}, editions: map[int]*editionInfo{}, ranges: !consentPerRow}
-	ci.ins = &consentInserter{w: w}
+	ci.ins = &consentInserter{w: w, deferDaily: true}
+	ci.daily = &dailyTotals{w: w, batch: &res.BatchID}
+	// An import killed before it wrote its day counts is counted first,
+	// unless a holder file says it may still be running (consents_daily.go).
+	if readHolder(w.path) == nil {
+		if err := w.countUncounted(ctx); err != nil && !isBusy(err) {
+			return res, fmt.Errorf("consent day counts: %w", err)
+		}
+	}
 	run := &importRun[consentRow]{w: w, kind: "consents", action: "import.consents", file: name, opts: opts,
-		src: datedConsents{src, w.Location()}, sum: sum, res: res,
-		chunk: 50000, prepare: ci.prepare, row: ci.row, finish: ci.finish, done: func() { ci.ins.close(); ci.ins.stopCounting() }, batches: "consent_import_batches", perm: PermConsentsWrite}
+		src: datedConsents{src, w.Location(), map[string]string{}}, sum: sum, res: res,
+		chunk: 50000, prepare: ci.prepare, row: ci.row, finish: ci.finish, last: ci.daily.last, committed: ci.daily.committed,
+		done: func() {
+			ci.ins.close()
+			ci.ins.stopCounting()
+			ci.daily.done(context.WithoutCancel(ctx))
+		}, batches: "consent_import_batches", perm: PermConsentsWrite}
 	return run.run(ctx)
 }
 
@@ -57,6 +71,26 @@ type consentRow struct {
 type datedConsents struct {
 	src rowSource[exportfile.Consent]
 	loc *time.Location
+	// seen interns the purpose, event, language and channel (a few
+	// values): the CSV reader makes a record's fields slices of one
+	// string, and the day counts and current states of a chunk, which
+	// keep these four, would otherwise keep every such line alive.
+	seen map[string]string
+}
+
+// maxInterned bounds seen: a file of bad rows may name any purpose.
+const maxInterned = 1024
+
+func (d datedConsents) intern(s string) string {
+	if v, ok := d.seen[s]; ok {
+		return v
+	}
+	if len(d.seen) >= maxInterned {
+		return s
+	}
+	v := strings.Clone(s)
+	d.seen[v] = v
+	return v
 }
 
 func (d datedConsents) Next() (consentRow, error) {
@@ -64,6 +98,7 @@ func (d datedConsents) Next() (consentRow, error) {
 	if err != nil {
 		return consentRow{Consent: v}, err
 	}
+	v.Purpose, v.Event, v.Language, v.Channel = d.intern(v.Purpose), d.intern(v.Event), d.intern(v.Language), d.intern(v.Channel)
 	y, m, day := v.Time.In(d.loc).Date()
 	return consentRow{Consent: v, at: nanos(v.Time), y: y, m: int(m), d: day}, nil
 }
@@ -85,6 +120,7 @@ type consentImporter struct {
 	find     *sql.Stmt
 	findFrom *sql.Stmt
 	ins      *consentInserter
+	daily    *dailyTotals
 	seq      int64
 	// last is the previous row's account: exports are grouped by user,
 	// so most rows skip the map.
@@ -143,7 +179,10 @@ func (c *consentImporter) finish(ctx context.Context, tx *sql.Tx) error {
 	if err := c.count(c.ins.drain(ctx, tx)); err != nil {
 		return fmt.Errorf("%s %w", c.file, err)
 	}
-	return c.ins.flush(ctx, tx)
+	if err := c.ins.flush(ctx, tx); err != nil {
+		return err
+	}
+	return c.daily.take(ctx, tx, c.ins)
 }
 
 // count adds a written batch's events to the result (rows are queued

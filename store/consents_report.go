@@ -226,8 +226,13 @@ func (w *Workspace) ConsentReport(ctx context.Context, f ConsentFilter, at time.
 	if !f.To.IsZero() {
 		dw, dargs = append(dw, "day <= ?"), append(dargs, f.To.Format(dateOnly))
 	}
-	q, err := w.db.QueryContext(ctx, `SELECT edition, purpose, event, channel, language, sum(n) FROM consent_daily WHERE `+strings.Join(dw, " AND ")+`
-		GROUP BY edition, purpose, event, channel, language`, dargs...)
+	// With the events of an import not yet in consent_daily (listed in
+	// consent_uncounted, see consents_daily.go) counted from the ledger.
+	uq, uargs := w.uncountedDaily(where, args, f.From, f.To)
+	q, err := w.db.QueryContext(ctx, `SELECT edition, purpose, event, channel, language, sum(n) FROM (
+		SELECT edition, purpose, event, channel, language, n FROM consent_daily WHERE `+strings.Join(dw, " AND ")+`
+		UNION ALL `+uq+`)
+		GROUP BY edition, purpose, event, channel, language`, append(dargs, uargs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("consent report: %w", err)
 	}

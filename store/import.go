@@ -100,6 +100,10 @@ type importRun[T any] struct {
 	// last is called in the final chunk's transaction (the file's end),
 	// after finish.
 	last func(ctx context.Context, tx *sql.Tx) error
+	// committed is called after each chunk's transaction committed: what
+	// an importer keeps in memory for a later chunk (the consent day
+	// counts) counts only what the workspace kept.
+	committed func()
 	// batches is the table of import runs; "" means import_batches.
 	batches string
 	// perm is the permission the import needs; "" means PermRecordsImport.
@@ -283,6 +287,9 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 				return r.res, ctx.Err()
 			}
 			return r.res, err
+		}
+		if r.committed != nil {
+			r.committed()
 		}
 		r.progress()
 		if !eof {

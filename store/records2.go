@@ -32,6 +32,11 @@ func (w *Workspace) afterConnect(ctx context.Context) error {
 		if err := w.restoreDeferredIndexes(ctx); err != nil && !isBusy(err) {
 			return fmt.Errorf("records list index: %w", err)
 		}
+		// A consent import killed before it wrote its day counts
+		// (consents_daily.go).
+		if err := w.countUncounted(ctx); err != nil && !isBusy(err) {
+			return fmt.Errorf("consent day counts: %w", err)
+		}
 	}
 	return w.finishPendingWipe(ctx)
 }
