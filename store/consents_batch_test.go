@@ -108,6 +108,10 @@ func consentTables(t *testing.T, w *Workspace) map[string][]string {
 		"latest": `SELECT e.user_id, e.purpose, e.event, e.edition, e.channel, e.language, e.at, e.id FROM consent_events e
 			WHERE e.id = (SELECT f.id FROM consent_events f WHERE f.user_id = e.user_id AND f.purpose = e.purpose ORDER BY f.at DESC, f.id DESC LIMIT 1)
 			ORDER BY e.user_id, e.purpose`,
+		// The batched path binds texts as bytes (textArg): they must be
+		// stored as text, as the per-row path stores them.
+		"types": `SELECT typeof(e.purpose), typeof(e.event), typeof(e.language), typeof(e.channel), typeof(e.ip), typeof(e.user_agent), typeof(e.document_ref),
+			typeof(s.purpose), typeof(s.channel), count(*) FROM consent_events e LEFT JOIN consent_state s ON s.event_id = e.id GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
 		"daysum": `SELECT (SELECT sum(n) FROM consent_daily) = (SELECT count(*) FROM consent_events)`,
 		"perday": `SELECT strftime('%Y-%m-%d', at / 1000000000, 'unixepoch'), edition, purpose, event, channel, language, count(*) FROM consent_events
 			GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6`,
