@@ -207,6 +207,20 @@ func TestConsentImportBatchedEqualsPerRow(t *testing.T) {
 	}
 }
 
+// importCancelledAfter imports file in chunks of chunk events and
+// cancels the import once after chunks of them have been committed.
+func importCancelledAfter(w *Workspace, file string, chunk, chunks int) (*ImportResult, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := 0
+	return w.ImportConsents(ctx, strings.NewReader(file), "c.csv", exportfile.CSV, ImportOptions{ChunkRows: chunk,
+		Progress: func(ImportProgress) {
+			if done++; done == chunks {
+				cancel()
+			}
+		}})
+}
+
 // TestConsentImportCancelledKeepsChunksWhole cancels a batched import
 // after its first chunks: what was committed is whole chunks, with states,
 // counts and day counts that follow the ledger, and importing the file
@@ -217,14 +231,7 @@ func TestConsentImportCancelledKeepsChunksWhole(t *testing.T) {
 	w, _ := newWorkspace(t)
 	threeEditions(t, w)
 	addUsers(t, w, n)
-	ctx, cancel := context.WithCancel(context.Background())
-	chunks := 0
-	res, err := w.ImportConsents(ctx, strings.NewReader(first), "c.csv", exportfile.CSV, ImportOptions{ChunkRows: 300,
-		Progress: func(ImportProgress) {
-			if chunks++; chunks == 2 {
-				cancel()
-			}
-		}})
+	res, err := importCancelledAfter(w, first, 300, 2)
 	if !errors.Is(err, context.Canceled) || !res.Cancelled {
 		t.Fatalf("cancel: %+v %v", res, err)
 	}
@@ -268,15 +275,8 @@ func TestConsentImportKilledCountsDays(t *testing.T) {
 	w, path := newWorkspace(t)
 	threeEditions(t, w)
 	addUsers(t, w, n)
-	ctx, cancel := context.WithCancel(context.Background())
-	chunks := 0
 	consentDailyKilled = true
-	_, err := w.ImportConsents(ctx, strings.NewReader(first), "c.csv", exportfile.CSV, ImportOptions{ChunkRows: 300,
-		Progress: func(ImportProgress) {
-			if chunks++; chunks == 2 {
-				cancel()
-			}
-		}})
+	_, err := importCancelledAfter(w, first, 300, 2)
 	consentDailyKilled = false
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancel: %v", err)
