@@ -207,6 +207,16 @@ func TestConsentImportBatchedEqualsPerRow(t *testing.T) {
 	}
 }
 
+// consentImportWorkspace is a workspace with three editions and n users,
+// its path, and the first consent file of consentFiles(n).
+func consentImportWorkspace(t *testing.T, n int) (*Workspace, string, string) {
+	first, _ := consentFiles(n)
+	w, path := newWorkspace(t)
+	threeEditions(t, w)
+	addUsers(t, w, n)
+	return w, path, first
+}
+
 // importCancelledAfter imports file in chunks of chunk events and
 // cancels the import once after chunks of them have been committed.
 func importCancelledAfter(w *Workspace, file string, chunk, chunks int) (*ImportResult, error) {
@@ -226,11 +236,7 @@ func importCancelledAfter(w *Workspace, file string, chunk, chunks int) (*Import
 // counts and day counts that follow the ledger, and importing the file
 // again completes it with the same tables as one uninterrupted run.
 func TestConsentImportCancelledKeepsChunksWhole(t *testing.T) {
-	const n = 400
-	first, _ := consentFiles(n)
-	w, _ := newWorkspace(t)
-	threeEditions(t, w)
-	addUsers(t, w, n)
+	w, _, first := consentImportWorkspace(t, 400)
 	res, err := importCancelledAfter(w, first, 300, 2)
 	if !errors.Is(err, context.Canceled) || !res.Cancelled {
 		t.Fatalf("cancel: %+v %v", res, err)
@@ -246,9 +252,7 @@ func TestConsentImportCancelledKeepsChunksWhole(t *testing.T) {
 	if err != nil || again.Same < res.New {
 		t.Fatalf("re-import after cancel: %+v %v", again, err)
 	}
-	w2, _ := newWorkspace(t)
-	threeEditions(t, w2)
-	addUsers(t, w2, n)
+	w2, _, _ := consentImportWorkspace(t, 400)
 	one, err := w2.ImportConsents(context.Background(), strings.NewReader(first), "c.csv", exportfile.CSV, ImportOptions{ChunkRows: 300})
 	if err != nil || one.New != res.New+again.New || one.Rejected != again.Rejected {
 		t.Fatalf("one run %+v, cancelled %+v, then %+v, %v", one, res, again, err)
@@ -270,11 +274,7 @@ func TestConsentImportCancelledKeepsChunksWhole(t *testing.T) {
 // meanwhile, and the next open counts them into consent_daily, so that
 // finishing the import gives the tables of one uninterrupted run.
 func TestConsentImportKilledCountsDays(t *testing.T) {
-	const n = 400
-	first, _ := consentFiles(n)
-	w, path := newWorkspace(t)
-	threeEditions(t, w)
-	addUsers(t, w, n)
+	w, path, first := consentImportWorkspace(t, 400)
 	consentDailyKilled = true
 	_, err := importCancelledAfter(w, first, 300, 2)
 	consentDailyKilled = false
@@ -333,9 +333,7 @@ func TestConsentImportKilledCountsDays(t *testing.T) {
 	if _, err := w.ImportConsents(context.Background(), strings.NewReader(first), "c.csv", exportfile.CSV, ImportOptions{ChunkRows: 300}); err != nil {
 		t.Fatal(err)
 	}
-	w2, _ := newWorkspace(t)
-	threeEditions(t, w2)
-	addUsers(t, w2, n)
+	w2, _, _ := consentImportWorkspace(t, 400)
 	if _, err := w2.ImportConsents(context.Background(), strings.NewReader(first), "c.csv", exportfile.CSV, ImportOptions{ChunkRows: 300}); err != nil {
 		t.Fatal(err)
 	}
