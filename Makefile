@@ -59,7 +59,8 @@ test-unit:
 	$(GO) test $(GOTAGS) -count=1 -timeout 30m ./ui/... ./cmd/...
 
 # Fuzz targets (package:target); seeds in each package's testdata/fuzz.
-# `make fuzz` runs each for FUZZTIME (default 10m); `make test` for 2 s.
+# `make fuzz` runs each for FUZZTIME (default 10m); `make test` for 3,000
+# inputs each (fuzz-short).
 FUZZ_TARGETS := store/exportfile:FuzzCSVReader store/exportfile:FuzzJSONLine store/exportfile:FuzzParseDate \
 	store/kz:FuzzValidateIIN store/kz:FuzzValidateBIN store/kz:FuzzNormalizePhone store/kz:FuzzNormalizeEmail \
 	store/keyslot:FuzzParse store/policydoc:FuzzParse
@@ -68,8 +69,11 @@ fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; fn=$${t##*:}; \
 		echo "fuzz $$pkg $$fn for $(FUZZTIME)"; \
 		$(GO) test $(GOTAGS) -run '^$$' -fuzz "^$$fn\$$" -fuzztime $(FUZZTIME) ./$$pkg; done
+# fuzz-short counts inputs, not seconds: with a duration Go 1.26's fuzz
+# coordinator can fail a clean run with "context deadline exceeded" as the
+# time runs out (golang/go#75804, fixed in Go 1.27), which failed CI once.
 fuzz-short:
-	@$(MAKE) --no-print-directory fuzz FUZZTIME=2s
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=3000x
 
 # Starts the real binary under Xvfb on a demo workspace, unlocks it and
 # checks that the main window shows (screenshots in build/smoke/).
