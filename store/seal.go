@@ -462,6 +462,17 @@ func recordContent(ctx context.Context, st *sql.Stmt, s Sealer, object string, b
 	return buf, rows.Err()
 }
 
+// changeSealKey is the seal key for sealing what a change wrote: nil and
+// no error on the workspace's first change, whose records initSeals
+// seals after it.
+func (w *Workspace) changeSealKey(ctx context.Context) ([]byte, error) {
+	k, err := w.sealKey(ctx)
+	if errors.Is(err, errNoSealRoot) {
+		return nil, nil
+	}
+	return k, err
+}
+
 // sealObjects binds the objects' current content to audit entry seq.
 // An import seals a chunk's rows at once, so statements are prepared
 // once per call.
@@ -469,11 +480,8 @@ func (w *Workspace) sealObjects(ctx context.Context, tx *sql.Tx, seq int64, obje
 	if len(objects) == 0 {
 		return nil
 	}
-	k, err := w.sealKey(ctx)
-	if errors.Is(err, errNoSealRoot) {
-		return nil // the workspace's first change: initSeals follows it
-	}
-	if err != nil {
+	k, err := w.changeSealKey(ctx)
+	if k == nil {
 		return err
 	}
 	m := newSealMAC(k)
@@ -965,11 +973,8 @@ func (w *Workspace) sealKnown(ctx context.Context, tx *sql.Tx, seq int64, recs [
 	if len(recs) == 0 {
 		return nil
 	}
-	k, err := w.sealKey(ctx)
-	if errors.Is(err, errNoSealRoot) {
-		return nil // the workspace's first change: initSeals follows it
-	}
-	if err != nil {
+	k, err := w.changeSealKey(ctx)
+	if k == nil {
 		return err
 	}
 	macs := make([]byte, sealMACSize*len(recs))
