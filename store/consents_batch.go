@@ -1,10 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -344,25 +345,10 @@ type dailyCount struct {
 
 // writeDailyRows is writeDaily for counts in a slice (sorted here).
 func writeDailyRows(ctx context.Context, tx *sql.Tx, rows []dailyCount) error {
-	sort.Slice(rows, func(i, j int) bool {
-		a, b := &rows[i].k, &rows[j].k
-		switch {
-		case a.y != b.y:
-			return a.y < b.y
-		case a.m != b.m:
-			return a.m < b.m
-		case a.d != b.d:
-			return a.d < b.d
-		case a.edition != b.edition:
-			return a.edition < b.edition
-		case a.purpose != b.purpose:
-			return a.purpose < b.purpose
-		case a.event != b.event:
-			return a.event < b.event
-		case a.channel != b.channel:
-			return a.channel < b.channel
-		}
-		return a.language < b.language
+	slices.SortFunc(rows, func(r, q dailyCount) int {
+		a, b := &r.k, &q.k
+		return cmp.Or(cmp.Compare(a.y, b.y), cmp.Compare(a.m, b.m), cmp.Compare(a.d, b.d), cmp.Compare(a.edition, b.edition),
+			cmp.Compare(a.purpose, b.purpose), cmp.Compare(a.event, b.event), cmp.Compare(a.channel, b.channel), cmp.Compare(a.language, b.language))
 	})
 	const head = `INSERT INTO consent_daily(day, edition, purpose, event, channel, language, n) VALUES `
 	const tail = ` ON CONFLICT(day, edition, purpose, event, channel, language) DO UPDATE SET n = n + excluded.n`

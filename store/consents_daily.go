@@ -245,12 +245,6 @@ func (w *Workspace) uncountedDaily(where []string, args []any, from, to time.Tim
 	if !to.IsZero() {
 		ew, ea = append(ew, "at < ?"), append(ea, nanos(time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, loc)))
 	}
-	q := `SELECT edition, purpose, event, channel, language, 1 AS n FROM consent_uncounted u CROSS JOIN consent_events e WHERE `
-	for i, c := range ew {
-		if i > 0 {
-			q += " AND "
-		}
-		q += c
-	}
-	return q, ea
+	return `SELECT edition, purpose, event, channel, language, 1 AS n FROM consent_uncounted u CROSS JOIN consent_events e WHERE ` +
+		strings.Join(ew, " AND "), ea
 }

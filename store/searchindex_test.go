@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math/rand"
@@ -85,18 +86,26 @@ func TestPickMerge(t *testing.T) {
 	}
 }
 
-// TestSearchIndexAgainstModel drives the run index through random writes,
-// removals and merges and checks every answer against a plain sorted set.
-func TestSearchIndexAgainstModel(t *testing.T) {
-	ctx := context.Background()
+// migratedTestDB is a fresh encrypted database with the whole schema,
+// closed at the end of the test.
+func migratedTestDB(t *testing.T) *sql.DB {
+	t.Helper()
 	db, err := openDB(filepath.Join(t.TempDir(), "ix.db"), make([]byte, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	if err := migrate(ctx, db, len(migrations)); err != nil {
+	t.Cleanup(func() { db.Close() })
+	if err := migrate(context.Background(), db, len(migrations)); err != nil {
 		t.Fatal(err)
 	}
+	return db
+}
+
+// TestSearchIndexAgainstModel drives the run index through random writes,
+// removals and merges and checks every answer against a plain sorted set.
+func TestSearchIndexAgainstModel(t *testing.T) {
+	ctx := context.Background()
+	db := migratedTestDB(t)
 	rng := rand.New(rand.NewSource(1))
 	words := []string{"n иванов", "n иванова", "n иван", "n әлібеков", "n әлібек", "n нұрлан", "n серікұлы", "n ахметов"}
 	randomEntry := func() indexEntry {
@@ -330,14 +339,7 @@ func checkPrefixSet(t *testing.T, step string, q querier, p string, all []indexE
 // keyOrder of both sets is the order an indexIter over both gives.
 func TestKeyOrderOfTwoRanges(t *testing.T) {
 	ctx := context.Background()
-	db, err := openDB(filepath.Join(t.TempDir(), "ix.db"), make([]byte, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := migrate(ctx, db, len(migrations)); err != nil {
-		t.Fatal(err)
-	}
+	db := migratedTestDB(t)
 	rng := rand.New(rand.NewSource(2))
 	keys := []string{"n аиг", "n аигерим", "t аигерим", "t аигул", "n аидос", "t аи", "n аб", "t аг"}
 	// Three runs, so an entry may be in two and the runs interleave.
