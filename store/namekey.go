@@ -131,23 +131,16 @@ func appendCollationKey(dst []byte, s string) []byte {
 // whole. wordKeysExact checks the rule once against the collator (on
 // the fingerprint names and a few more) and turns the cache off if it
 // ever fails; TestNameKeyWords compares the two ways on many names.
-const (
-	// wordKeyCacheMax bounds the cache (a word and its key, about a
-	// hundred bytes: 1.6 MB at most, dropped at the end of an import by
-	// dropWordCaches): words past it are keyed without being kept.
-	wordKeyCacheMax = 1 << 14
-	// wordKeyMaxLen: longer "words" are not cached.
-	wordKeyMaxLen = 64
+// wordKeyMaxLen: longer "words" are not cached.
+const wordKeyMaxLen = 64
+
+var (
+	wordKeys     wordCache[[]byte] // see wordcache.go
+	wordKeySpace []byte            // the key of a space
 )
 
-var wordKeys struct {
-	sync.RWMutex
-	m     map[string][]byte
-	space []byte
-}
-
 var wordKeysExact = sync.OnceValue(func() bool {
-	wordKeys.space = appendCollationKey(nil, " ")
+	wordKeySpace = appendCollationKey(nil, " ")
 	for _, s := range append(slices.Clone(nameKeySample), "Медведев Семен Александрович", "Шәріпов Ерлан Болатович",
 		"Бекмұхамбетова Гүлнар Алибековна", "Ким Ir-Sen", "Д'Артаньян О'Нил", "Anna-Maria Żółć", "Иван 2-й") {
 		s = yoAsYe.Replace(strings.TrimSpace(kz.NFC(s)))
@@ -192,14 +185,11 @@ func appendWordKeysCached(dst []byte, name string, keep bool) ([]byte, bool) {
 		var w string
 		w, name, more = strings.Cut(name, " ")
 		if i > 0 {
-			dst = append(dst, wordKeys.space...)
+			dst = append(dst, wordKeySpace...)
 		}
 		// A word in the cache passed the checks below when it was put
 		// there.
-		wordKeys.RLock()
-		k, ok := wordKeys.m[w]
-		wordKeys.RUnlock()
-		if ok {
+		if k, ok := wordKeys.get(w); ok {
 			dst = append(dst, k...)
 			continue
 		}
@@ -214,14 +204,7 @@ func appendWordKeysCached(dst []byte, name string, keep bool) ([]byte, bool) {
 		at := len(dst)
 		dst = appendCollationKey(dst, w)
 		if keep {
-			wordKeys.Lock()
-			if wordKeys.m == nil {
-				wordKeys.m = map[string][]byte{}
-			}
-			if len(wordKeys.m) < wordKeyCacheMax {
-				wordKeys.m[strings.Clone(w)] = slices.Clone(dst[at:])
-			}
-			wordKeys.Unlock()
+			wordKeys.put(w, slices.Clone(dst[at:]))
 		}
 	}
 	return dst, true
@@ -305,16 +288,4 @@ func (w *Workspace) refreshNameKeys(ctx context.Context) error {
 		}
 	}
 	return tx.Commit()
-}
-
-// dropWordCaches empties the caches of word keys (name keys and search
-// keys), which an import fills: a long-running app should not keep an
-// import's words.
-func dropWordCaches() {
-	wordKeys.Lock()
-	wordKeys.m = nil
-	wordKeys.Unlock()
-	tokenKeyCache.Lock()
-	tokenKeyCache.m = nil
-	tokenKeyCache.Unlock()
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"legco.kz/compliance/store/exportfile"
@@ -516,34 +515,17 @@ func makeTokenKeys(t string) tokenKeys {
 	return wk
 }
 
-// tokenKeyCache keeps the keys of the words seen: an import of a million
-// users has a few thousand name words, and the skeleton and the two
-// strings of each were a good part of the import reader's work. Bounded
-// (tokenKeyCacheMax words, about 2 MB, then words are keyed without
-// being kept) and dropped at the end of an import (dropWordCaches).
-var tokenKeyCache struct {
-	sync.RWMutex
-	m map[string]tokenKeys
-}
-
-const tokenKeyCacheMax = 1 << 14
+// tokenKeyCache keeps the keys of the words seen: the skeleton and the
+// two strings of each word were a good part of the import reader's work
+// (wordcache.go).
+var tokenKeyCache wordCache[tokenKeys]
 
 func tokenKeysOf(t string) tokenKeys {
-	tokenKeyCache.RLock()
-	wk, ok := tokenKeyCache.m[t]
-	tokenKeyCache.RUnlock()
-	if ok {
+	if wk, ok := tokenKeyCache.get(t); ok {
 		return wk
 	}
-	wk = makeTokenKeys(t)
-	tokenKeyCache.Lock()
-	if tokenKeyCache.m == nil {
-		tokenKeyCache.m = map[string]tokenKeys{}
-	}
-	if len(tokenKeyCache.m) < tokenKeyCacheMax {
-		tokenKeyCache.m[strings.Clone(t)] = wk
-	}
-	tokenKeyCache.Unlock()
+	wk := makeTokenKeys(t)
+	tokenKeyCache.put(t, wk)
 	return wk
 }
 
