@@ -193,6 +193,26 @@ func TestUpgradeFromEveryEarlierSchemaVersion(t *testing.T) {
 					t.Fatalf("requests after upgrade: %+v %v", rs, err)
 				}
 			}
+			if v >= 13 {
+				// The imported history keeps each event's evidence.
+				us, err := w.UsersByID(ctx, []int64{1})
+				if err != nil || len(us) != 1 {
+					t.Fatalf("user 1: %v %v", us, err)
+				}
+				h, err := w.ConsentHistory(ctx, us[0].AccountID)
+				if err != nil || len(h) < 2 {
+					t.Fatalf("consent history after upgrade: %+v %v", h, err)
+				}
+				withUA := 0
+				for _, e := range h {
+					if e.UserAgent != "" && e.IP != "" {
+						withUA++
+					}
+				}
+				if withUA == 0 {
+					t.Fatalf("no event with its IP and user agent after upgrade: %+v", h)
+				}
+			}
 			// The records as the fixture left them verify against the log,
 			// including sealers this build has and the fixture's did not.
 			if full, err := w.Verify(ctx, VerifyOptions{}); err != nil || !full.OK() {
@@ -291,6 +311,14 @@ func TestWriteUpgradeFixture(t *testing.T) {
 	}
 	if _, err := w.CreateRequest(ctx, NewRequest{Kind: KindAccess, Accounts: []string{us[0].AccountID}, Reason: "субъектінің хаты"}); err != nil {
 		t.Fatal(err)
+	}
+	// From v13: the users' imported consent history, with the IP and
+	// user agent of each event (migration 0014 moved user agents to a
+	// table of their own).
+	if SchemaVersion() >= 13 {
+		if _, err := w.LoadDemoConsents(ctx, 12, 3, []time.Time{d}, nil); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if _, err := w.db.ExecContext(ctx, "VACUUM"); err != nil {
 		t.Fatal(err)
