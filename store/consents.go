@@ -523,6 +523,22 @@ type consentInserter struct {
 	// deferDaily: flush leaves the day counts in daily for the import,
 	// which writes them once at its end (consentImporter.takeDaily).
 	deferDaily bool
+	// User agents (consents_useragent.go): ids met in this transaction,
+	// the events each new event adds to a user agent's n (kept by count,
+	// with latest and daily) and the user agents this transaction stored.
+	uaIDs         map[string]int64
+	uaFind, uaAdd *sql.Stmt
+	uaNew         map[int64]int
+	uaAdded       []int64
+	// uaLast is the last text looked up and its id: an export's events
+	// come user by user, and a user's events mostly share a device.
+	uaLast   string
+	uaLastID int64
+	// uaKept: uaIDs outlive a committed transaction, until a destruction
+	// releases a user agent (uaReleased is consent_user_agents_released.n
+	// when they were read).
+	uaKept     bool
+	uaReleased int64
 }
 
 type stateKey struct {
@@ -576,12 +592,12 @@ type dailyKey struct {
 }
 
 func (c *consentInserter) close() {
-	for _, st := range []*sql.Stmt{c.ins, c.insBatch, c.findID} {
+	for _, st := range []*sql.Stmt{c.ins, c.insBatch, c.findID, c.uaFind, c.uaAdd} {
 		if st != nil {
 			st.Close()
 		}
 	}
-	c.ins, c.insBatch, c.findID = nil, nil, nil
+	c.ins, c.insBatch, c.findID, c.uaFind, c.uaAdd = nil, nil, nil, nil, nil
 }
 
 func (c *consentInserter) prepare(ctx context.Context, tx *sql.Tx) error {
@@ -591,17 +607,22 @@ func (c *consentInserter) prepare(ctx context.Context, tx *sql.Tx) error {
 	c.latest = map[stateKey]stateRow{}
 	c.pending = c.pending[:0]
 	c.rowMode = 0
+	if err := c.keepUserAgents(ctx, tx); err != nil {
+		return err
+	}
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM consent_events`).Scan(&c.maxID); err != nil {
 		return err
 	}
 	var err error
-	c.ins, err = tx.PrepareContext(ctx, consentInsertSQL)
-	return err
+	if c.ins, err = tx.PrepareContext(ctx, consentInsertSQL); err != nil {
+		return err
+	}
+	return c.prepareUserAgents(ctx, tx)
 }
 
 // consentInsertSQL appends one event; an event already in the ledger is
 // left alone (a re-import). The floor benchmark uses the same text.
-const consentInsertSQL = `INSERT INTO consent_events(user_id, purpose, event, edition, language, channel, at, ip, user_agent,
+const consentInsertSQL = `INSERT INTO consent_events(user_id, purpose, event, edition, language, channel, at, ip, user_agent_id,
 	document_ref, reason, batch_id, audit_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT(user_id, purpose, at, event, edition) DO NOTHING`
 
@@ -610,7 +631,11 @@ const consentInsertSQL = `INSERT INTO consent_events(user_id, purpose, event, ed
 func (c *consentInserter) insert(ctx context.Context, uid int64, ev *ConsentEvent) (string, error) {
 	batch := sql.NullInt64{Int64: ev.BatchID, Valid: ev.BatchID != 0}
 	at := nanos(ev.At)
-	res, err := c.ins.ExecContext(ctx, uid, ev.Purpose, string(ev.Event), ev.Edition, ev.Language, ev.Channel, at, ev.IP, ev.UserAgent,
+	ua, err := c.userAgentID(ctx, ev.UserAgent)
+	if err != nil {
+		return "", err
+	}
+	res, err := c.ins.ExecContext(ctx, uid, ev.Purpose, string(ev.Event), ev.Edition, ev.Language, ev.Channel, at, ev.IP, uaArg(ua),
 		ev.DocumentRef, ev.Reason, batch, ev.AuditSeq)
 	if err != nil {
 		return "", err
@@ -620,6 +645,9 @@ func (c *consentInserter) insert(ctx context.Context, uid int64, ev *ConsentEven
 	}
 	ev.ID, _ = res.LastInsertId()
 	c.maxID = max(c.maxID, ev.ID)
+	if ua != 0 {
+		c.uaNew[ua]++
+	}
 	k := stateKey{uid, ev.Purpose}
 	if cur, ok := c.latest[k]; !ok || at > cur.at || at == cur.at && ev.ID > cur.id {
 		c.latest[k] = stateRow{string(ev.Event), ev.Channel, ev.Language, ev.Edition, at, ev.ID}
@@ -637,6 +665,9 @@ func (c *consentInserter) insert(ctx context.Context, uid int64, ev *ConsentEven
 // stays).
 func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
 	c.waitCounting()
+	if err := c.flushUserAgents(ctx, tx); err != nil {
+		return err
+	}
 	if len(c.latest) > 0 {
 		counts := map[countKey]int{}
 		// In user order: the state table's pages are then visited once.
@@ -764,10 +795,11 @@ func (c *consentInserter) flush(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-const consentEventCols = `e.id, u.account_id, e.purpose, e.event, e.edition, e.language, e.channel, e.at, e.ip, e.user_agent, e.document_ref,
+const consentEventCols = `e.id, u.account_id, e.purpose, e.event, e.edition, e.language, e.channel, e.at, e.ip, coalesce(ua.text, ''), e.document_ref,
 	e.reason, coalesce(e.batch_id, 0), e.audit_seq, coalesce(a.hash, ''), coalesce(a.staff, ''), coalesce(a.at, '')`
 
-const consentEventFrom = ` FROM consent_events e JOIN users u ON u.id = e.user_id LEFT JOIN audit_log a ON a.seq = e.audit_seq`
+const consentEventFrom = ` FROM consent_events e JOIN users u ON u.id = e.user_id LEFT JOIN audit_log a ON a.seq = e.audit_seq
+	LEFT JOIN consent_user_agents ua ON ua.id = e.user_agent_id`
 
 func scanConsentEvent(s scanner) (ConsentEvent, error) {
 	var e ConsentEvent

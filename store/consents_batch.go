@@ -31,15 +31,16 @@ var consentPerRow bool
 
 // pendingEvent is a validated event waiting for its batch.
 type pendingEvent struct {
-	uid                                int64
-	purpose, event, language, channel  string
-	ip, userAgent, documentRef, reason string
-	edition                            int
-	at                                 int64
-	y, m, d                            int // the day it is counted on
-	batch                              sql.NullInt64
-	seq                                int64
-	line                               int
+	uid                               int64
+	purpose, event, language, channel string
+	ip, documentRef, reason           string
+	ua                                int64 // consent_user_agents.id, 0: none
+	edition                           int
+	at                                int64
+	y, m, d                           int // the day it is counted on
+	batch                             sql.NullInt64
+	seq                               int64
+	line                              int
 }
 
 func valuesList(n, cols int) string {
@@ -57,7 +58,7 @@ func consentInsertBatchSQL(batch sql.NullInt64, seq int64) string {
 		b = strconv.FormatInt(batch.Int64, 10)
 	}
 	row := "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', " + b + ", " + strconv.FormatInt(seq, 10) + ")"
-	return `INSERT INTO consent_events(user_id, purpose, event, edition, language, channel, at, ip, user_agent,
+	return `INSERT INTO consent_events(user_id, purpose, event, edition, language, channel, at, ip, user_agent_id,
 	document_ref, reason, batch_id, audit_seq) VALUES ` + strings.TrimSuffix(strings.Repeat(row+", ", consentBatchRows), ", ") + `
 	ON CONFLICT(user_id, purpose, at, event, edition) DO NOTHING`
 }
@@ -82,7 +83,7 @@ func (c *consentInserter) drain(ctx context.Context, tx *sql.Tx) (newN, sameN in
 	for i := range c.pending {
 		e := &c.pending[i]
 		c.rowMode--
-		res, err := c.ins.ExecContext(ctx, e.uid, e.purpose, e.event, e.edition, e.language, e.channel, e.at, e.ip, e.userAgent,
+		res, err := c.ins.ExecContext(ctx, e.uid, e.purpose, e.event, e.edition, e.language, e.channel, e.at, e.ip, uaArg(e.ua),
 			e.documentRef, e.reason, e.batch, e.seq)
 		if err != nil {
 			return newN, sameN, fmt.Errorf("line %d: %w", e.line, err)
@@ -132,7 +133,7 @@ func (c *consentInserter) writeBatch(ctx context.Context, tx *sql.Tx) (newN, sam
 	args := c.args[:0]
 	for i := range c.pending {
 		e := &c.pending[i]
-		args = append(args, e.uid, e.purpose, e.event, e.edition, e.language, e.channel, e.at, e.ip, e.userAgent, e.documentRef)
+		args = append(args, e.uid, e.purpose, e.event, e.edition, e.language, e.channel, e.at, e.ip, uaArg(e.ua), e.documentRef)
 	}
 	c.args = args
 	first, last := c.pending[0].line, c.pending[len(c.pending)-1].line
@@ -193,7 +194,7 @@ func (c *consentInserter) noteNew(e *pendingEvent, id int64) {
 	if id > c.maxID {
 		c.maxID = id
 	}
-	n := noted{e.uid, e.purpose, e.event, e.channel, e.language, e.edition, e.at, e.y, e.m, e.d, id}
+	n := noted{e.uid, e.purpose, e.event, e.channel, e.language, e.edition, e.at, e.y, e.m, e.d, id, e.ua}
 	if c.counting == nil {
 		c.count(&n)
 		return
@@ -211,6 +212,9 @@ func (c *consentInserter) count(e *noted) {
 		c.latest[k] = stateRow{e.event, e.channel, e.language, e.edition, e.at, e.id}
 	}
 	c.daily[dailyKey{e.y, e.m, e.d, e.edition, e.purpose, e.event, e.channel, e.language}]++
+	if e.ua != 0 {
+		c.uaNew[e.ua]++
+	}
 }
 
 // noted is a new event for the counting goroutine: what count needs of
@@ -222,6 +226,7 @@ type noted struct {
 	at                                int64
 	y, m, d                           int
 	id                                int64
+	ua                                int64
 }
 
 // startCounting moves the map work of noteNew (c.latest, c.daily) to a

@@ -20,8 +20,14 @@ import (
 // some events of the first again).
 func consentFiles(n int) (string, string) {
 	r := rand.New(rand.NewSource(7))
+	// uaOf, when set, gives the user agent of the next lines: by default
+	// five user agents share the events (the ledger stores each once).
+	var uaOf func(i int) string
 	line := func(b *strings.Builder, i int, purpose, event string, ed int, t time.Time) {
-		lang, ch, doc, ip, ua := "ru", []string{"web", "ios", "android", "egov"}[i%4], "", "10.1.2.3", "Mozilla/5.0 (тест, \"x\")"
+		lang, ch, doc, ip, ua := "ru", []string{"web", "ios", "android", "egov"}[i%4], "", "10.1.2.3", fmt.Sprintf("Mozilla/5.0 (тест %d, \"x\")", i%5)
+		if uaOf != nil {
+			ua = uaOf(i)
+		}
 		if i%3 == 0 {
 			lang = "kk"
 		}
@@ -83,6 +89,15 @@ func consentFiles(n int) (string, string) {
 			line(&b, i, PurposeSMSThirdParty, "withdrawn", 3, t)
 			line(&b, i, PurposeSMSThirdParty, "given", 3, t)
 		}
+		if i%11 == 0 {
+			// An event of the first file again, sent by a user agent of
+			// its own: the event is known, and its user agent must not be
+			// stored.
+			uaOf = func(i int) string { return fmt.Sprintf("Once/%d", i) }
+			t0 := time.Date(2024, 1, 10, 8, 0, 0, 0, time.UTC).Add(time.Duration(i) * 37 * time.Minute)
+			line(&b, i, PurposePolicy, "given", 1, t0)
+			uaOf = nil
+		}
 		lines = append(lines, strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")...)
 	}
 	for k := 0; k < len(first); k += 5 {
@@ -98,8 +113,12 @@ func consentTables(t *testing.T, w *Workspace) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for name, q := range map[string]string{
-		"events": `SELECT id, user_id, purpose, event, edition, language, channel, at, ip, user_agent, document_ref, reason, coalesce(batch_id, 0), audit_seq
-			FROM consent_events ORDER BY id`,
+		"events": `SELECT e.id, user_id, purpose, event, edition, language, channel, at, ip, a.id, a.text, document_ref, reason, coalesce(batch_id, 0), audit_seq
+			FROM consent_events e LEFT JOIN consent_user_agents a ON a.id = e.user_agent_id ORDER BY e.id`,
+		// Each user agent is named by n events, at least one.
+		"useragents": `SELECT count(*), sum(n = 0 OR n <> (SELECT count(*) FROM consent_events e WHERE e.user_agent_id = a.id)),
+			(SELECT count(*) FROM consent_events WHERE user_agent_id IS NOT NULL AND user_agent_id NOT IN (SELECT id FROM consent_user_agents))
+			FROM consent_user_agents a`,
 		"state":  `SELECT user_id, purpose, state, edition, channel, language, at, event_id FROM consent_state ORDER BY user_id, purpose`,
 		"counts": `SELECT purpose, state, edition, channel, language, n FROM consent_state_counts WHERE n != 0 ORDER BY 1, 2, 3, 4, 5`,
 		"daily":  `SELECT day, edition, purpose, event, channel, language, n FROM consent_daily ORDER BY 1, 2, 3, 4, 5, 6`,
@@ -110,7 +129,7 @@ func consentTables(t *testing.T, w *Workspace) map[string][]string {
 			ORDER BY e.user_id, e.purpose`,
 		// The batched path binds texts as bytes (textArg): they must be
 		// stored as text, as the per-row path stores them.
-		"types": `SELECT typeof(e.purpose), typeof(e.event), typeof(e.language), typeof(e.channel), typeof(e.ip), typeof(e.user_agent), typeof(e.document_ref),
+		"types": `SELECT typeof(e.purpose), typeof(e.event), typeof(e.language), typeof(e.channel), typeof(e.ip), typeof(e.user_agent_id), typeof(e.document_ref),
 			typeof(s.purpose), typeof(s.channel), count(*) FROM consent_events e LEFT JOIN consent_state s ON s.event_id = e.id GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9`,
 		"daysum": `SELECT (SELECT sum(n) FROM consent_daily) = (SELECT count(*) FROM consent_events)`,
 		"perday": `SELECT strftime('%Y-%m-%d', at / 1000000000, 'unixepoch'), edition, purpose, event, channel, language, count(*) FROM consent_events
@@ -198,6 +217,9 @@ func TestConsentImportBatchedEqualsPerRow(t *testing.T) {
 			}
 		}
 		tabs := got.tabs
+		if ua := tabs["useragents"][0]; ua != "5 0 0" {
+			t.Fatalf("chunk %d: user agents (stored, miscounted, missing): %s, want 5 0 0 (the Once/ user agents of known events not stored)", chunk, ua)
+		}
 		if len(tabs["events"]) == 0 || tabs["daysum"][0] != "1" || !reflect.DeepEqual(tabs["state"], tabs["latest"]) || !reflect.DeepEqual(tabs["counts"], tabs["recount"]) {
 			t.Fatalf("chunk %d: states or counts do not follow the ledger", chunk)
 		}

@@ -50,7 +50,11 @@ func (w *Workspace) importConsents(ctx context.Context, src rowSource[exportfile
 	}
 	run := &importRun[consentRow]{w: w, kind: "consents", action: "import.consents", file: name, opts: opts,
 		src: datedConsents{src, w.Location(), map[string]string{}}, sum: sum, res: res,
-		chunk: 50000, prepare: ci.prepare, row: ci.row, finish: ci.finish, last: ci.daily.last, committed: ci.daily.committed,
+		chunk: 50000, prepare: ci.prepare, row: ci.row, finish: ci.finish, last: ci.daily.last,
+		committed: func() {
+			ci.daily.committed()
+			ci.ins.userAgentsCommitted()
+		},
 		done: func() {
 			ci.ins.close()
 			ci.ins.stopCounting()
@@ -287,8 +291,12 @@ func (c *consentImporter) row(ctx context.Context, tx *sql.Tx, v consentRow) (st
 		}
 		c.lastAcc, c.lastID = v.AccountID, uid
 	}
+	ua, err := c.ins.userAgentID(ctx, v.UserAgent)
+	if err != nil {
+		return "", err
+	}
 	e := pendingEvent{uid: uid, purpose: v.Purpose, event: v.Event, language: v.Language, channel: v.Channel, ip: v.IP,
-		userAgent: v.UserAgent, documentRef: v.DocumentRef, edition: v.Edition, at: v.at, y: v.y, m: v.m, d: v.d,
+		ua: ua, documentRef: v.DocumentRef, edition: v.Edition, at: v.at, y: v.y, m: v.m, d: v.d,
 		batch: sql.NullInt64{Int64: *c.batch, Valid: *c.batch != 0}, seq: c.seq, line: v.Line}
 	// Outcome "": the event is counted when its batch is written.
 	if err := c.count(c.ins.queue(ctx, tx, e)); err != nil {

@@ -211,10 +211,29 @@ func consentEventsFloor(ctx context.Context, ws *Workspace, path string, encrypt
 		return 0, err
 	}
 	type ev struct {
-		uid                                               int64
-		purpose, event, language, channel, ip, ua, docRef string
-		edition                                           int
-		at                                                int64
+		uid                                           int64
+		purpose, event, language, channel, ip, docRef string
+		ua                                            any // the user agent's id, nil for none
+		edition                                       int
+		at                                            int64
+	}
+	// The user agents are stored beforehand, untimed, as the ledger names
+	// them (migration 0014): the floor is the events' own rows.
+	uaIDs := map[string]int64{}
+	uaArgOf := func(text string) (any, error) {
+		if text == "" {
+			return nil, nil
+		}
+		if id, ok := uaIDs[text]; ok {
+			return id, nil
+		}
+		res, err := db.ExecContext(ctx, `INSERT INTO consent_user_agents(text, n) VALUES (?, 0)`, text)
+		if err != nil {
+			return nil, err
+		}
+		id, err := res.LastInsertId()
+		uaIDs[text] = id
+		return id, err
 	}
 	chunk := make([]ev, 0, 50_000)
 	var took time.Duration
@@ -230,7 +249,11 @@ func consentEventsFloor(ctx context.Context, ws *Workspace, path string, encrypt
 			if err != nil {
 				return 0, err
 			}
-			chunk = append(chunk, ev{uids[c.AccountID], c.Purpose, c.Event, c.Language, c.Channel, c.IP, c.UserAgent, c.DocumentRef, c.Edition, nanos(c.Time)})
+			ua, err := uaArgOf(c.UserAgent)
+			if err != nil {
+				return 0, err
+			}
+			chunk = append(chunk, ev{uids[c.AccountID], c.Purpose, c.Event, c.Language, c.Channel, c.IP, c.DocumentRef, ua, c.Edition, nanos(c.Time)})
 		}
 		t := time.Now()
 		tx, err := db.BeginTx(ctx, nil)

@@ -212,6 +212,12 @@ func TestUpgradeFromEveryEarlierSchemaVersion(t *testing.T) {
 				if withUA == 0 {
 					t.Fatalf("no event with its IP and user agent after upgrade: %+v", h)
 				}
+				// Migration 0014 counted each user agent's events.
+				var uas, wrong int
+				if err := w.db.QueryRow(`SELECT count(*), coalesce(sum(n <> (SELECT count(*) FROM consent_events e WHERE e.user_agent_id = a.id)), 0)
+					FROM consent_user_agents a`).Scan(&uas, &wrong); err != nil || uas == 0 || wrong != 0 {
+					t.Fatalf("user agents after upgrade: %d stored, %d miscounted, %v", uas, wrong, err)
+				}
 			}
 			// The records as the fixture left them verify against the log,
 			// including sealers this build has and the fixture's did not.
