@@ -87,8 +87,15 @@ func (w *Workspace) beginWrite(ctx context.Context) (*sql.Tx, error) {
 			os.Remove(waitingPath(w.path))
 		}
 	}()
+	conn := writeConn(ctx)
 	for {
-		tx, err := w.db.BeginTx(ctx, nil)
+		var tx *sql.Tx
+		var err error
+		if conn != nil {
+			tx, err = conn.BeginTx(ctx, nil)
+		} else {
+			tx, err = w.db.BeginTx(ctx, nil)
+		}
 		if !isBusy(err) {
 			return tx, err
 		}

@@ -163,6 +163,11 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 	// which cost more than the insert. The loop checks ctx every 512 rows.
 	rowCtx := context.WithoutCancel(ctx)
 	defer r.w.hold(r.action + " of " + r.file)()
+	// The chunks' checkpoints run beside the import (checkpoint.go).
+	ckpt, ctx, ckErr := r.w.startImportCheckpoints(ctx)
+	if ckErr == nil {
+		defer ckpt.stop()
+	}
 	eof := false
 	for chunk := 1; !eof; chunk++ {
 		before := *r.res
@@ -290,6 +295,9 @@ func (r *importRun[T]) run(ctx context.Context) (*ImportResult, error) {
 		}
 		if r.committed != nil {
 			r.committed()
+		}
+		if ckErr == nil {
+			ckpt.committed()
 		}
 		r.progress()
 		if !eof {
