@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 )
 
@@ -98,6 +100,20 @@ const ReceiptVersion = "KI-CR-v1.1.0"
 
 // PolicyURL is where LegCo publishes its privacy policy (clause 6.1).
 const PolicyURL = "https://www.legco.kz/privacy"
+
+// JSON is the receipt as `consents receipt` prints it and the app shows
+// and copies it: indented, with "&" and «» as they are (encoding/json
+// would write "K\u0026T" for the operator's name).
+func (r *ConsentReceipt) JSON() ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
 
 // ConsentReceipt builds the receipt of one ledger event. The receipt id
 // is derived from the workspace and the event, so the same event always

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -312,6 +313,16 @@ func TestConsentReceiptFields(t *testing.T) {
 	r2, _ := w.ConsentReceipt(ctx, e.ID)
 	if r2.ConsentReceiptID != r.ConsentReceiptID {
 		t.Error("receipt id changes between calls")
+	}
+	// The text the CLI prints and the app shows: the operator's name as
+	// written, and the same receipt when read back.
+	text, err := r.JSON()
+	if err != nil || !bytes.Contains(text, []byte("«K&T Partners» ЖШС")) || bytes.Contains(text, []byte(`\u0026`)) {
+		t.Errorf("receipt text (%v):\n%s", err, text)
+	}
+	var back ConsentReceipt
+	if err := json.Unmarshal(text, &back); err != nil || back.ConsentReceiptID != r.ConsentReceiptID || back.LegCo.Art8.OperatorName != a.OperatorName {
+		t.Errorf("receipt text does not read back: %v", err)
 	}
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -228,10 +227,12 @@ func consentsReceipt(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	enc := json.NewEncoder(e.stdout)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(r)
+	b, err := r.JSON()
+	if err != nil {
+		return err
+	}
+	_, err = e.stdout.Write(b)
+	return err
 }
 
 func cmdImportConsents(ctx context.Context, e *env, args []string) error {

@@ -2,7 +2,6 @@ package consents
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -424,7 +423,7 @@ func (v *UserView) ShowReceipt() {
 		if err != nil {
 			return err
 		}
-		b, err := json.MarshalIndent(r, "", "  ")
+		b, err := r.JSON()
 		text = string(b)
 		return err
 	}, func(err error) {
