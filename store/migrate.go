@@ -48,6 +48,17 @@ func loadMigrations() []migration {
 // SchemaVersion is the schema version this build writes.
 func SchemaVersion() int { return len(migrations) }
 
+// schemaVersion is the database's schema version, 0 for a new database.
+func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&n); err != nil || n == 0 {
+		return 0, err
+	}
+	var v int
+	err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v)
+	return v, err
+}
+
 // migrate applies the migrations above the database's version, up to
 // target, each in its own transaction with its record.
 func migrate(ctx context.Context, db *sql.DB, target int) error {

@@ -113,11 +113,18 @@ func TestUpgradeFromEveryEarlierSchemaVersion(t *testing.T) {
 			if got := rawSchemaVersion(t, path, "admin", fixturePass); got != v {
 				t.Fatalf("fixture v%d has schema version %d", v, got)
 			}
-			w, err := Open(ctx, path, "admin", []byte(fixturePass), testOpts)
+			opts := testOpts
+			var upgrades [][2]int
+			opts.Upgrading = func(from, to int) { upgrades = append(upgrades, [2]int{from, to}) }
+			w, err := Open(ctx, path, "admin", []byte(fixturePass), opts)
 			if err != nil {
 				t.Fatalf("open a v%d workspace: %v", v, err)
 			}
 			defer w.Close()
+			// The unlock screen is told before the migrations run.
+			if len(upgrades) != 1 || upgrades[0] != [2]int{v, SchemaVersion()} {
+				t.Errorf("Upgrading called with %v, want once with %d → %d", upgrades, v, SchemaVersion())
+			}
 			if got := rawSchemaVersion(t, path, "admin", fixturePass); got != SchemaVersion() {
 				t.Fatalf("after open: schema version %d, want %d", got, SchemaVersion())
 			}
@@ -224,12 +231,17 @@ func TestUpgradeFromEveryEarlierSchemaVersion(t *testing.T) {
 			if full, err := w.Verify(ctx, VerifyOptions{}); err != nil || !full.OK() {
 				t.Fatalf("audit verify after upgrade: %v %+v %+v %+v", err, full.Broken, full.Integrity, full.Tampered)
 			}
-			// The second member still unlocks with their own slot.
-			w2, err := Open(ctx, path, "Ұлжан Әлібекова", []byte(fixturePass), testOpts)
+			// The second member still unlocks with their own slot, with
+			// nothing left to upgrade.
+			upgrades = nil
+			w2, err := Open(ctx, path, "Ұлжан Әлібекова", []byte(fixturePass), opts)
 			if err != nil {
 				t.Fatalf("second member after upgrade: %v", err)
 			}
 			w2.Close()
+			if len(upgrades) != 0 {
+				t.Errorf("an upgraded workspace upgrades again: %v", upgrades)
+			}
 		})
 	}
 }

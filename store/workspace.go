@@ -69,6 +69,11 @@ type Options struct {
 	// heads (rollback warnings, headmemory.go); empty turns it off. The
 	// CLI and the app pass DefaultHeadMemoryDir().
 	HeadMemoryDir string
+	// Upgrading, when set, is called before Open brings an existing
+	// workspace from schema version from up to to (the migrations run in
+	// Open; one rebuilds the consent ledger, which takes a large workspace
+	// a minute or more): the unlock screen says so instead of "deriving the key".
+	Upgrading func(from, to int)
 }
 
 func (o Options) kdf() keyslot.Params {
@@ -260,6 +265,11 @@ func connect(ctx context.Context, path string, key []byte, slots *keyslot.File, 
 	if err := checkCipher(ctx, db); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if opts.Upgrading != nil {
+		if v, err := schemaVersion(ctx, db); err == nil && v > 0 && v < len(migrations) {
+			opts.Upgrading(v, len(migrations))
+		}
 	}
 	if err := migrate(ctx, db, len(migrations)); err != nil {
 		db.Close()

@@ -57,6 +57,7 @@ type Screen struct {
 	errorBox *fyne.Container
 	busy     *fyne.Container
 	spinner  *widget.ProgressBarInfinite
+	busyText *widget.Label // what the spinner waits for
 	content  fyne.CanvasObject
 
 	wg      sync.WaitGroup
@@ -101,9 +102,10 @@ func New(cfg Config) *Screen {
 
 	s.spinner = widget.NewProgressBarInfinite()
 	s.spinner.Stop()
-	working := widget.NewLabel(lang.L("Unlocking: deriving the key from your passphrase…"))
-	working.Importance = widget.LowImportance
-	s.busy = container.NewVBox(s.spinner, working)
+	s.busyText = widget.NewLabel(lang.L("Unlocking: deriving the key from your passphrase…"))
+	s.busyText.Importance = widget.LowImportance
+	s.busyText.Wrapping = fyne.TextWrapWord
+	s.busy = container.NewVBox(s.spinner, s.busyText)
 	s.busy.Hide()
 
 	var parts []fyne.CanvasObject
@@ -216,7 +218,14 @@ func (s *Screen) Unlock(staff string, passphrase []byte) {
 	s.wg.Add(1)
 	shell.Background(func() {
 		defer s.wg.Done()
-		ws, err := store.Open(context.Background(), s.cfg.Path, staff, passphrase, s.cfg.Options)
+		opts := s.cfg.Options
+		opts.Upgrading = func(from, to int) {
+			s.cfg.Logf("upgrading the workspace from schema %d to %d", from, to)
+			fyne.Do(func() {
+				s.busyText.SetText(lang.L("Upgrading the workspace for this version of the program (once; a large workspace can take a few minutes)…"))
+			})
+		}
+		ws, err := store.Open(context.Background(), s.cfg.Path, staff, passphrase, opts)
 		keyslot.Wipe(passphrase)
 		shell.DoAndWait(func() {
 			s.setBusy(false)
@@ -242,6 +251,7 @@ func (s *Screen) Unlock(staff string, passphrase []byte) {
 func (s *Screen) setBusy(b bool) {
 	s.working = b
 	if b {
+		s.busyText.SetText(lang.L("Unlocking: deriving the key from your passphrase…"))
 		s.errorBox.Hide()
 		s.Staff.Disable()
 		s.Passphrase.Disable()
