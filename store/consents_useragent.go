@@ -14,7 +14,7 @@ import (
 // it added, and the destruction of a user's events moves it back by
 // trigger, deleting a user agent no event names.
 
-// maxUserAgentIDs bounds the ids an inserter keeps for one transaction: an
+// maxUserAgentIDs bounds the ids an inserter keeps (from chunk to chunk): an
 // export's user agents are a few thousand, but a file may hold any text.
 const maxUserAgentIDs = 1 << 15
 
