@@ -48,20 +48,15 @@ func loadMigrations() []migration {
 // SchemaVersion is the schema version this build writes.
 func SchemaVersion() int { return len(migrations) }
 
-// schemaVersion is the database's schema version, 0 for a new database.
-func schemaVersion(ctx context.Context, db *sql.DB) (int, error) {
-	var n int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&n); err != nil || n == 0 {
-		return 0, err
-	}
-	var v int
-	err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v)
-	return v, err
-}
-
 // migrate applies the migrations above the database's version, up to
 // target, each in its own transaction with its record.
 func migrate(ctx context.Context, db *sql.DB, target int) error {
+	return migrateTelling(ctx, db, target, nil)
+}
+
+// migrateTelling is migrate that first calls upgrading, when set, if an
+// existing database (version above 0) has migrations to apply.
+func migrateTelling(ctx context.Context, db *sql.DB, target int, upgrading func(from, to int)) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT NOT NULL,
@@ -74,6 +69,9 @@ func migrate(ctx context.Context, db *sql.DB, target int) error {
 	}
 	if cur > len(migrations) {
 		return fmt.Errorf("the workspace has schema version %d, newer than this build knows (%d): use a newer legco-compliance", cur, len(migrations))
+	}
+	if upgrading != nil && cur > 0 && cur < target {
+		upgrading(cur, target)
 	}
 	for _, m := range migrations[cur:target] {
 		tx, err := db.BeginTx(ctx, nil)

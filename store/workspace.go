@@ -266,12 +266,7 @@ func connect(ctx context.Context, path string, key []byte, slots *keyslot.File, 
 		db.Close()
 		return nil, err
 	}
-	if opts.Upgrading != nil {
-		if v, err := schemaVersion(ctx, db); err == nil && v > 0 && v < len(migrations) {
-			opts.Upgrading(v, len(migrations))
-		}
-	}
-	if err := migrate(ctx, db, len(migrations)); err != nil {
+	if err := migrateTelling(ctx, db, len(migrations), opts.Upgrading); err != nil {
 		db.Close()
 		return nil, err
 	}
