@@ -521,11 +521,11 @@ type consentInserter struct {
 	counted  chan struct{}
 	notes    []noted
 	// deferDaily: flush leaves the day counts in daily for the import,
-	// which writes them once at its end (consentImporter.takeDaily).
+	// which writes them once at its end (dailyTotals.take).
 	deferDaily bool
-	// User agents (consents_useragent.go): ids met in this transaction,
-	// the events each new event adds to a user agent's n (kept by count,
-	// with latest and daily) and the user agents this transaction stored.
+	// User agents (consents_useragent.go): the ids met so far, the events
+	// each new event adds to a user agent's n (kept by count, with latest
+	// and daily) and the user agents this transaction stored.
 	uaIDs         map[string]int64
 	uaFind, uaAdd *sql.Stmt
 	uaNew         map[int64]int
@@ -644,16 +644,9 @@ func (c *consentInserter) insert(ctx context.Context, uid int64, ev *ConsentEven
 		return "same", nil
 	}
 	ev.ID, _ = res.LastInsertId()
-	c.maxID = max(c.maxID, ev.ID)
-	if ua != 0 {
-		c.uaNew[ua]++
-	}
-	k := stateKey{uid, ev.Purpose}
-	if cur, ok := c.latest[k]; !ok || at > cur.at || at == cur.at && ev.ID > cur.id {
-		c.latest[k] = stateRow{string(ev.Event), ev.Channel, ev.Language, ev.Edition, at, ev.ID}
-	}
 	y, m, d := ev.At.In(c.loc).Date()
-	c.daily[dailyKey{y, int(m), d, ev.Edition, ev.Purpose, string(ev.Event), ev.Channel, ev.Language}]++
+	c.noteNew(&pendingEvent{uid: uid, purpose: ev.Purpose, event: string(ev.Event), language: ev.Language, channel: ev.Channel,
+		edition: ev.Edition, at: at, y: y, m: int(m), d: d, ua: ua}, ev.ID)
 	return "new", nil
 }
 

@@ -187,9 +187,9 @@ func (c *consentInserter) writeBatch(ctx context.Context, tx *sql.Tx) (newN, sam
 	return newN, sameN, nil
 }
 
-// noteNew moves the chunk's current states and day counts by a new event:
-// on the counting goroutine when the import started one (startCounting),
-// else at once.
+// noteNew moves the transaction's current states, day counts and user-agent
+// counts by a new event: on the counting goroutine when the import started
+// one (startCounting), else at once.
 func (c *consentInserter) noteNew(e *pendingEvent, id int64) {
 	if id > c.maxID {
 		c.maxID = id
