@@ -102,7 +102,7 @@ func New(cfg Config) *Screen {
 
 	s.spinner = widget.NewProgressBarInfinite()
 	s.spinner.Stop()
-	s.busyText = widget.NewLabel(lang.L("Unlocking: deriving the key from your passphrase…"))
+	s.busyText = widget.NewLabel("") // setBusy says what the spinner waits for
 	s.busyText.Importance = widget.LowImportance
 	s.busyText.Wrapping = fyne.TextWrapWord
 	s.busy = container.NewVBox(s.spinner, s.busyText)
