@@ -37,7 +37,7 @@ func consentFiles(n int) (string, string) {
 		fmt.Fprintf(b, "LC-T%04d,%s,%s,%d,%s,%s,%s,%s,\"%s\",%s\n", i, purpose, event, ed, lang, ch, t.Format(time.RFC3339), ip,
 			strings.ReplaceAll(ua, `"`, `""`), doc)
 	}
-	head := "account_id,purpose,event,edition,language,channel,time,ip,user_agent,document_ref\n"
+	head := consentCSVHead
 	var a strings.Builder
 	a.WriteString(head)
 	for i := 1; i <= n; i++ {
@@ -106,6 +106,9 @@ func consentFiles(n int) (string, string) {
 	r.Shuffle(len(lines), func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
 	return a.String(), head + strings.Join(lines, "\n") + "\n"
 }
+
+// consentCSVHead is the header line of a consent export in CSV.
+const consentCSVHead = "account_id,purpose,event,edition,language,channel,time,ip,user_agent,document_ref\n"
 
 // consentTables is what an import leaves: the ledger, the current
 // states, their counts and the day counts.

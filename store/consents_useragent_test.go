@@ -18,7 +18,7 @@ func TestConsentUserAgentsStoredOnceAndDestroyed(t *testing.T) {
 	threeEditions(t, w)
 	addUsers(t, w, 2)
 	const rare, shared = "Rare/1.0 (Қазақстан; әсем)", "Shared/2.0"
-	file := "account_id,purpose,event,edition,language,channel,time,ip,user_agent,document_ref\n" +
+	file := consentCSVHead +
 		"LC-T0001,policy,given,3,kk,web,2026-02-01T10:00:00+05:00,10.0.0.1," + rare + ",\n" +
 		"LC-T0001,sms_third_party,given,3,kk,web,2026-02-01T10:00:05+05:00,10.0.0.1," + shared + ",\n" +
 		"LC-T0002,policy,given,3,ru,web,2026-02-02T10:00:00+05:00,10.0.0.2," + shared + ",\n" +
@@ -94,7 +94,7 @@ func TestConsentImportUserAgentReleasedBetweenChunks(t *testing.T) {
 	threeEditions(t, w)
 	addUsers(t, w, 3)
 	const solo = "Solo/1.0 (Әсел)"
-	file := "account_id,purpose,event,edition,language,channel,time,ip,user_agent,document_ref\n" +
+	file := consentCSVHead +
 		"LC-T0001,policy,given,3,kk,web,2026-02-01T10:00:00+05:00,10.0.0.1," + solo + ",\n" +
 		"LC-T0002,policy,given,3,ru,web,2026-02-01T10:00:00+05:00,10.0.0.2,Other/2.0,\n" +
 		"LC-T0003,policy,given,3,ru,web,2026-02-02T10:00:00+05:00,10.0.0.3," + solo + ",\n"

@@ -200,7 +200,7 @@ func TestConsentStateCountsFollowTheStates(t *testing.T) {
 	check("first import")
 	ed := len(demo.DemoEditions)
 	var later, older bytes.Buffer
-	later.WriteString("account_id,purpose,event,edition,language,channel,time,ip,user_agent,document_ref\n")
+	later.WriteString(consentCSVHead)
 	older.WriteString(later.String())
 	for i := 0; i < n; i += 3 {
 		fmt.Fprintf(&later, "%s,policy,withdrawn,%d,kk,paper,2026-06-01T10:00:00+05:00,,,Өтініш № %d\n", demo.AccountID(i), ed, i)
